@@ -1,0 +1,1 @@
+"""The bot process: settings, entrypoint (python -m bot), adapters, shared matcher dependencies."""

@@ -1,0 +1,109 @@
+"""Process plumbing as a NoneBot plugin: database start/stop, duplicate-event filter, error replies."""
+
+from datetime import timedelta
+
+import nonebot
+from nonebot import logger, require
+from nonebot.adapters import Bot, Event
+from nonebot.exception import IgnoredException
+from nonebot.matcher import Matcher
+from nonebot.message import event_preprocessor, run_postprocessor
+from nonebot.plugin import PluginMetadata
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+require("nonebot_plugin_apscheduler")
+from nonebot_plugin_apscheduler import scheduler  # noqa: E402
+
+from bot.chat import context_of, plain  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from core import timeutil  # noqa: E402
+from db import engine as db_engine  # noqa: E402
+from db.models import ProcessedEvent  # noqa: E402
+
+__plugin_meta__ = PluginMetadata(
+    name="运行支撑",
+    description="数据库连接、重复消息过滤、出错回复",
+    usage="",
+    config=Settings,
+)
+
+settings = nonebot.get_plugin_config(Settings)
+driver = nonebot.get_driver()
+
+
+@driver.on_startup
+async def open_database() -> None:
+    """Connect to the database named in settings (tests may have connected already)."""
+    timeutil.configure(settings.timezone)
+    try:
+        db_engine.get_engine()
+    except RuntimeError:
+        db_engine.init_engine(settings.database_url)
+        logger.info(f"database: {db_engine.get_engine().url.render_as_string(hide_password=True)}")
+
+
+@driver.on_shutdown
+async def close_database() -> None:
+    """Release pooled connections."""
+    await db_engine.dispose_engine()
+
+
+def _insert_ignore(dialect: str):  # noqa: ANN202
+    return pg_insert if dialect == "postgresql" else sqlite_insert
+
+
+@event_preprocessor
+async def drop_duplicate_delivery(bot: Bot, event: Event) -> None:
+    """The same message delivered twice (reconnects, retries) is handled once."""
+    ctx = context_of(bot, event) if event.get_type() == "message" else None
+    if ctx is None or ctx.message_id is None:
+        return
+    key = f"{ctx.self_id}:{ctx.group_id or 'p'}:{ctx.message_id}"
+    async with db_engine.session_factory()() as session:
+        dialect = session.bind.dialect.name
+        stmt = (
+            _insert_ignore(dialect)(ProcessedEvent)
+            .values(platform=ctx.platform, event_key=key, seen_at=timeutil.now())
+            .on_conflict_do_nothing()
+        )
+        result = await session.exec(stmt)  # type: ignore[call-overload]
+        await session.commit()
+    if result.rowcount == 0:
+        raise IgnoredException(f"duplicate delivery of message {key}")
+
+
+_LEADING = str.maketrans({"／": "/", "\u3000": " "})
+
+
+@event_preprocessor
+async def normalize_command_head(event: Event) -> None:
+    """`／签到` and a leading full-width space count as `/签到`; the rest of the text stays as written."""
+    if event.get_type() != "message":
+        return
+    message = event.get_message()
+    if message and message[0].is_text():
+        head = message[0]
+        text = str(head).translate(_LEADING).lstrip()
+        if text != str(head):
+            head.data["text"] = text
+
+
+@scheduler.scheduled_job("interval", hours=6, id="runtime.prune_processed_events")
+async def prune_processed_events() -> None:
+    """Forget message ids older than the dedupe window."""
+    cutoff = timeutil.now() - timedelta(hours=settings.yinling_dedupe_hours)
+    async with db_engine.session_scope() as session:
+        await session.exec(delete(ProcessedEvent).where(ProcessedEvent.seen_at < cutoff))  # type: ignore[call-overload]
+
+
+@run_postprocessor
+async def reply_on_crash(matcher: Matcher, event: Event, exception: Exception | None) -> None:
+    """An unexpected error still gets a calm reply; nothing was committed, the bot keeps running."""
+    if exception is None:
+        return
+    try:
+        await matcher.send(plain(event, "抱歉，处理这条消息时出错了，没有做任何更改。请稍后再试，或联系管理员。"))
+    except Exception as error:  # noqa: BLE001  (a failed apology must not raise)
+        logger.warning(f"could not send the error reply: {error!r}")

@@ -1,0 +1,103 @@
+"""Forgiving parsing of what elderly members type: full-width digits, '#7', '7号', '七号', '5分'."""
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from core.errors import InvalidInput
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width to ASCII), unify spaces, strip."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def cn_int(text: str) -> int | None:
+    """Small Chinese numerals up to 999 ('十二', '二十', '三百零五'); None if not one."""
+    if not text or any(ch not in _CN_DIGITS and ch not in "十百" for ch in text):
+        return None
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        else:
+            unit = 10 if ch == "十" else 100
+            total += (current or 1) * unit
+            current = 0
+    return total + current
+
+
+def to_int(text: str) -> int | None:
+    """'3', '３', '三' → 3; None otherwise."""
+    text = normalize(text)
+    if text.isdigit():
+        return int(text)
+    return cn_int(text)
+
+
+_ID_RE = re.compile(r"^(?:#|No\.?|第)?\s*([0-9]+|[零〇一二两三四五六七八九十百]+)\s*(?:号|条|个)?$", re.I)
+
+
+def parse_id(text: str, what: str = "编号", example: str | None = None) -> int:
+    """'#7', '7', '7号', '＃７', '七号', '第7条' → 7; InvalidInput otherwise."""
+    match = _ID_RE.match(normalize(text))
+    value = to_int(match.group(1)) if match else None
+    if not value:
+        raise InvalidInput(f"没看懂{what}“{text.strip()}”，请写数字编号。", example)
+    return value
+
+
+def split_id(text: str, what: str = "编号", example: str | None = None) -> tuple[int, str]:
+    """Leading ID and the rest: '#7 张三 原因' → (7, '张三 原因'); '认领3号' tails too."""
+    text = normalize(text)
+    match = re.match(r"^(?:#|第)?\s*([0-9]+|[零〇一二两三四五六七八九十百]+)\s*(?:号|条)?(?=\s|$)", text)
+    if not match:
+        raise InvalidInput(f"请写上{what}。", example)
+    return parse_id(match.group(0), what, example), text[match.end():].strip()
+
+
+_AMOUNT_RE = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(?:分)?$")
+
+
+def parse_points(text: str, *, low: Decimal, high: Decimal, example: str) -> Decimal:
+    """A points amount: positive, a multiple of 0.5, within [low, high]."""
+    raw = normalize(text)
+    match = _AMOUNT_RE.match(raw)
+    value: Decimal | None = None
+    if match:
+        try:
+            value = Decimal(match.group(1))
+        except InvalidOperation:
+            value = None
+    elif (n := cn_int(raw.removesuffix("分"))) is not None:
+        value = Decimal(n)
+    if value is None:
+        raise InvalidInput(f"分数“{text.strip()}”不是数字。", example)
+    if value <= 0:
+        raise InvalidInput("分数要大于0。", example)
+    if (value * 2) != (value * 2).to_integral_value():
+        raise InvalidInput("分数最小单位是0.5分。", example)
+    if not low <= value <= high:
+        raise InvalidInput(f"每次分数须在{fmt_points(low)}到{fmt_points(high)}分之间。", example)
+    return value
+
+
+def fmt_points(value: Decimal | float | int) -> str:
+    """12 → '12', 12.5 → '12.5', -3 → '-3'."""
+    dec = Decimal(str(value)).quantize(Decimal("0.1"))
+    return f"{dec:f}".removesuffix(".0")
+
+
+def fmt_delta(value: Decimal | float | int) -> str:
+    """Signed: '+2', '-1.5'."""
+    text = fmt_points(value)
+    return text if text.startswith("-") else f"+{text}"
+
+
+def split_words(text: str) -> list[str]:
+    """Split on spaces and Chinese/ASCII commas: '张三，李四 王五' → three names."""
+    return [w for w in re.split(r"[\s,，、;；]+", normalize(text)) if w]

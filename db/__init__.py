@@ -1,0 +1,1 @@
+"""Database: engine and sessions, SQLModel tables (one module per aggregate), Alembic migrations."""

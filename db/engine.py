@@ -1,0 +1,101 @@
+"""Engine and session factory. The caller (handler, job, web route) owns the transaction."""
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+DEFAULT_URL = "sqlite+aiosqlite:///data/yinling.db"
+
+_engine: AsyncEngine | None = None
+_factory: async_sessionmaker[AsyncSession] | None = None
+
+
+def configured_url() -> str:
+    """DATABASE_URL from the environment, then .env, then the SQLite default under data/."""
+    url = os.environ.get("DATABASE_URL") or dotenv_values(".env").get("DATABASE_URL")
+    return url or DEFAULT_URL
+
+
+def _sqlite_setup(engine: AsyncEngine, foreign_keys: bool) -> None:
+    """WAL, foreign keys, busy timeout; BEGIN IMMEDIATE so concurrent writers queue, never fail."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (the documented aiosqlite recipe).
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # A deferred transaction that later writes can fail with SQLITE_BUSY under WAL;
+        # taking the write lock up front makes 50 simultaneous 签到 wait their turn instead.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, sqlite_foreign_keys: bool = True, **kwargs: Any) -> AsyncEngine:
+    """An AsyncEngine with the per-dialect settings this project relies on."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
+        _sqlite_setup(engine, sqlite_foreign_keys)
+        return engine
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_async_engine(url, **kwargs)
+
+
+def init_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
+    """Create the process-wide engine (start-up and tests)."""
+    global _engine, _factory
+    _engine = make_engine(url or configured_url(), **kwargs)
+    _factory = async_sessionmaker(_engine, class_=AsyncSession, expire_on_commit=False)
+    return _engine
+
+
+def get_engine() -> AsyncEngine:
+    """The process-wide engine; init_engine() must have run."""
+    if _engine is None:
+        raise RuntimeError("database engine not initialised: call db.engine.init_engine()")
+    return _engine
+
+
+async def dispose_engine() -> None:
+    """Close every pooled connection (shutdown)."""
+    global _engine, _factory
+    if _engine is not None:
+        await _engine.dispose()
+    _engine, _factory = None, None
+
+
+def session_factory() -> async_sessionmaker[AsyncSession]:
+    """The sessionmaker bound to the process-wide engine."""
+    if _factory is None:
+        raise RuntimeError("database engine not initialised: call db.engine.init_engine()")
+    return _factory
+
+
+@asynccontextmanager
+async def session_scope() -> AsyncIterator[AsyncSession]:
+    """One unit of work for jobs and scripts: commit on success, roll back on error."""
+    async with session_factory()() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise

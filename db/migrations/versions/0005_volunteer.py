@@ -1,0 +1,26 @@
+"""volunteer: tables and columns of the volunteer plugin
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-11-22 20:40:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa  # noqa: F401
+from alembic import op  # noqa: F401
+
+import db.types  # noqa: F401
+
+revision: str = "0005"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,47 @@
+"""All tables. Importing this package registers every table on SQLModel.metadata (Alembic reads it)."""
+
+from sqlmodel import SQLModel
+
+# Stable constraint names, so Alembic batch migrations on SQLite can find and alter them.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+from db.models import reminder, report, suggestion  # noqa: E402,F401
+from db.models.points import LedgerEntry, LedgerKind  # noqa: E402
+from db.models.roster import (  # noqa: E402
+    Branch,
+    ChatAccount,
+    GroupBinding,
+    HealthCategory,
+    Member,
+    MemberStatus,
+    ProcessedEvent,
+)
+from db.models.signin import Attendance, AttendanceStatus, SessionKind, StudySession  # noqa: E402
+from db.models.volunteer import Claim, ClaimStatus, Need, NeedStatus, Suitability  # noqa: E402
+
+__all__ = [
+    "Attendance",
+    "AttendanceStatus",
+    "Branch",
+    "ChatAccount",
+    "Claim",
+    "ClaimStatus",
+    "GroupBinding",
+    "HealthCategory",
+    "LedgerEntry",
+    "LedgerKind",
+    "Member",
+    "MemberStatus",
+    "Need",
+    "NeedStatus",
+    "ProcessedEvent",
+    "SessionKind",
+    "StudySession",
+    "Suitability",
+]

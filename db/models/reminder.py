@@ -1,0 +1,1 @@
+"""Tables for the reminder plugin (owned by that plugin's work)."""

@@ -1,0 +1,1 @@
+"""Tables for the report plugin (owned by that plugin's work)."""

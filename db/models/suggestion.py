@@ -1,0 +1,1 @@
+"""Tables for the suggestion plugin (owned by that plugin's work)."""
