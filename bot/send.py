@@ -1,0 +1,60 @@
+"""Messages that are not replies: reminders, notifications to a group or to one member privately.
+
+Platform specifics stay here; callers pass plain text (never parsed as CQ code) and user ids to @.
+"""
+
+import nonebot
+from nonebot import logger
+from nonebot.adapters import Bot
+
+
+class DeliveryError(RuntimeError):
+    """The message could not be handed to the platform (bot offline, API error)."""
+
+
+def find_bot(self_id: str | None = None) -> Bot:
+    """The connected bot account with this id (any connected bot when self_id is None)."""
+    bots = nonebot.get_bots()
+    if self_id is not None and self_id in bots:
+        return bots[self_id]
+    if self_id is None and bots:
+        return next(iter(bots.values()))
+    raise DeliveryError(f"bot account {self_id or '(any)'} is not connected")
+
+
+def _onebot_message(text: str, mentions: list[str] | None = None):  # noqa: ANN202
+    from nonebot.adapters.onebot.v11 import Message, MessageSegment
+
+    message = Message()
+    for user_id in mentions or []:
+        message += MessageSegment.at(user_id)
+        message += MessageSegment.text(" ")
+    message += MessageSegment.text(text)
+    return message
+
+
+async def send_group(bot: Bot, group_id: str, text: str, mentions: list[str] | None = None) -> None:
+    """Post text to a group, @-mentioning the given user ids first."""
+    try:
+        if bot.adapter.get_name() == "Console":
+            await bot.send_msg(channel_id=group_id, message=text)  # type: ignore[attr-defined]
+            return
+        await bot.call_api("send_group_msg", group_id=int(group_id),
+                           message=_onebot_message(text, mentions))
+    except DeliveryError:
+        raise
+    except Exception as error:  # the adapter's network/API errors have no common base
+        logger.warning(f"send to group {group_id} failed: {error!r}")
+        raise DeliveryError(str(error)) from error
+
+
+async def send_private(bot: Bot, user_id: str, text: str) -> None:
+    """Send text to one person in private chat."""
+    try:
+        if bot.adapter.get_name() == "Console":
+            await bot.send_msg(user_id=user_id, message=text)  # type: ignore[attr-defined]
+            return
+        await bot.call_api("send_private_msg", user_id=int(user_id), message=_onebot_message(text))
+    except Exception as error:  # the adapter's network/API errors have no common base
+        logger.warning(f"send to user {user_id} failed: {error!r}")
+        raise DeliveryError(str(error)) from error
