@@ -23,6 +23,13 @@ from db.models.roster import (  # noqa: E402
     ProcessedEvent,
 )
 from db.models.signin import Attendance, AttendanceStatus, SessionKind, StudySession  # noqa: E402
+from db.models.suggestion import (  # noqa: E402
+    Suggestion,
+    SuggestionEvent,
+    SuggestionEventKind,
+    SuggestionSealedAuthor,
+    SuggestionStatus,
+)
 from db.models.volunteer import Claim, ClaimStatus, Need, NeedStatus, Suitability  # noqa: E402
 
 __all__ = [
@@ -43,5 +50,10 @@ __all__ = [
     "ProcessedEvent",
     "SessionKind",
     "StudySession",
+    "Suggestion",
+    "SuggestionEvent",
+    "SuggestionEventKind",
+    "SuggestionSealedAuthor",
+    "SuggestionStatus",
     "Suitability",
 ]
