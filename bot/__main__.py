@@ -1,11 +1,35 @@
 """Entrypoint: `python -m bot` (what `make run` and `make console` start)."""
 
 import ipaddress
+import os
 import sys
+from pathlib import Path
 
 import nonebot
+from dotenv import dotenv_values
 
 from bot.config import Settings
+
+# NoneBot's own defaults would make "/" mandatory; members type commands without it.
+DEFAULTS = {
+    "DRIVER": "~fastapi+~httpx+~websockets",
+    "COMMAND_START": '["/", ""]',
+    "COMMAND_SEP": '[" "]',
+}
+CONSOLE_USER = "console:console"
+"""The console adapter's one user; a superuser in `make console`, so every command can be tried."""
+
+
+def _apply_defaults() -> None:
+    """Set DEFAULTS for keys given neither in the environment nor in .env / .env.<ENVIRONMENT>."""
+    files = [".env", f".env.{os.environ.get('ENVIRONMENT') or dotenv_values('.env').get('ENVIRONMENT') or 'prod'}"]
+    given = {key.upper() for key in os.environ}
+    for name in files:
+        if Path(name).is_file():
+            given |= {key.upper() for key in dotenv_values(name)}
+    for key, value in DEFAULTS.items():
+        if key not in given:
+            os.environ[key] = value
 
 
 def _is_loopback(host: str) -> bool:
@@ -19,6 +43,7 @@ def _is_loopback(host: str) -> bool:
 
 def main() -> None:
     """Initialise NoneBot, register the adapter, load plugins, serve."""
+    _apply_defaults()
     nonebot.init()
     driver = nonebot.get_driver()
     config = driver.config
@@ -27,6 +52,7 @@ def main() -> None:
         from nonebot.adapters.console import Adapter as ConsoleAdapter
 
         driver.register_adapter(ConsoleAdapter)
+        config.superusers.add(CONSOLE_USER)
     else:
         token = getattr(config, "onebot_access_token", None)
         if not _is_loopback(str(config.host)) and not token:
