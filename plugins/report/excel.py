@@ -1,0 +1,67 @@
+"""Workbooks shaped like the paper ledgers branches keep: title, bold frozen header, real dates."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+HEADER_ROW = 2
+"""Row 1 is the title (branch, ledger, period); the column headers are row 2, data from row 3."""
+
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+
+
+def _format_of(value: Any) -> str | None:
+    if isinstance(value, datetime):
+        return DATETIME_FORMAT
+    if isinstance(value, date):
+        return DATE_FORMAT
+    if isinstance(value, Decimal):
+        return "0.0" if value != value.to_integral_value() else "0"
+    return None
+
+
+def _cell_value(value: Any) -> Any:
+    # openpyxl stores Decimal as text-like numbers poorly; give Excel plain numbers.
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def build(title: str, headers: Sequence[str], widths: Sequence[int], rows: Sequence[Sequence[Any]],
+          *, percent_columns: Sequence[int] = (), wrap_columns: Sequence[int] = ()) -> bytes:
+    """One-sheet workbook: merged title row, bold bordered header frozen in place, set widths."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title.split(" ")[-1][:31] if title else "Sheet1"
+    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    ws.row_dimensions[1].height = 26
+    for i, (header, width) in enumerate(zip(headers, widths, strict=True), 1):
+        cell = ws.cell(row=HEADER_ROW, column=i, value=header)
+        cell.font, cell.fill, cell.border = Font(bold=True), _HEADER_FILL, _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for r, values in enumerate(rows, HEADER_ROW + 1):
+        for c, value in enumerate(values, 1):
+            cell = ws.cell(row=r, column=c, value=_cell_value(value))
+            cell.border = _BORDER
+            if fmt := _format_of(value):
+                cell.number_format = fmt
+            if c in percent_columns:
+                cell.number_format = "0.0%"
+            cell.alignment = Alignment(vertical="top", wrap_text=c in wrap_columns)
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    buffer = BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
