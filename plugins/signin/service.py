@@ -1,17 +1,34 @@
 """Study sessions (学习 / 主题党日), sign-in, leave, proxy and make-up sign-in. No nonebot here."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
-from core.errors import InvalidInput
-from db.models import SessionKind, StudySession
+from core.errors import Conflict, InvalidInput, NotFound
+from core.refs import PersonRef
+from core.timeparse import TimeParseError, split_leading_time
+from db.models import (
+    Attendance,
+    AttendanceStatus,
+    HealthCategory,
+    LedgerKind,
+    Member,
+    MemberStatus,
+    SessionKind,
+    StudySession,
+)
+from plugins.points import service as points
+from plugins.roster import service as roster
+from plugins.signin import texts as t
 from plugins.signin.config import Config
 
 TITLE_MAX = 200
 PLACE_MAX = 100
+ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.MAKEUP)
 
 
 @dataclass(frozen=True)
@@ -46,6 +63,8 @@ def window() -> Window:
     return _window
 
 
+# ---------------------------------------------------------------- sessions
+
 async def schedule_session(
     session: AsyncSession, *, branch_id: int, starts_at: datetime, title: str,
     place: str | None = None, kind: SessionKind = SessionKind.STUDY, created_by: int | None = None,
@@ -55,7 +74,7 @@ async def schedule_session(
         raise ValueError("starts_at must be timezone-aware")
     title = title.strip()
     if not title:
-        raise InvalidInput("请写上学习主题。", "发布学习 明天上午9点 学习党章 党员活动室")
+        raise InvalidInput("请写上学习主题。", t.EX_PUBLISH)
     w = _window
     starts = starts_at.astimezone(timeutil.now().tzinfo)
     row = StudySession(
@@ -67,3 +86,315 @@ async def schedule_session(
     session.add(row)
     await session.flush()
     return row
+
+
+def parse_publish(text: str, moment: datetime) -> tuple[datetime, str, str | None]:
+    """'明天上午9点 学习党章 党员活动室' → (start, title, place); the place is the last word."""
+    try:
+        starts, rest = split_leading_time(text, timeutil.to_local(moment), timeutil.local_tz())
+    except TimeParseError as error:
+        raise InvalidInput(f"时间没看懂：{error}", t.EX_PUBLISH) from None
+    if starts <= moment:
+        raise InvalidInput(f"这个时间（{timeutil.fmt_dt(starts)}）已经过去了，请写以后的时间。", t.EX_PUBLISH)
+    words = rest.split()
+    if not words:
+        raise InvalidInput("请在时间后面写上学习主题。", t.EX_PUBLISH)
+    if len(words) == 1:
+        return starts, words[0], None
+    return starts, " ".join(words[:-1]), words[-1]
+
+
+async def publish(
+    session: AsyncSession, *, branch_id: int, text: str, created_by: int | None
+) -> StudySession:
+    """发布学习: parse the words and schedule a 学习 session."""
+    starts, title, place = parse_publish(text, timeutil.now())
+    return await schedule_session(session, branch_id=branch_id, starts_at=starts, title=title,
+                                  place=place, created_by=created_by)
+
+
+async def open_session(session: AsyncSession, branch_id: int) -> StudySession | None:
+    """The branch's session whose sign-in window is open now (the earliest, if several)."""
+    moment = timeutil.now()
+    stmt = select(StudySession).where(
+        StudySession.branch_id == branch_id, col(StudySession.cancelled).is_(False),
+        StudySession.opens_at <= moment, StudySession.closes_at > moment,
+    ).order_by(col(StudySession.starts_at), col(StudySession.id)).limit(1)
+    return (await session.exec(stmt)).first()
+
+
+async def next_session(session: AsyncSession, branch_id: int) -> StudySession | None:
+    """The branch's next session whose window has not opened yet."""
+    stmt = select(StudySession).where(
+        StudySession.branch_id == branch_id, col(StudySession.cancelled).is_(False),
+        StudySession.opens_at > timeutil.now(),
+    ).order_by(col(StudySession.starts_at), col(StudySession.id)).limit(1)
+    return (await session.exec(stmt)).first()
+
+
+async def require_open(session: AsyncSession, branch_id: int) -> StudySession:
+    """The open session, or NotFound saying when the next one is."""
+    study = await open_session(session, branch_id)
+    if study is None:
+        raise NotFound(t.no_open_session(await next_session(session, branch_id)))
+    return study
+
+
+async def start_now(
+    session: AsyncSession, *, branch_id: int, title: str, created_by: int | None
+) -> StudySession:
+    """开始签到: a 学习 session starting now, open at once."""
+    current = await open_session(session, branch_id)
+    if current is not None:
+        raise Conflict(f"已有签到正在进行：{t.describe(current)}。\n要提前结束请发送：结束签到")
+    moment = timeutil.now().replace(second=0, microsecond=0)
+    study = await schedule_session(session, branch_id=branch_id, starts_at=moment,
+                                   title=title.strip() or "学习", created_by=created_by)
+    study.opens_at = min(study.opens_at, timeutil.now())
+    session.add(study)
+    await session.flush()
+    return study
+
+
+async def end_session(session: AsyncSession, branch_id: int) -> StudySession:
+    """结束签到: close the open session now."""
+    study = await open_session(session, branch_id)
+    if study is None:
+        raise NotFound("现在没有进行中的签到。")
+    moment = timeutil.now()
+    study.closes_at = moment
+    study.late_after = min(study.late_after, moment)
+    session.add(study)
+    await session.flush()
+    return study
+
+
+async def session_by_id(session: AsyncSession, branch_id: int, session_id: int) -> StudySession:
+    """A session of this branch by its #N; NotFound otherwise."""
+    study = await session.get(StudySession, session_id)
+    if study is None or study.branch_id != branch_id:
+        raise NotFound(f"本支部没有 #{session_id} 这次学习。", "签到情况 #3")
+    return study
+
+
+# ---------------------------------------------------------------- sign-in
+
+@dataclass
+class SignIn:
+    """The outcome of one sign-in: already is True when the member had signed in before."""
+
+    member: Member
+    study: StudySession
+    attendance: Attendance
+    already: bool = False
+    points: object = None
+
+
+async def _attendance(session: AsyncSession, session_id: int, member_id: int) -> Attendance | None:
+    stmt = select(Attendance).where(Attendance.session_id == session_id,
+                                    Attendance.member_id == member_id)
+    return (await session.exec(stmt)).first()
+
+
+async def _bump(session: AsyncSession, session_id: int, by: int) -> int:
+    """Atomically add to signin_count and return it; the row stays locked until commit."""
+    stmt = (
+        update(StudySession).where(col(StudySession.id) == session_id)
+        .values(signin_count=col(StudySession.signin_count) + by)
+        .returning(col(StudySession.signin_count))
+        .execution_options(synchronize_session=False)
+    )
+    return int((await session.exec(stmt)).scalar_one())  # type: ignore[call-overload]
+
+
+async def _award(
+    session: AsyncSession, member: Member, study: StudySession, row: Attendance,
+    operator: Member | None, operator_name: str | None,
+) -> object:
+    key = "signin_late" if row.status == AttendanceStatus.LATE else "signin_on_time"
+    delta = await points.rule(session, member.branch_id, key)
+    if not delta:
+        return None
+    label = f"{SessionKind(study.kind).label}{AttendanceStatus(row.status).label} #{study.id}"
+    await points.award(session, member=member, delta=delta, kind=LedgerKind.STUDY, reason=label,
+                       source=f"signin:{row.id}", operator=operator, operator_name=operator_name)
+    return delta
+
+
+async def sign_in_to(
+    session: AsyncSession, study: StudySession, member: Member, *, proxy: Member | None = None,
+    proxy_name: str | None = None,
+) -> SignIn:
+    """Sign a member in to an open session: 第N位 from an atomic counter, points in this transaction."""
+    # Bump first: the row lock serialises this session's sign-ins, so the check below cannot race.
+    seq = await _bump(session, study.id, 1)
+    row = await _attendance(session, study.id, member.id)
+    if row is not None and row.status in ATTENDED:
+        await _bump(session, study.id, -1)
+        return SignIn(member, study, row, already=True)
+    moment = timeutil.now()
+    status = AttendanceStatus.LATE if moment > study.late_after else AttendanceStatus.PRESENT
+    if row is None:
+        row = Attendance(session_id=study.id, member_id=member.id, status=status)
+    row.status, row.seq, row.signed_at, row.reason = status, seq, moment, None
+    row.proxy_by = proxy.id if proxy else None
+    session.add(row)
+    await session.flush()
+    delta = await _award(session, member, study, row, proxy, proxy_name)
+    return SignIn(member, study, row, points=delta)
+
+
+async def sign_in(session: AsyncSession, *, branch_id: int, member: Member) -> SignIn:
+    """签到: the member signs themself in to the branch's open session."""
+    return await sign_in_to(session, await require_open(session, branch_id), member)
+
+
+@dataclass
+class ProxyResult:
+    """代签 outcome: one SignIn per named member found, and the names not found."""
+
+    study: StudySession
+    done: list[SignIn] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+async def proxy_sign_in(
+    session: AsyncSession, *, branch_id: int, platform: str, refs: list[PersonRef],
+    operator: Member | None, operator_name: str,
+) -> ProxyResult:
+    """代签: sign in each named member on their behalf; the record keeps who did it."""
+    if not refs:
+        raise InvalidInput("请写上要代签的成员姓名，或@他们。", t.EX_PROXY)
+    result = ProxyResult(await require_open(session, branch_id))
+    seen: set[int] = set()
+    for ref in refs:
+        try:
+            member = await roster.resolve_member(session, branch_id, platform, ref, example=t.EX_PROXY)
+        except NotFound:
+            result.unknown.append(str(ref))
+            continue
+        if member.id not in seen:
+            seen.add(member.id)
+            result.done.append(await sign_in_to(session, result.study, member, proxy=operator,
+                                                proxy_name=operator_name))
+    return result
+
+
+async def take_leave(
+    session: AsyncSession, *, branch_id: int, member: Member, reason: str | None
+) -> tuple[StudySession, Attendance]:
+    """请假: leave for the open session, or else the next one; not once signed in."""
+    study = await open_session(session, branch_id) or await next_session(session, branch_id)
+    if study is None:
+        raise NotFound("近期没有安排学习，不用请假。")
+    row = await _attendance(session, study.id, member.id)
+    if row is not None and row.status in ATTENDED:
+        raise Conflict(f"您已签到（{timeutil.fmt_hm(row.signed_at)}），不用请假了。")
+    if row is None:
+        row = Attendance(session_id=study.id, member_id=member.id, status=AttendanceStatus.LEAVE)
+    row.reason, row.signed_at = (reason or "").strip()[:200] or None, timeutil.now()
+    session.add(row)
+    await session.flush()
+    return study, row
+
+
+async def make_up(
+    session: AsyncSession, *, branch_id: int, session_id: int, platform: str, ref: PersonRef,
+    reason: str, operator: Member | None, operator_name: str,
+) -> tuple[Member, StudySession, Attendance]:
+    """补签: after the window closed, record attendance as a make-up dated now, with points."""
+    study = await session_by_id(session, branch_id, session_id)
+    member = await roster.resolve_member(session, branch_id, platform, ref, example=t.EX_MAKEUP)
+    if not reason.strip():
+        raise InvalidInput("请写上补签原因。", t.EX_MAKEUP)
+    if study.closes_at > timeutil.now():
+        raise Conflict(f"#{study.id} 的签到还没结束，请用“代签 {member.name}”。")
+    row = await _attendance(session, study.id, member.id)
+    if row is not None and row.status in ATTENDED:
+        raise Conflict(f"{member.name} 在 #{study.id} 已有记录（{AttendanceStatus(row.status).label}），"
+                       "不用补签。")
+    if row is None:
+        row = Attendance(session_id=study.id, member_id=member.id, status=AttendanceStatus.MAKEUP)
+    row.status, row.signed_at, row.reason = AttendanceStatus.MAKEUP, timeutil.now(), reason.strip()[:200]
+    row.proxy_by = operator.id if operator else None
+    session.add(row)
+    await session.flush()
+    await _award(session, member, study, row, operator, operator_name)
+    return member, study, row
+
+
+# ---------------------------------------------------------------- reports
+
+@dataclass
+class Report:
+    """签到情况 of one session."""
+
+    study: StudySession
+    expected: int
+    attended: list[tuple[Member, Attendance]]
+    late: list[Member]
+    makeup: list[Member]
+    leave: list[tuple[Member, Attendance]]
+    absent: list[Member]
+
+    @property
+    def rate(self) -> float:
+        """实到 / 应到."""
+        return len(self.attended) / self.expected if self.expected else 0.0
+
+
+def expected_filter():  # noqa: ANN201
+    """Who is expected (应到): active members except 不能参加活动."""
+    return (Member.status == MemberStatus.ACTIVE) & (Member.category != HealthCategory.UNABLE)
+
+
+async def report(session: AsyncSession, *, branch_id: int, session_id: int | None) -> Report:
+    """签到情况: the given session, else the open one, else the latest that has started."""
+    if session_id is not None:
+        study = await session_by_id(session, branch_id, session_id)
+    else:
+        study = await open_session(session, branch_id) or await _latest_started(session, branch_id)
+        if study is None:
+            raise NotFound("还没有开始过的学习。发布学习请发送：" + t.EX_PUBLISH)
+    rows = (await session.exec(
+        select(Member, Attendance).join(Attendance, col(Attendance.member_id) == col(Member.id))
+        .where(Attendance.session_id == study.id).order_by(col(Attendance.seq), col(Attendance.id))
+    )).all()
+    expected = list((await session.exec(
+        select(Member).where(Member.branch_id == branch_id, expected_filter())
+        .order_by(col(Member.id)))).all())
+    marked = {m.id for m, _ in rows}
+    attended = [(m, a) for m, a in rows if a.status in ATTENDED]
+    return Report(
+        study=study, expected=len(expected), attended=attended,
+        late=[m for m, a in attended if a.status == AttendanceStatus.LATE],
+        makeup=[m for m, a in attended if a.status == AttendanceStatus.MAKEUP],
+        leave=[(m, a) for m, a in rows if a.status == AttendanceStatus.LEAVE],
+        absent=[m for m in expected if m.id not in marked],
+    )
+
+
+async def _latest_started(session: AsyncSession, branch_id: int) -> StudySession | None:
+    stmt = select(StudySession).where(
+        StudySession.branch_id == branch_id, col(StudySession.cancelled).is_(False),
+        StudySession.opens_at <= timeutil.now(),
+    ).order_by(col(StudySession.starts_at).desc(), col(StudySession.id).desc()).limit(1)
+    return (await session.exec(stmt)).first()
+
+
+async def my_record(
+    session: AsyncSession, *, member: Member, year: int | None = None
+) -> list[tuple[StudySession, Attendance | None]]:
+    """学习记录: this year's sessions of the member's branch that have started, with their row."""
+    year = year or timeutil.cycle_of(timeutil.now())
+    start, end = timeutil.year_bounds(year)
+    stmt = (
+        select(StudySession, Attendance)
+        .outerjoin(Attendance, (col(Attendance.session_id) == col(StudySession.id))
+                   & (col(Attendance.member_id) == member.id))
+        .where(StudySession.branch_id == member.branch_id, col(StudySession.cancelled).is_(False),
+               StudySession.starts_at >= start, StudySession.starts_at < end,
+               StudySession.starts_at <= timeutil.now())
+        .order_by(col(StudySession.starts_at), col(StudySession.id))
+    )
+    return list((await session.exec(stmt)).all())
