@@ -1,0 +1,56 @@
+"""帮助 / 菜单: the commands this caller may use, built from every plugin's CommandDoc entries."""
+
+from typing import Annotated
+
+import nonebot
+from nonebot.adapters import Event
+from nonebot.params import RawCommand
+from nonebot.plugin import PluginMetadata
+
+from bot.chat import plain
+from bot.commands import CommandDoc, command
+from bot.deps import Arg, CallerDep
+from core.roles import Role
+from core.textparse import normalize
+from plugins.help import catalog
+
+__plugin_meta__ = PluginMetadata(
+    name="帮助",
+    description="列出您能用的命令，每条带一个例子",
+    usage="帮助",
+    extra={"commands": [
+        CommandDoc("帮助", "列出您能用的命令；加命令名看详细说明", "帮助 报到", Role.GUEST,
+                   "帮助 [命令名]", aliases=("菜单",), private=True),
+    ]},
+)
+
+
+def sections() -> list[catalog.Section]:
+    """Every loaded plugin that publishes commands."""
+    found = []
+    for plugin in nonebot.get_loaded_plugins():
+        meta = plugin.metadata
+        docs = tuple((meta.extra or {}).get("commands", ())) if meta else ()
+        if docs:
+            found.append(catalog.Section(plugin.name, meta.name, docs))
+    return found
+
+
+help_cmd = command("帮助", "菜单")
+
+
+@help_cmd.handle()
+async def handle_help(event: Event, caller: CallerDep, arg: Arg,
+                      raw: Annotated[str, RawCommand()]) -> None:
+    """帮助: the menu for this caller's role; 帮助 <命令>: one command in detail."""
+    word = normalize(arg.extract_plain_text())
+    known = sections()
+    if not word:
+        await help_cmd.finish(catalog.menu(known, caller.role, private=caller.ctx.is_private))
+    if (doc := catalog.find(known, word)) is not None:
+        await help_cmd.finish(catalog.detail(doc))
+    suggestions = catalog.suggest(known, word)
+    spaced = event.get_plaintext().strip().lstrip("/").removeprefix(raw.lstrip("/"))[:1].isspace()
+    if not suggestions and not spaced:
+        await help_cmd.finish()  # `帮助我看看` is a sentence, not a request for a command
+    await help_cmd.finish(plain(event, catalog.unknown(word, suggestions)))

@@ -1,0 +1,91 @@
+"""The help text, built from every plugin's CommandDoc entries. No nonebot import here."""
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.commands import CommandDoc
+from core.roles import Role
+from core.textparse import normalize
+
+# Plugins are listed in the order a member meets them; unknown plugins follow, by name.
+ORDER = ("roster", "signin", "volunteer", "suggestion", "points", "partyday", "report", "help")
+
+
+@dataclass(frozen=True)
+class Section:
+    """One plugin's commands under its Chinese name."""
+
+    key: str
+    title: str
+    commands: tuple[CommandDoc, ...]
+
+
+def ordered(sections: Iterable[Section]) -> list[Section]:
+    """Sections in ORDER, the rest after by key."""
+    rank = {key: i for i, key in enumerate(ORDER)}
+    return sorted(sections, key=lambda s: (rank.get(s.key, len(ORDER)), s.key))
+
+
+def who(role: Role) -> str:
+    """Who may use a command, in words."""
+    return "所有人" if role == Role.GUEST else f"{role.label}及以上"
+
+
+def menu(sections: Iterable[Section], role: Role, *, private: bool) -> str:
+    """帮助: the commands this caller may use, one example each, grouped by plugin."""
+    lines = [f"【可用命令】您的身份：{role.label}"]
+    for section in ordered(sections):
+        if section.key == "help":
+            continue  # the footer says how to ask for help
+        usable = [c for c in section.commands if c.role <= role and (c.private or not private)]
+        if usable:
+            lines.append(f"〔{section.title}〕")
+            lines.extend(f"· {c.example}　{c.summary}" for c in usable)
+    if private:
+        lines.append("其余命令请在支部群里发送。")
+    lines.append("发送“帮助 命令名”看详细说明，例如：帮助 报到")
+    return "\n".join(lines)
+
+
+def find(sections: Iterable[Section], word: str) -> CommandDoc | None:
+    """The command named (or aliased) `word`, ignoring a leading '/'."""
+    word = normalize(word).lstrip("/")
+    for section in sections:
+        for doc in section.commands:
+            if word == doc.name or word in doc.aliases:
+                return doc
+    return None
+
+
+def suggest(sections: Iterable[Section], word: str) -> list[str]:
+    """Command names close to `word`: sharing characters in order, or containing it."""
+    word = normalize(word).lstrip("/")
+    names = {alias: doc.name for s in sections for doc in s.commands
+             for alias in (doc.name, *doc.aliases)}
+    def score(name: str) -> float:
+        # Same first character first: members mistype the second word more often (报道 → 报到).
+        ratio = difflib.SequenceMatcher(None, word, name).ratio()
+        return ratio + (0.25 if name[:1] == word[:1] else 0) + (0.5 if word and word in name else 0)
+
+    close = sorted((n for n in names if score(n) >= 0.5), key=score, reverse=True)
+    return list(dict.fromkeys(names[n] for n in close))[:3]
+
+
+def detail(doc: CommandDoc) -> str:
+    """帮助 <命令>: usage, example, who may use it, details."""
+    lines = [f"【{doc.name}】{doc.summary}", f"用法：{doc.usage or doc.name}", f"例如：{doc.example}",
+             f"谁能用：{who(doc.role)}"]
+    if doc.aliases:
+        lines.append(f"也可以说：{'、'.join(doc.aliases)}")
+    if doc.private:
+        lines.append("群里、私聊都可以用。")
+    lines.extend(doc.details)
+    return "\n".join(lines)
+
+
+def unknown(word: str, suggestions: list[str]) -> str:
+    """Reply for 帮助 <something that is not a command>."""
+    if suggestions:
+        return f"没有“{word}”这个命令。您要找的是不是：{'、'.join(suggestions)}？\n例如：帮助 {suggestions[0]}"
+    return f"没有“{word}”这个命令。发送“帮助”查看全部命令。"

@@ -1,0 +1,122 @@
+"""帮助 / 菜单: the menu per role and per chat, one command in detail, aliases, suggestions."""
+
+from nonebot.adapters.onebot.v11 import Message, MessageSegment
+from nonebug import App
+
+from bot.commands import CommandDoc
+from core.roles import Role
+from plugins.help import catalog, sections
+from tests.factories import (
+    MEMBER_ID,
+    SECRETARY_ID,
+    group_message,
+    make_branch,
+    make_member,
+    onebot,
+    private_message,
+)
+
+FAKE = [
+    catalog.Section("signin", "学习签到", (
+        CommandDoc("签到", "学习时签到", "签到", private=True),
+        CommandDoc("代签", "替成员签到", "代签 张三", Role.COMMITTEE),
+    )),
+    catalog.Section("roster", "支部与成员", (
+        CommandDoc("报到", "登记", "报到 张三", Role.GUEST, "报到 <姓名>", aliases=("注册",)),
+    )),
+    catalog.Section("help", "帮助", (CommandDoc("帮助", "帮助", "帮助", Role.GUEST),)),
+]
+
+
+def test_menu_lists_what_the_role_may_use_in_plugin_order():
+    """Roster comes first, commands above the caller's role are left out, help has no section."""
+    assert catalog.menu(FAKE, Role.MEMBER, private=False) == (
+        "【可用命令】您的身份：党员\n〔支部与成员〕\n· 报到 张三　登记\n〔学习签到〕\n· 签到　学习时签到\n"
+        "发送“帮助 命令名”看详细说明，例如：帮助 报到")
+    assert "代签 张三" in catalog.menu(FAKE, Role.COMMITTEE, private=False)
+
+
+def test_private_menu_lists_private_commands_only():
+    """In private chat only commands that work there are listed, with a pointer to the group."""
+    assert catalog.menu(FAKE, Role.MEMBER, private=True) == (
+        "【可用命令】您的身份：党员\n〔学习签到〕\n· 签到　学习时签到\n其余命令请在支部群里发送。\n"
+        "发送“帮助 命令名”看详细说明，例如：帮助 报到")
+
+
+def test_find_by_name_alias_and_slash():
+    """A command is found by its name, an alias, or with a leading slash."""
+    assert [catalog.find(FAKE, w).name for w in ("报到", "注册", "/报到", "／报到")] == ["报到"] * 4
+    assert catalog.find(FAKE, "报道") is None
+    assert catalog.suggest(FAKE, "报道") == ["报到"]
+    assert catalog.suggest(FAKE, "天气") == []
+
+
+async def test_help_menu_for_a_member(app: App, chat_db):
+    """A member sees member commands (with examples), not the secretary's."""
+    branch = await make_branch(chat_db)
+    await make_member(chat_db, branch, "张三", user_id=MEMBER_ID)
+    expected = catalog.menu(sections(), Role.MEMBER, private=False)
+    assert "· 报到 张三　把您的QQ登记到本支部名册" in expected and "添加成员" not in expected
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = group_message("帮助")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, expected, result=None)
+
+
+async def test_menu_alias_for_a_secretary(app: App, chat_db):
+    """菜单 is 帮助; a secretary also sees roster management, not the superuser's 绑定支部."""
+    branch = await make_branch(chat_db)
+    await make_member(chat_db, branch, "张三", user_id=SECRETARY_ID, role=Role.SECRETARY)
+    expected = catalog.menu(sections(), Role.SECRETARY, private=False)
+    assert "· 添加成员 李四 适当参加" in expected and "绑定支部" not in expected
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = group_message("/菜单", user_id=SECRETARY_ID)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, expected, result=None)
+
+
+async def test_help_in_private_chat_before_registering(app: App, chat_db):
+    """Someone who has not 报到'd can still ask for help privately."""
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = private_message("帮助", user_id="10077")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, catalog.menu(sections(), Role.GUEST, private=True), result=None)
+
+
+async def test_help_for_one_command_by_alias(app: App, chat_db):
+    """帮助 登记 explains 报到: usage, example, who may use it, details."""
+    await make_branch(chat_db)
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = group_message("帮助 登记")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, (
+            "【报到】把您的QQ登记到本支部名册\n用法：报到 <姓名>\n例如：报到 张三\n谁能用：所有人\n"
+            "也可以说：注册、登记\n请在支部群里发送。名册里已有您的名字时，会直接关联；没有则新建。"),
+            result=None)
+
+
+async def test_help_unknown_command_suggests(app: App, chat_db):
+    """A misspelt command gets the closest names; an unknown word gets a pointer to 帮助."""
+    await make_branch(chat_db)
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = group_message("帮助 报道")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, Message(MessageSegment.text(
+            "没有“报道”这个命令。您要找的是不是：报到？\n例如：帮助 报到")), result=None)
+        event = group_message("帮助 天气预报")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, Message(MessageSegment.text(
+            "没有“天气预报”这个命令。发送“帮助”查看全部命令。")), result=None)
+
+
+async def test_help_inside_a_sentence_is_not_a_command(app: App, chat_db):
+    """'帮助我看看这个' is chat: no reply."""
+    await make_branch(chat_db)
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        ctx.receive_event(bot, group_message("帮助我看看这个"))
