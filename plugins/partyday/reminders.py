@@ -1,0 +1,109 @@
+"""Reminder rows as a service: add (insert-ignore on the dedupe key), list, cancel. No nonebot here."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core import timeutil
+from core.errors import InvalidInput, NotFound
+from db.models import GroupBinding
+from db.models.reminder import Reminder, ReminderState, TargetKind
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a branch's reminders go: its group, served by one bot account."""
+
+    platform: str
+    group_id: str
+    self_id: str | None
+
+
+async def branch_target(session: AsyncSession, branch_id: int) -> Target | None:
+    """The branch's group (the first bound, if several); None when it has no group."""
+    binding = (await session.exec(
+        select(GroupBinding).where(GroupBinding.branch_id == branch_id).order_by(GroupBinding.id)
+    )).first()
+    if binding is None:
+        return None
+    return Target(binding.platform, binding.group_id, binding.self_id)
+
+
+async def add(
+    session: AsyncSession, *, dedupe_key: str, due_at: datetime, text: str, kind: str,
+    target_kind: TargetKind, platform: str, target_id: str, self_id: str | None,
+    branch_id: int | None = None, ref: str | None = None, mentions: list[str] | None = None,
+    created_by: int | None = None, now: datetime | None = None,
+) -> bool:
+    """Insert a pending reminder unless its dedupe key exists or it is already past; True if new."""
+    if due_at <= (now or timeutil.now()):
+        return False
+    dialect = session.bind.dialect.name  # type: ignore[union-attr]
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(Reminder).values(
+        dedupe_key=dedupe_key, due_at=due_at, text=text, kind=kind, target_kind=target_kind,
+        platform=platform, target_id=target_id, self_id=self_id, branch_id=branch_id, ref=ref,
+        mentions=mentions or [], created_by=created_by, state=ReminderState.PENDING, attempts=0,
+        late=False, created_at=timeutil.now(),
+    ).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    result = await session.exec(stmt)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def cancel_pending(session: AsyncSession, *, ref: str | None = None, key_prefix: str | None = None,
+                         reason: str) -> int:
+    """Cancel pending rows about one thing (an occurrence, a session); returns how many."""
+    stmt = update(Reminder).where(Reminder.state == ReminderState.PENDING)
+    if ref is not None:
+        stmt = stmt.where(Reminder.ref == ref)
+    if key_prefix is not None:
+        stmt = stmt.where(Reminder.dedupe_key.startswith(key_prefix))  # type: ignore[attr-defined]
+    result = await session.exec(
+        stmt.values(state=ReminderState.CANCELLED, last_error=reason)
+        .execution_options(synchronize_session=False))
+    return result.rowcount  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """提醒列表: what is coming, and what was not delivered recently."""
+
+    pending: list[Reminder]
+    missed: list[Reminder]
+
+
+async def listing(session: AsyncSession, branch_id: int, *, limit: int = 15,
+                  missed_days: int = 7) -> Listing:
+    """Upcoming reminders of a branch, and skipped/failed ones of the last days (never hidden)."""
+    pending = (await session.exec(
+        select(Reminder).where(Reminder.branch_id == branch_id,
+                               Reminder.state.in_([ReminderState.PENDING, ReminderState.SENDING]))  # type: ignore[attr-defined]
+        .order_by(Reminder.due_at, Reminder.id).limit(limit)
+    )).all()
+    since = timeutil.now() - timedelta(days=missed_days)
+    missed = (await session.exec(
+        select(Reminder).where(Reminder.branch_id == branch_id,
+                               Reminder.state.in_([ReminderState.SKIPPED, ReminderState.FAILED]),  # type: ignore[attr-defined]
+                               Reminder.due_at >= since)
+        .order_by(Reminder.due_at.desc(), Reminder.id.desc()).limit(limit)  # type: ignore[attr-defined]
+    )).all()
+    return Listing(list(pending), list(missed))
+
+
+async def cancel(session: AsyncSession, *, branch_id: int, reminder_id: int) -> Reminder:
+    """取消提醒 #N: a pending reminder of this branch stops; sent ones cannot be unsent."""
+    row = await session.get(Reminder, reminder_id)
+    if row is None or row.branch_id != branch_id:
+        raise NotFound(f"本支部没有提醒 #{reminder_id}。", "提醒列表")
+    if row.state != ReminderState.PENDING:
+        raise InvalidInput(f"提醒 #{reminder_id} {ReminderState(row.state).label}，不能取消。", "提醒列表")
+    row.state = ReminderState.CANCELLED
+    row.last_error = "已手动取消"
+    session.add(row)
+    await session.flush()
+    return row

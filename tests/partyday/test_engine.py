@@ -1,0 +1,190 @@
+"""The reminder engine: claim, send once, retry with backoff, late and skipped catch-up, two schedulers."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db import engine as db_engine
+from db.models.reminder import Reminder, ReminderState
+from plugins.partyday.engine import EngineConfig, Pacer, tick
+from tests.partyday.helpers import FakeOutbox, add_group_reminder
+
+T0 = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)  # 09:00 Beijing
+
+
+def _cfg(**kwargs: object) -> EngineConfig:
+    return EngineConfig(**kwargs)  # type: ignore[arg-type]
+
+
+async def _rows(session: AsyncSession) -> list[Reminder]:
+    session.expire_all()
+    rows = list((await session.exec(select(Reminder).order_by(Reminder.id))).all())
+    await session.commit()  # end the read: SQLite's BEGIN IMMEDIATE would block the engine
+    return rows
+
+
+async def test_due_reminder_is_sent_once_and_marked(session: AsyncSession) -> None:
+    """A due row is sent, marked sent with sent_at; a second tick sends nothing."""
+    await add_group_reminder(session, T0 + timedelta(minutes=1), "k:1", text="开会", now=T0)
+    outbox = FakeOutbox()
+    with time_machine.travel(T0 + timedelta(minutes=1, seconds=1), tick=False):
+        result = await tick(db_engine.session_factory(), outbox, Pacer(), _cfg())
+        again = await tick(db_engine.session_factory(), outbox, Pacer(), _cfg())
+    assert (result.sent, result.late, again.sent) == (1, 0, 0)
+    assert outbox.sent == [("20001", "开会", [])]
+    (row,) = await _rows(session)
+    assert (row.state, row.attempts, row.late) == ("sent", 1, False)
+    assert row.sent_at == T0 + timedelta(minutes=1, seconds=1)
+
+
+async def test_not_yet_due_and_past_reminders_are_not_created(session: AsyncSession) -> None:
+    """Insert-ignore on the dedupe key; a due time already past is never materialised."""
+    assert await add_group_reminder(session, T0 + timedelta(hours=1), "k:1", now=T0)
+    assert not await add_group_reminder(session, T0 + timedelta(hours=2), "k:1", now=T0)
+    assert not await add_group_reminder(session, T0 - timedelta(seconds=1), "k:2", now=T0)
+    outbox = FakeOutbox()
+    result = await tick(db_engine.session_factory(), outbox, Pacer(), _cfg(), now=T0)
+    assert (result.sent, outbox.sent) == (0, [])
+    assert [r.dedupe_key for r in await _rows(session)] == ["k:1"]
+
+
+async def test_failed_send_is_retried_with_backoff_then_failed(session: AsyncSession) -> None:
+    """Each failure doubles the wait; after max attempts the row is failed with the last error."""
+    await add_group_reminder(session, T0, "k:1", now=T0 - timedelta(minutes=1))
+    outbox = FakeOutbox(fail=10)
+    cfg = _cfg(max_attempts=3, retry=timedelta(seconds=10))
+    factory = db_engine.session_factory()
+    waits = []
+    moment = T0
+    for _ in range(3):
+        with time_machine.travel(moment, tick=False):
+            await tick(factory, outbox, Pacer(), cfg)
+        (row,) = await _rows(session)
+        if row.next_attempt_at and row.state == "pending":
+            waits.append((row.next_attempt_at - moment).total_seconds())
+            with time_machine.travel(row.next_attempt_at - timedelta(seconds=1), tick=False):
+                assert (await tick(factory, outbox, Pacer(), cfg)).retried == 0  # not yet
+            moment = row.next_attempt_at
+    assert waits == [10, 20]
+    (row,) = await _rows(session)
+    assert (row.state, row.attempts, row.last_error) == ("failed", 3, "bot account 99999 is not connected")
+
+
+async def test_retry_succeeds_after_a_failure(session: AsyncSession) -> None:
+    """One failure, then the retry is delivered; still exactly one message."""
+    await add_group_reminder(session, T0, "k:1", now=T0 - timedelta(minutes=1))
+    outbox = FakeOutbox(fail=1)
+    factory = db_engine.session_factory()
+    with time_machine.travel(T0, tick=False):
+        assert (await tick(factory, outbox, Pacer(), _cfg())).retried == 1
+    with time_machine.travel(T0 + timedelta(seconds=15), tick=False):
+        assert (await tick(factory, outbox, Pacer(), _cfg())).sent == 1
+    assert len(outbox.sent) == 1
+    (row,) = await _rows(session)
+    assert (row.state, row.attempts, row.late) == ("sent", 2, False)
+
+
+async def test_catch_up_late_within_grace_and_skip_beyond(session: AsyncSession) -> None:
+    """After downtime: due 5 h ago → sent late; due 7 h ago → skipped with a reason, never sent."""
+    start = T0 - timedelta(hours=8)
+    await add_group_reminder(session, T0 - timedelta(hours=5), "k:late", text="晚了", now=start)
+    await add_group_reminder(session, T0 - timedelta(hours=7), "k:old", text="太晚", now=start)
+    outbox = FakeOutbox()
+    with time_machine.travel(T0, tick=False):
+        result = await tick(db_engine.session_factory(), outbox, Pacer(), _cfg())
+    assert (result.sent, result.late, result.skipped) == (1, 1, 1)
+    assert outbox.sent == [("20001", "晚了", [])]
+    old, late = sorted(await _rows(session), key=lambda r: r.dedupe_key, reverse=True)
+    assert (late.state, late.late) == ("sent", True)
+    assert (old.state, old.late, old.last_error) == (
+        "skipped", False, "机器人离线，超过补发时限（6小时）未发送")
+
+
+async def test_rows_of_an_offline_account_wait_for_it(session: AsyncSession) -> None:
+    """A process claims only rows whose bot account is connected to it."""
+    await add_group_reminder(session, T0, "k:other", self_id="88888", now=T0 - timedelta(minutes=1))
+    await add_group_reminder(session, T0, "k:mine", now=T0 - timedelta(minutes=1))
+    outbox = FakeOutbox()
+    with time_machine.travel(T0, tick=False):
+        await tick(db_engine.session_factory(), outbox, Pacer(), _cfg())
+    states = {r.dedupe_key: r.state for r in await _rows(session)}
+    assert states == {"k:other": "pending", "k:mine": "sent"}
+    other = FakeOutbox(accounts={"88888"})
+    with time_machine.travel(T0 + timedelta(hours=1), tick=False):
+        assert (await tick(db_engine.session_factory(), other, Pacer(), _cfg())).late == 1
+
+
+async def test_row_left_sending_by_a_dead_process_is_failed_not_resent(session: AsyncSession) -> None:
+    """Claimed but never marked (crash mid-send): after the lease it is failed, not sent twice."""
+    await add_group_reminder(session, T0, "k:1", now=T0 - timedelta(minutes=1))
+    (row,) = await _rows(session)
+    row.state, row.attempts, row.claimed_until = ReminderState.SENDING, 1, T0 + timedelta(minutes=10)
+    session.add(row)
+    await session.commit()
+    outbox = FakeOutbox()
+    with time_machine.travel(T0 + timedelta(minutes=11), tick=False):
+        assert (await tick(db_engine.session_factory(), outbox, Pacer(), _cfg())).failed == 1
+    assert outbox.sent == []
+    (row,) = await _rows(session)
+    assert row.state == "failed"
+
+
+async def test_large_fan_out_is_sent_in_batches(session: AsyncSession) -> None:
+    """More rows than one batch: the tick keeps claiming until all are sent, in due order."""
+    for i in range(25):
+        await add_group_reminder(session, T0, f"k:{i:02}", text=str(i), group_id=str(30000 + i),
+                                 now=T0 - timedelta(minutes=1))
+    outbox = FakeOutbox()
+    with time_machine.travel(T0, tick=False):
+        result = await tick(db_engine.session_factory(), outbox, Pacer(), _cfg(batch=10))
+    assert result.sent == 25
+    assert [text for _, text, _ in outbox.sent] == [str(i) for i in range(25)]
+
+
+async def test_pacer_spaces_sends_to_one_target() -> None:
+    """Per-target interval and overall rate both hold."""
+    loop = asyncio.get_running_loop()
+    pacer = Pacer(rate=50, interval=0.1)
+    started = loop.time()
+    for _ in range(3):
+        await pacer.wait("g:1")
+    assert loop.time() - started >= 0.2
+    assert pacer._next_any > 0
+
+
+@pytest.mark.pg
+async def test_two_schedulers_send_each_reminder_exactly_once(db_url: str) -> None:
+    """Two engines (own pools, like two processes) tick concurrently: every row sent once."""
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    factories = []
+    engines = []
+    for _ in range(2):
+        eng = db_engine.make_engine(db_url)
+        engines.append(eng)
+        factories.append(async_sessionmaker(eng, class_=AsyncSession, expire_on_commit=False))
+    async with factories[0]() as session:
+        for i in range(200):
+            await add_group_reminder(session, T0, f"k:{i:03}", text=str(i), group_id=str(40000 + i),
+                                     now=T0 - timedelta(minutes=1))
+    outboxes = [FakeOutbox(delay=0.001), FakeOutbox(delay=0.001)]
+    cfg = _cfg(batch=7)
+
+    async def run(i: int) -> None:
+        for _ in range(3):
+            await tick(factories[i], outboxes[i], Pacer(), cfg, now=T0)
+            await asyncio.sleep(0)
+
+    await asyncio.gather(run(0), run(1))
+    texts = [t for o in outboxes for _, t, _ in o.sent]
+    assert sorted(texts) == sorted(str(i) for i in range(200))
+    assert all(o.sent for o in outboxes), "both schedulers took part"
+    async with factories[0]() as session:
+        rows = await _rows(session)
+    assert {r.state for r in rows} == {"sent"} and {r.attempts for r in rows} == {1}
+    for eng in engines:
+        await eng.dispose()
