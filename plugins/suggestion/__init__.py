@@ -5,6 +5,7 @@ from decimal import Decimal
 from nonebot import get_plugin_config, logger
 from nonebot.adapters import Bot, Event
 from nonebot.consts import PREFIX_KEY, RAW_CMD_KEY
+from nonebot.matcher import Matcher
 from nonebot.plugin import PluginMetadata
 from nonebot.rule import Rule
 from nonebot.typing import T_State
@@ -57,6 +58,12 @@ async def _deliberate(event: Event, state: T_State) -> bool:
     return raw.startswith("/") or not rest or rest[0] in " \t\n:：,，"
 
 
+def _narrowed(matcher: type[Matcher], extra: Rule) -> type[Matcher]:
+    # bot.commands.command() sets the rule itself; tighten it here rather than change its signature.
+    matcher.rule = matcher.rule & extra
+    return matcher
+
+
 async def _tell(bot: Bot, recipient: service.Recipient | None, text: str) -> bool:
     """Send privately; False when there is nobody to send to or the platform refused."""
     if recipient is None:
@@ -80,7 +87,7 @@ async def _withdraw(bot: Bot, ctx: ChatContext) -> bool:
     return True
 
 
-submit_cmd = command("建议", "提建议", rule=Rule(_deliberate))
+submit_cmd = _narrowed(command("建议", "提建议"), Rule(_deliberate))
 
 
 @submit_cmd.handle()
@@ -222,7 +229,7 @@ async def _id_or_nothing(arg: Arg) -> bool:
     return not text or service.LOOKS_LIKE_ID.fullmatch(normalize(text)) is not None
 
 
-claim_cmd = command("实名", rule=Rule(_id_or_nothing))
+claim_cmd = _narrowed(command("实名"), Rule(_id_or_nothing))
 
 
 @claim_cmd.handle()
