@@ -1,0 +1,261 @@
+"""Volunteer-service needs: 发布需求, 需求列表, 认领, 代认领, 取消认领, 我的认领, 修改名额, 取消需求, 完成需求, 缺勤."""
+
+from contextlib import suppress
+
+from nonebot import on_command
+from nonebot.adapters import Bot, Event, Message
+from nonebot.plugin import PluginMetadata
+from nonebot.rule import Rule
+
+from bot.chat import arg_text, parse_targets, plain
+from bot.commands import PRIORITY, CommandDoc, command
+from bot.deps import (
+    Anyone,
+    Arg,
+    Caller,
+    Committee,
+    Registered,
+    Secretary,
+    SessionDep,
+    replies_errors,
+)
+from bot.send import DeliveryError, send_group
+from core import timeutil
+from core.errors import InvalidInput
+from core.refs import PersonRef
+from core.roles import Role
+from core.textparse import normalize, split_id, to_int
+from db.models import Member
+from plugins.roster.service import resolve_member
+from plugins.volunteer import service
+from plugins.volunteer import texts as t
+from plugins.volunteer.parse import CAPACITY_MAX, parse_hours, parse_need
+
+FORM = ("发布需求", "标题：社区文明劝导", "时间：11月28日 9:00-11:00", "地点：枣行社区", "名额：5",
+        "积分：2（或 每小时1分）", "适合：正常活动（或 适当参加、不限）", "说明：……")
+
+__plugin_meta__ = PluginMetadata(
+    name="志愿服务",
+    description="发布志愿服务需求、按身体类别认领、候补递补、完成后记积分",
+    usage="需求列表",
+    extra={"commands": [
+        CommandDoc("需求列表", "开放的志愿服务需求，★为适合您的", "需求列表", Role.GUEST,
+                   private=True),
+        CommandDoc("认领", "认领一项需求；满员时登记候补", t.EX_CLAIM, Role.MEMBER, "认领 #编号",
+                   private=True, details=("也可写：认领3、认领 3号、认领三号",)),
+        CommandDoc("取消认领", "开始前取消认领或候补，候补第一位自动递补", t.EX_UNCLAIM,
+                   Role.MEMBER, "取消认领 #编号", private=True),
+        CommandDoc("我的认领", "我认领和候补的需求", "我的认领", Role.MEMBER, private=True),
+        CommandDoc("发布需求", "发布志愿服务需求（可一行写完，也可分行填写）", t.EX_POST,
+                   Role.COMMITTEE, "发布需求 <标题> <时间> <地点> <N人> [N分|每小时N分] [适合…]",
+                   private=True, details=("分行填写：\n" + "\n".join(FORM),)),
+        CommandDoc("代认领", "为没有QQ的成员认领", t.EX_PROXY, Role.COMMITTEE,
+                   "代认领 #编号 <姓名或@>"),
+        CommandDoc("修改名额", "调整名额；减少时最后认领的人转为候补", t.EX_CAPACITY,
+                   Role.SECRETARY, "修改名额 #编号 <人数>"),
+        CommandDoc("取消需求", "取消一项需求并通知认领的人", t.EX_CANCEL, Role.SECRETARY,
+                   "取消需求 #编号 [原因]"),
+        CommandDoc("完成需求", "需求开始后确认完成，给参加的人记积分", t.EX_COMPLETE,
+                   Role.SECRETARY, "完成需求 #编号 [时长]"),
+        CommandDoc("缺勤", "完成前登记没来的人，不计积分", t.EX_ABSENT, Role.SECRETARY,
+                   "缺勤 #编号 <姓名或@>"),
+    ]},
+)
+
+
+async def _notify(bot: Bot, session: SessionDep, caller: Caller, text: str,
+                  members: list[Member]) -> None:
+    """Tell these members in the branch's group, @-ing those with a chat account."""
+    if not members:
+        return
+    group = caller.ctx.group_id or await service.group_of(session, caller.branch_id,
+                                                          caller.ctx.platform)
+    if group is None:
+        return
+    mentions = await service.user_ids(session, members, caller.ctx.platform)
+    with suppress(DeliveryError):  # the change is committed; send_group has logged the failure
+        await send_group(bot, group, text, mentions)
+
+
+def _need_id(arg: Message, example: str) -> tuple[int, str]:
+    return split_id(arg_text(arg), "需求编号", example)
+
+
+async def _id_and_member(session: SessionDep, caller: Caller, arg: Message,
+                         example: str) -> tuple[int, Member]:
+    """`#3 李四` or `#3 @李四` → (3, 李四's record in this branch)."""
+    need_id, rest = _need_id(arg, example)
+    message = type(arg)(type(arg).get_segment_class().text(rest))
+    for segment in arg:
+        if not segment.is_text():
+            message.append(segment)
+    targets, _ = parse_targets(message)
+    if not targets:
+        raise InvalidInput("请写上成员姓名或@这位成员。", example)
+    ref: PersonRef = targets[0]
+    member = await resolve_member(session, caller.branch_id, caller.ctx.platform, ref,
+                                  example=example)
+    return need_id, member
+
+
+post_cmd = command("发布需求", "发布志愿需求")
+
+
+@post_cmd.handle()
+@replies_errors
+async def handle_post(event: Event, session: SessionDep, caller: Committee, arg: Arg) -> None:
+    """Committee: post a need, one line or the multi-line form."""
+    draft = parse_need(arg.extract_plain_text(), timeutil.now())
+    need = await service.post_need(session, branch_id=caller.branch_id, draft=draft,
+                                   created_by=caller.member)
+    await session.commit()
+    await post_cmd.finish(plain(event, t.posted(need)))
+
+
+list_cmd = command("需求列表", "志愿需求", "服务清单", bare=True)
+
+
+@list_cmd.handle()
+async def handle_list(event: Event, session: SessionDep, caller: Anyone) -> None:
+    """Anyone: open needs; ★ marks those that suit the caller."""
+    needs = await service.open_needs(session, caller.branch_id)
+    await list_cmd.finish(plain(event, t.need_list(needs, caller.member)))
+
+
+async def _names_a_need(arg: Arg) -> bool:
+    # `认领的人多吗` is chat, not a claim: fire only on `认领` alone or followed by a number.
+    text = arg_text(arg)
+    if not text:
+        return True
+    try:
+        split_id(text)
+    except InvalidInput:
+        return False
+    return True
+
+
+# bot.commands.command() takes no rule, and this one needs the rule above.
+claim_cmd = on_command("认领", rule=Rule(_names_a_need), priority=PRIORITY, block=True)
+
+
+@claim_cmd.handle()
+@replies_errors
+async def handle_claim(event: Event, session: SessionDep, caller: Registered, arg: Arg) -> None:
+    """Member: claim a place, or join the waitlist when full."""
+    need_id, _ = _need_id(arg, t.EX_CLAIM)
+    result = await service.claim_need(session, branch_id=caller.branch_id, need_id=need_id,
+                                      member=caller.me)
+    await session.commit()
+    await claim_cmd.finish(plain(event, t.claimed(result)))
+
+
+proxy_cmd = command("代认领", "代为认领")
+
+
+@proxy_cmd.handle()
+@replies_errors
+async def handle_proxy(event: Event, session: SessionDep, caller: Committee, arg: Arg) -> None:
+    """Committee: claim for a member (usually one without a chat account)."""
+    need_id, member = await _id_and_member(session, caller, arg, t.EX_PROXY)
+    result = await service.claim_need(session, branch_id=caller.branch_id, need_id=need_id,
+                                      member=member, proxy=caller.member)
+    await session.commit()
+    await proxy_cmd.finish(plain(event, t.claimed(result, proxy=True)))
+
+
+unclaim_cmd = command("取消认领", "退出认领")
+
+
+@unclaim_cmd.handle()
+@replies_errors
+async def handle_unclaim(bot: Bot, event: Event, session: SessionDep, caller: Registered,
+                         arg: Arg) -> None:
+    """Member: give up a place (the first waitlisted moves up, @'d in the group) or a waitlist spot."""
+    need_id, _ = _need_id(arg, t.EX_UNCLAIM)
+    result = await service.cancel_claim(session, branch_id=caller.branch_id, need_id=need_id,
+                                        member=caller.me)
+    await session.commit()
+    await unclaim_cmd.send(plain(event, t.unclaimed(caller.me.name, result)))
+    await _notify(bot, session, caller, t.promoted(result), result.promoted)
+    await unclaim_cmd.finish()
+
+
+mine_cmd = command("我的认领", bare=True)
+
+
+@mine_cmd.handle()
+async def handle_mine(event: Event, session: SessionDep, caller: Registered) -> None:
+    """Member: their places and waitlist spots."""
+    rows = await service.my_claims(session, caller.me)
+    await mine_cmd.finish(plain(event, t.my_claims(caller.me.name, rows)))
+
+
+capacity_cmd = command("修改名额", "调整名额")
+
+
+@capacity_cmd.handle()
+@replies_errors
+async def handle_capacity(bot: Bot, event: Event, session: SessionDep, caller: Secretary,
+                          arg: Arg) -> None:
+    """Secretary: change the number of places; lowering moves the latest claims to the waitlist."""
+    need_id, rest = _need_id(arg, t.EX_CAPACITY)
+    capacity = to_int(normalize(rest).removesuffix("人").removesuffix("名"))
+    if not capacity or capacity > CAPACITY_MAX:
+        raise InvalidInput(f"请写1到{CAPACITY_MAX}之间的人数。", t.EX_CAPACITY)
+    result = await service.set_capacity(session, branch_id=caller.branch_id, need_id=need_id,
+                                        capacity=capacity)
+    await session.commit()
+    await capacity_cmd.send(plain(event, t.capacity_changed(result)))
+    await _notify(bot, session, caller, t.promoted(result), result.promoted)
+    await capacity_cmd.finish()
+
+
+cancel_cmd = command("取消需求")
+
+
+@cancel_cmd.handle()
+@replies_errors
+async def handle_cancel(bot: Bot, event: Event, session: SessionDep, caller: Secretary,
+                        arg: Arg) -> None:
+    """Secretary: cancel a need; everyone who claimed or waited is told in the group."""
+    need_id, reason = _need_id(arg, t.EX_CANCEL)
+    people = await service.cancel_need(session, branch_id=caller.branch_id, need_id=need_id,
+                                       reason=reason[:200])
+    await session.commit()
+    await cancel_cmd.send(plain(event, t.need_cancelled(people)))
+    await _notify(bot, session, caller, t.need_cancelled_notice(people),
+                  people.claimed + people.waiting)
+    await cancel_cmd.finish()
+
+
+complete_cmd = command("完成需求")
+
+
+@complete_cmd.handle()
+@replies_errors
+async def handle_complete(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
+    """Secretary: close a started need and award points to everyone who took part."""
+    need_id, rest = _need_id(arg, t.EX_COMPLETE)
+    hours = parse_hours(rest, t.EX_COMPLETE) if rest else None
+    result = await service.complete_need(session, branch_id=caller.branch_id, need_id=need_id,
+                                         hours=hours, operator=caller.member,
+                                         operator_name=caller.operator_name)
+    await session.commit()
+    await complete_cmd.finish(plain(event, t.completed(result)))
+
+
+absent_cmd = command("缺勤", "登记缺勤")
+
+
+@absent_cmd.handle()
+@replies_errors
+async def handle_absent(bot: Bot, event: Event, session: SessionDep, caller: Secretary,
+                        arg: Arg) -> None:
+    """Secretary: someone who claimed did not come; before the start their place moves on."""
+    need_id, member = await _id_and_member(session, caller, arg, t.EX_ABSENT)
+    result = await service.mark_absent(session, branch_id=caller.branch_id, need_id=need_id,
+                                       member=member)
+    await session.commit()
+    await absent_cmd.send(plain(event, t.absent(member.name, result)))
+    await _notify(bot, session, caller, t.promoted(result), result.promoted)
+    await absent_cmd.finish()

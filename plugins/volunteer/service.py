@@ -1,0 +1,431 @@
+"""Volunteer needs: post, claim (capacity held by the database), waitlist, completion. No nonebot here.
+
+Every function that changes a need first locks its row (`SELECT … FOR UPDATE` on PostgreSQL; SQLite
+transactions are already serialised by BEGIN IMMEDIATE), so claims on one need queue in arrival order
+and one member's two simultaneous claims see each other. The place itself is taken by a conditional
+`UPDATE need SET claimed = claimed + 1 WHERE claimed < capacity`; the CHECK constraint backs it up.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core import timeutil
+from core.errors import Conflict, NotFound
+from db.models import (
+    ChatAccount,
+    Claim,
+    ClaimStatus,
+    GroupBinding,
+    HealthCategory,
+    LedgerKind,
+    Member,
+    Need,
+    NeedStatus,
+    Suitability,
+)
+from plugins.points.service import award, rule
+from plugins.volunteer.parse import NeedDraft, default_hours
+
+ACTIVE = (ClaimStatus.CLAIMED, ClaimStatus.WAITLIST)
+LIST_GRACE = timedelta(days=7)
+"""Started needs stay listed this long, so the secretary still sees the ones to complete."""
+EX_CLAIM = "认领 #3"
+
+
+def suits(need: Need, category: HealthCategory | str) -> bool:
+    """Whether a member of this health category may take part."""
+    wanted = Suitability(need.suits)
+    if wanted == Suitability.ANY:
+        return True
+    if wanted == Suitability.LIMITED:
+        return category in (HealthCategory.NORMAL, HealthCategory.LIMITED)
+    return category == HealthCategory.NORMAL
+
+
+async def post_need(
+    session: AsyncSession, *, branch_id: int, draft: NeedDraft, created_by: Member | None
+) -> Need:
+    """发布需求: store the need; without points the branch's per-need rule applies."""
+    per_person = draft.points_per_person
+    if per_person is None and draft.points_per_hour is None:
+        per_person = await rule(session, branch_id, "volunteer_per_need")
+    need = Need(
+        branch_id=branch_id, title=draft.title, starts_at=draft.starts_at, ends_at=draft.ends_at,
+        place=draft.place, capacity=draft.capacity, points_per_person=per_person,
+        points_per_hour=draft.points_per_hour, suits=draft.suits, description=draft.description,
+        created_by=created_by.id if created_by else None,
+    )
+    session.add(need)
+    await session.flush()
+    return need
+
+
+async def get_need(session: AsyncSession, branch_id: int, need_id: int, *, lock: bool = False) -> Need:
+    """A need of this branch (fresh from the database, row-locked when asked); NotFound otherwise."""
+    need = await session.get(Need, need_id, with_for_update=lock, populate_existing=True)
+    if need is None or need.branch_id != branch_id:
+        raise NotFound(f"没有#{need_id}号需求。可发送“需求列表”查看。", EX_CLAIM)
+    return need
+
+
+async def open_needs(session: AsyncSession, branch_id: int) -> list[Need]:
+    """Open needs, soonest first: upcoming ones and those started within the last week."""
+    stmt = select(Need).where(
+        Need.branch_id == branch_id, Need.status == NeedStatus.OPEN,
+        Need.starts_at > timeutil.now() - LIST_GRACE,
+    ).order_by(col(Need.starts_at), col(Need.id))
+    return list((await session.exec(stmt)).all())
+
+
+def _ensure_open(need: Need, *, claiming: bool = True) -> None:
+    if need.status == NeedStatus.CANCELLED:
+        raise Conflict(f"#{need.id} {need.title} 已取消。")
+    if need.status == NeedStatus.COMPLETED:
+        raise Conflict(f"#{need.id} {need.title} 已经完成了。")
+    if claiming and need.starts_at <= timeutil.now():
+        raise Conflict(f"#{need.id} {need.title} 已经开始（{timeutil.fmt_dt(need.starts_at)}），"
+                       "认领已截止。")
+
+
+async def _take_place(session: AsyncSession, need: Need) -> bool:
+    """Atomically take one place; False when the need is full."""
+    stmt = (
+        update(Need)
+        .where(col(Need.id) == need.id, col(Need.claimed) < col(Need.capacity))
+        .values(claimed=col(Need.claimed) + 1)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.exec(stmt)  # type: ignore[call-overload]
+    return bool(result.rowcount)
+
+
+async def _release_place(session: AsyncSession, need: Need, count: int = 1) -> None:
+    stmt = (
+        update(Need).where(col(Need.id) == need.id).values(claimed=col(Need.claimed) - count)
+        .execution_options(synchronize_session=False)
+    )
+    await session.exec(stmt)  # type: ignore[call-overload]
+
+
+async def claims_of(session: AsyncSession, need_id: int, status: ClaimStatus) -> list[Claim]:
+    """A need's claims in one status, in arrival order."""
+    stmt = select(Claim).where(Claim.need_id == need_id, Claim.status == status).order_by(
+        col(Claim.queued_at), col(Claim.id))
+    return list((await session.exec(stmt)).all())
+
+
+async def waitlist_position(session: AsyncSession, claim: Claim) -> int:
+    """1-based place on the waitlist."""
+    waiting = await claims_of(session, claim.need_id, ClaimStatus.WAITLIST)
+    return next(i for i, c in enumerate(waiting, 1) if c.id == claim.id)
+
+
+@dataclass
+class ClaimResult:
+    """What 认领 did: a place (position None), a waitlist position, or nothing new (already)."""
+
+    need: Need
+    claim: Claim
+    member: Member
+    position: int | None = None
+    already: bool = False
+
+
+async def claim_need(
+    session: AsyncSession, *, branch_id: int, need_id: int, member: Member,
+    proxy: Member | None = None,
+) -> ClaimResult:
+    """认领 / 代认领: a place if one is free, else the waitlist; claiming twice changes nothing."""
+    need = await get_need(session, branch_id, need_id, lock=True)
+    _ensure_open(need)
+    if not suits(need, member.category):
+        raise Conflict(_unsuitable(need, member, proxy is not None))
+    claim = (await session.exec(select(Claim).where(
+        Claim.need_id == need.id, Claim.member_id == member.id))).first()
+    if claim is not None and claim.status in ACTIVE:
+        return await _result(session, need, claim, member, already=True)
+    if claim is not None and claim.status == ClaimStatus.ABSENT:
+        raise Conflict(f"{member.name} 已被登记为#{need.id}缺勤，如有误请联系书记。")
+    claim = claim or Claim(need_id=need.id, member_id=member.id, status=ClaimStatus.WAITLIST)
+    claim.queued_at = await _arrival(session, need)
+    claim.updated_at, claim.proxy_by = timeutil.now(), proxy.id if proxy else None
+    claim.status = ClaimStatus.CLAIMED if await _take_place(session, need) else ClaimStatus.WAITLIST
+    session.add(claim)
+    await session.flush()
+    return await _result(session, need, claim, member)
+
+
+async def _arrival(session: AsyncSession, need: Need) -> datetime:
+    """Now, but strictly after every earlier arrival on this need (the row lock makes this safe).
+
+    A re-claim re-uses its row, so the id cannot break a tie in queued_at; this keeps the order total.
+    """
+    stmt = select(func.max(Claim.queued_at)).where(Claim.need_id == need.id)
+    latest = (await session.exec(stmt)).one()
+    moment = timeutil.now()
+    if latest is not None:
+        moment = max(moment, latest + timedelta(microseconds=1))
+    return moment
+
+
+async def _result(session: AsyncSession, need: Need, claim: Claim, member: Member,
+                  *, already: bool = False) -> ClaimResult:
+    await session.refresh(need)
+    position = await waitlist_position(session, claim) if claim.status == ClaimStatus.WAITLIST else None
+    return ClaimResult(need, claim, member, position, already)
+
+
+def _unsuitable(need: Need, member: Member, proxy: bool) -> str:
+    who = member.name if proxy else "您"
+    return (f"#{need.id} {need.title} 适合“{Suitability(need.suits).label}”的同志，"
+            f"{who}登记的类别是“{HealthCategory(member.category).label}”，这次就不安排了。"
+            "可发送“需求列表”看看其他需求。")
+
+
+@dataclass
+class Promotion:
+    """Members moved from the waitlist into a place."""
+
+    need: Need
+    promoted: list[Member] = field(default_factory=list)
+
+
+async def _fill_from_waitlist(session: AsyncSession, need: Need) -> list[Member]:
+    """Give free places to the waitlist in order (only before the need starts)."""
+    promoted: list[Member] = []
+    if need.starts_at <= timeutil.now():
+        return promoted
+    for claim in await claims_of(session, need.id, ClaimStatus.WAITLIST):
+        if not await _take_place(session, need):
+            break
+        claim.status, claim.updated_at = ClaimStatus.CLAIMED, timeutil.now()
+        session.add(claim)
+        member = await session.get(Member, claim.member_id)
+        if member is not None:
+            promoted.append(member)
+    await session.flush()
+    await session.refresh(need)
+    return promoted
+
+
+async def _active_claim(session: AsyncSession, need: Need, member: Member, who: str) -> Claim:
+    claim = (await session.exec(select(Claim).where(
+        Claim.need_id == need.id, Claim.member_id == member.id,
+        col(Claim.status).in_(ACTIVE)))).first()
+    if claim is None:
+        raise NotFound(f"{who}没有认领#{need.id} {need.title}。可发送“我的认领”查看。",
+                       f"取消认领 #{need.id}")
+    return claim
+
+
+@dataclass
+class CancelResult(Promotion):
+    """取消认领: whether a place (not a waitlist spot) was given up, and who moved up."""
+
+    had_place: bool = False
+
+
+async def cancel_claim(
+    session: AsyncSession, *, branch_id: int, need_id: int, member: Member
+) -> CancelResult:
+    """取消认领 until the need starts; the first on the waitlist takes the freed place."""
+    need = await get_need(session, branch_id, need_id, lock=True)
+    _ensure_open(need)
+    claim = await _active_claim(session, need, member, "您")
+    had_place = claim.status == ClaimStatus.CLAIMED
+    claim.status, claim.updated_at = ClaimStatus.CANCELLED, timeutil.now()
+    session.add(claim)
+    await session.flush()
+    promoted: list[Member] = []
+    if had_place:
+        await _release_place(session, need)
+        promoted = await _fill_from_waitlist(session, need)
+    await session.refresh(need)
+    return CancelResult(need, promoted, had_place)
+
+
+@dataclass
+class MyClaim:
+    """One line of 我的认领."""
+
+    need: Need
+    claim: Claim
+    position: int | None
+
+
+async def my_claims(session: AsyncSession, member: Member) -> list[MyClaim]:
+    """The member's places and waitlist spots on open needs, soonest first."""
+    stmt = (
+        select(Need, Claim).join(Claim, col(Claim.need_id) == col(Need.id))
+        .where(Claim.member_id == member.id, col(Claim.status).in_(ACTIVE),
+               Need.status == NeedStatus.OPEN, Need.starts_at > timeutil.now() - LIST_GRACE)
+        .order_by(col(Need.starts_at), col(Need.id))
+    )
+    rows = []
+    for need, claim in (await session.exec(stmt)).all():
+        waiting = claim.status == ClaimStatus.WAITLIST
+        rows.append(MyClaim(need, claim, await waitlist_position(session, claim) if waiting else None))
+    return rows
+
+
+@dataclass
+class CapacityResult(Promotion):
+    """修改名额: who went back to the waitlist (with their new positions) or moved up."""
+
+    old_capacity: int = 0
+    demoted: list[tuple[Member, int]] = field(default_factory=list)
+
+
+async def set_capacity(
+    session: AsyncSession, *, branch_id: int, need_id: int, capacity: int
+) -> CapacityResult:
+    """修改名额: lowering moves the latest claims back to the front of the waitlist, in order."""
+    need = await get_need(session, branch_id, need_id, lock=True)
+    _ensure_open(need, claiming=False)
+    result = CapacityResult(need, old_capacity=need.capacity)
+    claimed = await claims_of(session, need.id, ClaimStatus.CLAIMED)
+    excess = claimed[capacity:] if len(claimed) > capacity else []
+    for claim in excess:
+        # Keep queued_at: they arrived before everyone waiting, so they head the waitlist.
+        claim.status, claim.updated_at = ClaimStatus.WAITLIST, timeutil.now()
+        session.add(claim)
+    await session.flush()
+    if excess:
+        await _release_place(session, need, len(excess))
+    await session.exec(  # type: ignore[call-overload]
+        update(Need).where(col(Need.id) == need.id).values(capacity=capacity)
+        .execution_options(synchronize_session=False))
+    await session.refresh(need)
+    for claim in excess:
+        member = await session.get(Member, claim.member_id)
+        if member is not None:
+            result.demoted.append((member, await waitlist_position(session, claim)))
+    result.promoted = await _fill_from_waitlist(session, need)
+    return result
+
+
+@dataclass
+class NeedPeople:
+    """A need and the members holding places / waiting on it."""
+
+    need: Need
+    claimed: list[Member]
+    waiting: list[Member]
+
+
+async def _members(session: AsyncSession, claims: list[Claim]) -> list[Member]:
+    members = [await session.get(Member, c.member_id) for c in claims]
+    return [m for m in members if m is not None]
+
+
+async def cancel_need(
+    session: AsyncSession, *, branch_id: int, need_id: int, reason: str | None
+) -> NeedPeople:
+    """取消需求: the need closes; claims stay as they were, for the record."""
+    need = await get_need(session, branch_id, need_id, lock=True)
+    _ensure_open(need, claiming=False)
+    need.status, need.status_reason = NeedStatus.CANCELLED, (reason or None)
+    session.add(need)
+    await session.flush()
+    return NeedPeople(
+        need,
+        await _members(session, await claims_of(session, need.id, ClaimStatus.CLAIMED)),
+        await _members(session, await claims_of(session, need.id, ClaimStatus.WAITLIST)),
+    )
+
+
+@dataclass
+class Completion:
+    """完成需求 summary."""
+
+    need: Need
+    hours: Decimal
+    each: Decimal
+    people: list[Member]
+    absent: list[Member]
+
+    @property
+    def total(self) -> Decimal:
+        """Points awarded altogether."""
+        return self.each * len(self.people)
+
+
+async def complete_need(
+    session: AsyncSession, *, branch_id: int, need_id: int, hours: Decimal | None,
+    operator: Member | None, operator_name: str | None = None,
+) -> Completion:
+    """完成需求 once started: every claimant not marked absent earns points, all in this transaction."""
+    need = await get_need(session, branch_id, need_id, lock=True)
+    _ensure_open(need, claiming=False)
+    if need.starts_at > timeutil.now():
+        raise Conflict(f"#{need.id} {need.title} 还没开始（{timeutil.fmt_dt(need.starts_at)}），"
+                       "开始后才能完成。")
+    hours = hours or default_hours(need.starts_at, need.ends_at)
+    if need.points_per_hour is not None:
+        each = (Decimal(need.points_per_hour) * hours).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    else:
+        each = Decimal(need.points_per_person or 0)
+    claims = await claims_of(session, need.id, ClaimStatus.CLAIMED)
+    people = []
+    for claim in claims:
+        member = await session.get(Member, claim.member_id)
+        if member is None:
+            continue
+        people.append(member)
+        if each > 0:
+            await award(session, member=member, delta=each, kind=LedgerKind.VOLUNTEER,
+                        reason=f"志愿服务#{need.id} {need.title}"[:200], source=f"volunteer:{claim.id}",
+                        operator=operator, operator_name=operator_name)
+    moment = timeutil.now()
+    need.status, need.hours, need.completed_at = NeedStatus.COMPLETED, hours, moment
+    session.add(need)
+    await session.flush()
+    absent = await _members(session, await claims_of(session, need.id, ClaimStatus.ABSENT))
+    return Completion(need, hours, each, people, absent)
+
+
+async def mark_absent(
+    session: AsyncSession, *, branch_id: int, need_id: int, member: Member
+) -> Promotion:
+    """缺勤 before completion: the member earns nothing; before the start their place moves on."""
+    need = await get_need(session, branch_id, need_id, lock=True)
+    _ensure_open(need, claiming=False)
+    claim = await _active_claim(session, need, member, member.name)
+    if claim.status != ClaimStatus.CLAIMED:
+        raise Conflict(f"{member.name} 在#{need.id}只是候补，没有名额，无需登记缺勤。")
+    claim.status, claim.updated_at = ClaimStatus.ABSENT, timeutil.now()
+    session.add(claim)
+    await session.flush()
+    await _release_place(session, need)
+    promoted = await _fill_from_waitlist(session, need)
+    await session.refresh(need)
+    return Promotion(need, promoted)
+
+
+async def group_of(session: AsyncSession, branch_id: int, platform: str) -> str | None:
+    """The branch's group on this platform, where notifications go."""
+    stmt = select(GroupBinding.group_id).where(
+        GroupBinding.branch_id == branch_id, GroupBinding.platform == platform
+    ).order_by(col(GroupBinding.id))
+    return (await session.exec(stmt)).first()
+
+
+async def user_ids(session: AsyncSession, members: list[Member], platform: str) -> list[str]:
+    """Chat user ids to @ for these members (members without an account are named, not @'d)."""
+    ids = [m.id for m in members]
+    if not ids:
+        return []
+    stmt = select(ChatAccount.member_id, ChatAccount.user_id).where(
+        col(ChatAccount.member_id).in_(ids), ChatAccount.platform == platform)
+    found = dict((await session.exec(stmt)).all())
+    return [found[m.id] for m in members if m.id in found]
+
+
+def started(need: Need, moment: datetime | None = None) -> bool:
+    """Claims close when the need starts."""
+    return need.starts_at <= (moment or timeutil.now())
