@@ -1,9 +1,79 @@
 """Excel ledgers (导出) and the web dashboard (后台) for branch secretaries and the county office."""
 
+import re
+
+import nonebot
+from fastapi import FastAPI
+from nonebot import logger
+from nonebot.adapters import Bot, Event
 from nonebot.plugin import PluginMetadata
+
+from bot.chat import plain
+from bot.commands import CommandDoc, command
+from bot.deps import Arg, CallerDep, Secretary, SessionDep, replies_errors
+from core.errors import InvalidInput, PermissionDenied
+from core.roles import Role
+from core.textparse import normalize
+from plugins.report import delivery, exports, web
+from plugins.report import texts as t
+from plugins.report.config import Config
+from plugins.report.periods import parse_period
 
 __plugin_meta__ = PluginMetadata(
     name="台账与后台",
     description="导出学习签到、积分、志愿服务、建言献策台账；网页后台",
-    usage="导出 签到 2026Q4",
+    usage=t.EX_EXPORT,
+    config=Config,
+    extra={"commands": [
+        CommandDoc("导出", "导出 Excel 台账（签到、积分、志愿、建议），默认本季度", t.EX_EXPORT,
+                   Role.SECRETARY, "导出 <签到|积分|志愿|建议> [2026Q4|2026]", private=True),
+        CommandDoc("后台", "私聊获取网页后台登录链接（10分钟有效，只能用一次）", "后台",
+                   Role.SECRETARY, "后台", private=True),
+    ]},
 )
+
+web.configure(nonebot.get_plugin_config(Config))
+_app = nonebot.get_app()
+if isinstance(_app, FastAPI):
+    _app.include_router(web.router)
+    _app.add_exception_handler(web.PageError, web.page_error)
+else:  # pragma: no cover  (another driver: the chat commands still work, links do not)
+    logger.warning("report: the driver has no FastAPI app; the web dashboard is not served")
+
+export_cmd = command("导出", "导出台账")
+
+
+def parse_export(text: str) -> tuple[exports.ExportKind, str]:
+    """'签到 2026Q4', '签到2026Q4', '积分' → (kind, period text)."""
+    match = re.match(r"^(\D+?)\s*(\d.*)?$", normalize(text))
+    if not match:
+        raise InvalidInput("请写要导出的台账：签到、积分、志愿 或 建议。", t.EX_EXPORT)
+    return exports.parse_kind(match.group(1).strip()), match.group(2) or ""
+
+
+@export_cmd.handle()
+@replies_errors
+async def handle_export(bot: Bot, event: Event, session: SessionDep, caller: Secretary,
+                        arg: Arg) -> None:
+    """Secretary: build a ledger and send it as a group file, or as a download link."""
+    kind, period_text = parse_export(arg.extract_plain_text())
+    export = await exports.build_export(session, caller.branch, kind, parse_period(period_text))
+    reply = await delivery.deliver(bot, session, caller, export)
+    await session.commit()
+    await export_cmd.finish(plain(event, reply))
+
+
+admin_cmd = command("后台", "管理后台", "网页后台", bare=True)
+
+
+@admin_cmd.handle()
+@replies_errors
+async def handle_admin(session: SessionDep, caller: CallerDep) -> None:
+    """Secretary or superuser, in private chat: a one-time dashboard login link."""
+    if not caller.ctx.is_private:
+        await admin_cmd.finish(t.PRIVATE_ONLY)
+    if caller.role < Role.SECRETARY:
+        raise PermissionDenied(t.NOT_SECRETARY)
+    url = await delivery.login_url(session, caller)
+    await session.commit()
+    await admin_cmd.finish(t.login_link(url, web.config.report_link_minutes))

@@ -200,11 +200,6 @@ def need_hours(need: Need) -> Decimal:
     return Decimal(round(max(minutes, 0) / 30)) / 2
 
 
-def _need_source(need_id: int) -> list[str]:
-    # The volunteer plugin writes `volunteer:<need id>`; `need:<id>` is accepted as well.
-    return [f"volunteer:{need_id}", f"need:{need_id}"]
-
-
 async def need_rows(
     session: AsyncSession, branch_id: int, period: Period, *, completed_only: bool = False,
 ) -> list[NeedRow]:
@@ -225,12 +220,13 @@ async def need_rows(
     claims: dict[int, list[tuple[Claim, str]]] = defaultdict(list)
     for claim, name in (await session.exec(claims_stmt)).all():
         claims[claim.need_id].append((claim, name))
-    sources = {s: n.id for n in needs for s in _need_source(n.id or 0)}
+    # The volunteer plugin pays each participant with source `volunteer:<claim id>`.
+    sources = {f"volunteer:{c.id}": c.need_id for rows in claims.values() for c, _ in rows}
     pts_stmt = select(LedgerEntry.source, LedgerEntry.delta).where(
         LedgerEntry.branch_id == branch_id, col(LedgerEntry.source).in_(list(sources)))
     points: dict[int, Decimal] = defaultdict(Decimal)
     for source, delta in (await session.exec(pts_stmt)).all():  # type: ignore[call-overload]
-        points[sources[source] or 0] += Decimal(str(delta))
+        points[sources[source]] += Decimal(str(delta))
     return [_need_row(n, claims[n.id or 0], points[n.id or 0]) for n in needs]
 
 

@@ -1,0 +1,95 @@
+"""Import members from an Excel sheet (姓名, 类别, 原单位). No nonebot import; the caller commits."""
+
+from dataclasses import dataclass, field
+from io import BytesIO
+from zipfile import BadZipFile
+
+from openpyxl import load_workbook
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.errors import DomainError, InvalidInput
+from core.textparse import normalize
+from db.models import HealthCategory, Member
+from plugins.roster import service as roster
+
+MAX_ROWS = 2000
+ORIGIN_MAX = 100
+EXAMPLE = "第一行写表头：姓名、类别、原单位；类别写 正常活动 / 适当参加 / 不能参加"
+
+
+@dataclass
+class ImportResult:
+    """What an import did, with the reason for every skipped row."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def _rows(content: bytes) -> list[tuple]:
+    try:
+        wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as error:
+        raise InvalidInput("这不是能打开的 Excel（.xlsx）文件。", EXAMPLE) from error
+    rows = list(wb.active.iter_rows(values_only=True, max_row=MAX_ROWS + 10)) if wb.active else []
+    wb.close()
+    return rows
+
+
+def _columns(rows: list[tuple]) -> tuple[int, dict[str, int]]:
+    for index, row in enumerate(rows[:5]):
+        names = [normalize(str(v or "")) for v in row]
+        if "姓名" in names:
+            return index, {h: names.index(h) for h in ("姓名", "类别", "原单位") if h in names}
+    raise InvalidInput("表里没有找到“姓名”这一列。", EXAMPLE)
+
+
+def _text(row: tuple, column: int | None) -> str:
+    if column is None or column >= len(row) or row[column] is None:
+        return ""
+    return normalize(str(row[column]))
+
+
+async def import_members(session: AsyncSession, branch_id: int, content: bytes) -> ImportResult:
+    """Add new names, update 类别/原单位 of existing ones; bad rows are skipped with a reason."""
+    rows = _rows(content)
+    header, cols = _columns(rows)
+    result = ImportResult()
+    seen: set[str] = set()
+    for number, row in enumerate(rows[header + 1:], header + 2):
+        name = _text(row, cols["姓名"])
+        if not name:
+            continue
+        try:
+            name = roster.check_name(name, EXAMPLE)
+            word = _text(row, cols.get("类别"))
+            category = roster.parse_category(word, EXAMPLE) if word else None
+        except DomainError as error:
+            result.skipped.append(f"第{number}行：{error.message}")
+            continue
+        if name in seen:
+            result.skipped.append(f"第{number}行：{name} 在表中重复")
+            continue
+        seen.add(name)
+        origin = _text(row, cols.get("原单位"))[:ORIGIN_MAX] or None
+        await _upsert(session, branch_id, name, category, origin, result)
+    await session.flush()
+    return result
+
+
+async def _upsert(session: AsyncSession, branch_id: int, name: str, category: HealthCategory | None,
+                  origin: str | None, result: ImportResult) -> None:
+    member = await roster.member_by_name(session, branch_id, name)
+    if member is None:
+        session.add(Member(branch_id=branch_id, name=name, origin_unit=origin,
+                           category=category or HealthCategory.NORMAL))
+        result.added.append(name)
+        return
+    changed = False
+    if category is not None and member.category != category:
+        member.category, changed = category, True
+    if origin is not None and member.origin_unit != origin:
+        member.origin_unit, changed = origin, True
+    if changed:
+        session.add(member)
+        result.updated.append(name)

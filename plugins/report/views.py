@@ -1,0 +1,248 @@
+"""Page bodies of the dashboard. Data comes from the read-only services; every value is escaped."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core import timeutil
+from core.roles import Role
+from db.models import Branch, HealthCategory, LedgerKind, MemberStatus, NeedStatus, SessionKind
+from plugins.report import auth, charts, service, suggestions
+from plugins.report import overview as figures
+from plugins.report.exports import ExportKind
+from plugins.report.html import (
+    EMPTY,
+    Safe,
+    csrf_field,
+    e,
+    join,
+    link,
+    page,
+    percent,
+    period_form,
+    table,
+    tag,
+)
+from plugins.report.periods import Period
+from plugins.report.roster_import import ImportResult
+from plugins.roster import service as roster_service
+
+NEED_STATUS = {NeedStatus.OPEN: "进行中", NeedStatus.COMPLETED: "已完成", NeedStatus.CANCELLED: "已取消"}
+
+
+@dataclass
+class Ctx:
+    """A branch page request: database, viewer, branch, and the branch's URL base."""
+
+    session: AsyncSession
+    viewer: auth.Viewer
+    branch: Branch
+    base: str
+
+    @property
+    def prefix(self) -> str:
+        """The dashboard's root path."""
+        return self.base.rsplit("/b/", 1)[0]
+
+
+def _nav(ctx: Ctx) -> list[tuple[str, str]]:
+    items = [("/", "概况"), ("/sessions", "学习签到"), ("/volunteer", "志愿服务"),
+             ("/suggestions", "建言献策"), ("/points", "积分台账"), ("/roster", "成员名册"),
+             ("/exports", "导出")]
+    nav = [(ctx.base + path, text) for path, text in items]
+    return ([(ctx.prefix + "/", "全县概况")] if ctx.viewer.is_county else []) + nav
+
+
+def logout_form(viewer: auth.Viewer, prefix: str) -> Safe:
+    """The 退出 button (a POST form with the CSRF token)."""
+    return tag("form", csrf_field(viewer.csrf), Safe('<button type="submit">退出</button>'),
+               method="post", action=f"{prefix}/logout", style="display:inline;margin-left:12px")
+
+
+def _page(ctx: Ctx, title: str, here: str, content: Safe) -> str:
+    return page(f"{ctx.branch.name} · {title}", content, nav=_nav(ctx), here=ctx.base + here,
+                who=f"{ctx.viewer.name}（{'管理员' if ctx.viewer.is_county else '支部书记'}）",
+                logout=logout_form(ctx.viewer, ctx.prefix))
+
+
+def _card(number: str, what: str) -> Safe:
+    return tag("div", tag("div", number, class_="num"), tag("div", what, class_="what"), class_="card")
+
+
+def _num(value: Decimal | float) -> str:
+    return e(Decimal(str(value)))
+
+
+async def overview_view(ctx: Ctx) -> str:
+    """Members, this quarter's attendance and volunteer hours, suggestions, leaders, charts."""
+    o = await figures.branch_overview(ctx.session, ctx.branch)
+    bid, year = ctx.branch.id or 0, o.quarter.year
+    cards = tag("div", _card(f"{o.members}人", "在册党员"),
+                _card(percent(o.attendance_rate), f"{o.quarter.label}出勤率（{o.sessions}次学习）"),
+                _card(f"{_num(o.volunteer_hours)}小时", f"{o.quarter.label}志愿服务时长"),
+                _card(f"{sum(o.suggestions.values())}条", f"{o.quarter.label}建议"), class_="cards")
+    att = await figures.monthly_attendance(ctx.session, bid, year)
+    hours = await figures.monthly_volunteer_hours(ctx.session, bid, year)
+    dist = await figures.points_distribution(ctx.session, bid, year)
+    content = join([
+        cards,
+        tag("h2", "建议办理情况"), table(list(o.suggestions), [list(o.suggestions.values())]),
+        tag("h2", f"{year}年积分前五名"),
+        table(["排名", "姓名", "积分"], [[r.rank, r.name, r.total] for r in o.leaders],
+              empty="今年还没有积分记录"),
+        tag("h2", "图表"),
+        Safe(charts.bar_chart(f"{year}年每月出勤率", att.labels, att.values, unit="%",
+                              max_value=100)),
+        Safe(charts.bar_chart(f"{year}年每月志愿服务时长（小时）", hours.labels, hours.values,
+                              color="#2e7d32")),
+        Safe(charts.bar_chart(f"{year}年积分分布（人数）", dist.labels, dist.values, unit="人",
+                              color="#1565c0")),
+    ])
+    return _page(ctx, "概况", "/", content)
+
+
+async def county_view(session: AsyncSession, viewer: auth.Viewer, prefix: str) -> str:
+    """Superuser: one line per branch, with totals."""
+    rows = await figures.county_overview(session)
+    quarter = rows[0].quarter.label if rows else ""
+    lines = [[link(f"{prefix}/b/{o.branch.id}/", o.branch.name), o.members, percent(o.attendance_rate),
+              o.sessions, o.volunteer_hours, sum(o.suggestions.values()),
+              o.suggestions.get("待处理", 0)] for o in rows]
+    if rows:
+        lines.append(["合计", sum(o.members for o in rows), "", sum(o.sessions for o in rows),
+                      sum((o.volunteer_hours for o in rows), Decimal(0)),
+                      sum(sum(o.suggestions.values()) for o in rows),
+                      sum(o.suggestions.get("待处理", 0) for o in rows)])
+    content = join([
+        tag("h2", f"各支部情况（{quarter}）"),
+        table(["支部", "党员", "出勤率", "学习次数", "志愿时长", "建议", "待处理建议"], lines,
+              empty="还没有支部。请在支部群里发送“绑定支部 支部名称”。"),
+    ])
+    return page("全县概况", content, who=f"{viewer.name}（管理员）", logout=logout_form(viewer, prefix))
+
+
+async def sessions_view(ctx: Ctx, period: Period) -> str:
+    """Every session of the period with its figures and who signed in."""
+    rows = await service.attendance_rows(ctx.session, ctx.branch.id or 0, period)
+    lines = [[timeutil.fmt_dt_week(r.starts_at), SessionKind(r.kind).label, r.title, r.place,
+              r.expected, r.attended, r.late, r.leave, percent(r.rate), "、".join(r.absent) or "无",
+              "、".join(f"{n}（{s}）" for n, s in r.attendees) or "无"] for r in rows]
+    content = join([
+        period_form(ctx.base + "/sessions", period),
+        tag("p", f"{period.label}共{len(rows)}次，总出勤率 {percent(service.overall_rate(rows))}。"),
+        table(["时间", "类型", "主题", "地点", "应到", "实到", "迟到", "请假", "出勤率", "缺席",
+               "签到名单"], lines, empty=f"{period.label}没有学习记录"),
+    ])
+    return _page(ctx, "学习签到", "/sessions", content)
+
+
+async def volunteer_view(ctx: Ctx, period: Period) -> str:
+    """Needs of the period with their claims."""
+    rows = await service.need_rows(ctx.session, ctx.branch.id or 0, period)
+    lines = [[f"#{r.need.id}", r.need.title, timeutil.fmt_dt_week(r.need.starts_at), r.need.place,
+              NEED_STATUS.get(NeedStatus(r.need.status), r.need.status),
+              f"{r.need.claimed}/{r.need.capacity}", "、".join(r.participants) or "无",
+              "、".join(r.waitlist) or "无",
+              "、".join(f"{n}（{s}）" for n, s in r.others) or "无", r.hours, r.points] for r in rows]
+    content = join([
+        period_form(ctx.base + "/volunteer", period),
+        tag("p", f"{period.label}已完成志愿服务共 {_num(service.volunteer_hours(rows))} 小时。"),
+        table(["编号", "活动", "时间", "地点", "状态", "名额", "参与人", "候补", "取消/未到", "时长",
+               "积分"], lines, empty=f"{period.label}没有志愿服务需求"),
+    ])
+    return _page(ctx, "志愿服务", "/volunteer", content)
+
+
+async def suggestions_view(ctx: Ctx, period: Period) -> str:
+    """Suggestions of the period; anonymous authors are shown as 匿名 and never looked up."""
+    bid = ctx.branch.id or 0
+    rows = await suggestions.suggestion_rows(ctx.session, bid, period)
+    counts = await suggestions.status_counts(ctx.session, bid, period)
+    content = join([
+        period_form(ctx.base + "/suggestions", period),
+        table(list(counts), [list(counts.values())]),
+        tag("h2", "建议列表"),
+        table(["编号", "日期", "提出人", "内容", "状态", "答复"],
+              [[f"#{r.id}", r.day.isoformat(), r.author, r.content, r.status, r.reply] for r in rows],
+              empty=f"{period.label}没有建议"),
+    ])
+    return _page(ctx, "建言献策", "/suggestions", content)
+
+
+def _select(name: str, options: list[tuple[str, str]], chosen: str) -> Safe:
+    opts = join(Safe(f'<option value="{e(v)}"{" selected" if v == chosen else ""}>{e(t)}</option>')
+                for v, t in options)
+    return tag("label", tag("select", opts, name=name))
+
+
+async def points_view(ctx: Ctx, period: Period, member_id: int | None, kind: LedgerKind | None) -> str:
+    """Totals per member and the ledger entries, filtered by member and kind."""
+    bid = ctx.branch.id or 0
+    names = await figures.member_names(ctx.session, bid)
+    filters = Safe(
+        _select("member", [("", "全部成员"), *((str(i), n) for i, n in names)], str(member_id or ""))
+        + _select("kind", [("", "全部类型"), *((k.value, k.label) for k in LedgerKind)],
+                  kind.value if kind else ""))
+    totals = await service.points_rows(ctx.session, bid, period)
+    entries = await service.ledger_entries(ctx.session, bid, period, member_id=member_id, kind=kind)
+    content = join([
+        period_form(ctx.base + "/points", period, filters),
+        tag("h2", f"{period.label}积分汇总"),
+        table(["排名", "姓名", *(k.label for k in service.COLUMNS), "合计"],
+              [[r.rank, r.name, *(r.by_kind[k] for k in service.COLUMNS), r.total] for r in totals]),
+        tag("h2", "积分明细（最近300条）"),
+        table(["时间", "姓名", "类型", "分值", "事由", "经办人"],
+              [[timeutil.fmt_dt(x.created_at), n, LedgerKind(x.kind).label,
+                f"{'+' if x.delta > 0 else ''}{e(x.delta)}", x.reason, x.operator_name or ""]
+               for x, n in entries], empty="没有符合条件的记录"),
+    ])
+    return _page(ctx, "积分台账", "/points", content)
+
+
+async def roster_view(ctx: Ctx, *, result: ImportResult | None = None, error: str | None = None) -> str:
+    """The member list and the Excel import form."""
+    rows = await roster_service.members(ctx.session, ctx.branch.id or 0)
+    lines = [[i, m.name, HealthCategory(m.category).label, Role(m.role).label, m.origin_unit or "",
+              "已报到" if linked else "无QQ",
+              "在册" if m.status == MemberStatus.ACTIVE else f"已停用 {m.status_reason or ''}"]
+             for i, (m, linked) in enumerate(rows, 1)]
+    form = tag(
+        "form", csrf_field(ctx.viewer.csrf),
+        tag("label", "选择 Excel 文件（.xlsx）：",
+            Safe('<input type="file" name="file" accept=".xlsx,application/vnd.openxmlformats-'
+                 'officedocument.spreadsheetml.sheet" required>')),
+        Safe('<button type="submit">导入成员</button>'),
+        method="post", action=ctx.base + "/roster/import", enctype="multipart/form-data",
+        class_="filters")
+    content = join([
+        _import_note(result, error),
+        tag("h2", "从 Excel 导入成员"),
+        tag("p", "表格第一行写表头：姓名、类别、原单位。类别写 正常活动 / 适当参加 / 不能参加；"
+                 "已有的姓名只更新类别和原单位。"), form,
+        tag("h2", f"成员名册（共{len(rows)}人）"),
+        table(["序号", "姓名", "类别", "职务", "原单位", "QQ", "状态"], lines, empty="名册还是空的"),
+    ])
+    return _page(ctx, "成员名册", "/roster", content)
+
+
+def _import_note(result: ImportResult | None, error: str | None) -> Safe:
+    if error:
+        return tag("p", "导入失败：", error, class_="note")
+    if result is None:
+        return EMPTY
+    text = f"导入完成：新增{len(result.added)}人，更新{len(result.updated)}人，跳过{len(result.skipped)}行。"
+    details = tag("ul", *(tag("li", s) for s in result.skipped)) if result.skipped else EMPTY
+    return tag("div", tag("p", text), details, class_="note")
+
+
+def exports_view(ctx: Ctx, period: Period) -> str:
+    """Download links for the four ledgers of the chosen period."""
+    links = [link(f"{ctx.base}/export/{k.value}?period={period.key}", f"⬇ {k.title}（{period.label}）")
+             for k in ExportKind]
+    content = join([
+        period_form(ctx.base + "/exports", period),
+        tag("p", "点一下即可下载 Excel 台账：", class_="note"),
+        tag("div", *links, class_="downloads"),
+    ])
+    return _page(ctx, "导出", "/exports", content)

@@ -1,0 +1,282 @@
+"""The dashboard's routes on NoneBot's own FastAPI app: login, access checks, CSRF, downloads."""
+
+import secrets
+from collections.abc import AsyncIterator
+from email import policy
+from email.parser import BytesParser
+from typing import Annotated
+from urllib.parse import parse_qs, quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.errors import DomainError
+from db.engine import session_factory
+from db.models import Branch, LedgerKind
+from plugins.report import auth, exports, views
+from plugins.report.config import Config
+from plugins.report.html import Safe, csrf_field, e, page, tag
+from plugins.report.periods import parse_period
+from plugins.report.roster_import import import_members
+
+PREFIX = "/yinling"
+COOKIE = "yinling_session"
+LOGIN_COOKIE = "yinling_login"
+MAX_UPLOAD = 5 * 1024 * 1024
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Frame-Options": "DENY",
+}
+LOGIN_HINT = "请在QQ里私聊机器人发送“后台”，点开收到的链接即可进入（链接10分钟内有效，只能用一次）。"
+
+config = Config()
+router = APIRouter(prefix=PREFIX)
+
+
+def configure(settings: Config) -> None:
+    """Use the plugin's settings (called once when the plugin loads)."""
+    global config
+    config = settings
+
+
+class PageError(Exception):
+    """Answer with a short Chinese page and this status."""
+
+    def __init__(self, status: int, title: str, text: str) -> None:
+        super().__init__(title)
+        self.status, self.title, self.text = status, title, text
+
+
+def html(content: str, status: int = 200) -> HTMLResponse:
+    """An HTML response with the security headers every page carries."""
+    return HTMLResponse(content, status_code=status, headers=SECURITY_HEADERS)
+
+
+async def page_error(_request: Request, error: Exception) -> HTMLResponse:
+    """Exception handler installed on the app for PageError."""
+    assert isinstance(error, PageError)
+    home = tag("p", tag("a", "返回后台首页", href=f"{PREFIX}/"))
+    return html(page(error.title, Safe(tag("p", error.text, class_="note") + home)), error.status)
+
+
+async def get_db() -> AsyncIterator[AsyncSession]:
+    """One session per request; routes that change something commit once."""
+    async with session_factory()() as session:
+        yield session
+
+
+DB = Annotated[AsyncSession, Depends(get_db)]
+
+
+async def current_viewer(request: Request, session: DB) -> auth.Viewer:
+    """The signed-in viewer, or a 401 page explaining how to get a link."""
+    viewer = await auth.viewer_of(session, request.cookies.get(COOKIE))
+    if viewer is None:
+        raise PageError(401, "请先登录", LOGIN_HINT)
+    return viewer
+
+
+ViewerDep = Annotated[auth.Viewer, Depends(current_viewer)]
+
+
+async def branch_for(bid: int, viewer: ViewerDep, session: DB) -> views.Ctx:
+    """The branch of the URL, if this viewer may see it (403 otherwise, before any lookup)."""
+    if not viewer.may_see(bid):
+        raise PageError(403, "无权查看", "您只能查看本支部的数据。")
+    branch = await session.get(Branch, bid)
+    if branch is None:
+        raise PageError(404, "没有这个支部", "请从后台首页进入。")
+    return views.Ctx(session, viewer, branch, f"{PREFIX}/b/{bid}")
+
+
+CtxDep = Annotated[views.Ctx, Depends(branch_for)]
+
+
+def _secure() -> bool:
+    return config.report_public_url.startswith("https://")
+
+
+# ---- login ----
+
+@router.get("/login/{token}")
+async def login_page(token: str, session: DB) -> Response:
+    """Show an 进入后台 button: link previewers that fetch the URL must not use up the token."""
+    if auth.unsign(token, config.report_secret) is None or not await auth.peek(
+            session, token, config.report_secret):
+        raise PageError(403, "链接已失效", "这个登录链接已过期或已经用过。" + LOGIN_HINT)
+    nonce = secrets.token_urlsafe(16)
+    form = tag("form", Safe(f'<input type="hidden" name="token" value="{e(token)}">'),
+               csrf_field(nonce), Safe('<button type="submit">进入后台</button>'),
+               method="post", action=f"{PREFIX}/login")
+    response = html(page("登录", Safe(tag("p", "请点下面的按钮进入后台。") + form)))
+    response.set_cookie(LOGIN_COOKIE, nonce, max_age=600, path=PREFIX, httponly=True,
+                        samesite="strict", secure=_secure())
+    return response
+
+
+@router.post("/login")
+async def login(request: Request, session: DB) -> Response:
+    """Use up the token, open a session, and go to the page the link was for."""
+    form = await _urlencoded(request)
+    nonce = request.cookies.get(LOGIN_COOKIE, "")
+    if not nonce or not secrets.compare_digest(nonce, form.get("csrf", "")):
+        raise PageError(403, "请重新打开链接", "页面已过期。请重新点开QQ里收到的登录链接。")
+    login_row = await auth.redeem(session, form.get("token", ""), config.report_secret)
+    if login_row is None:
+        raise PageError(403, "链接已失效", "这个登录链接已过期或已经用过。" + LOGIN_HINT)
+    cookie, _ = await auth.open_session(session, login_row, config.report_session_hours)
+    await session.commit()
+    target = login_row.next_path if (login_row.next_path or "").startswith(PREFIX + "/") else None
+    response = RedirectResponse(target or f"{PREFIX}/", status_code=303)
+    response.set_cookie(COOKIE, cookie, max_age=config.report_session_hours * 3600, path=PREFIX,
+                        httponly=True, samesite="lax", secure=_secure())
+    response.delete_cookie(LOGIN_COOKIE, path=PREFIX)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, session: DB, viewer: ViewerDep) -> Response:
+    """Sign out (a form with the CSRF token)."""
+    await _check_csrf(request, viewer)
+    await auth.close_session(session, viewer)
+    await session.commit()
+    response = html(page("已退出", tag("p", "您已退出后台。")))
+    response.delete_cookie(COOKIE, path=PREFIX)
+    return response
+
+
+async def _read_body(request: Request) -> bytes:
+    if int(request.headers.get("content-length") or 0) > MAX_UPLOAD:
+        raise PageError(413, "文件太大", "请上传 5MB 以内的 Excel 文件。")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_UPLOAD:
+            raise PageError(413, "文件太大", "请上传 5MB 以内的 Excel 文件。")
+    return bytes(body)
+
+
+async def _urlencoded(request: Request) -> dict[str, str]:
+    fields = parse_qs((await _read_body(request)).decode("utf-8", "replace"))
+    return {k: v[0] for k, v in fields.items()}
+
+
+def parse_multipart(content_type: str, body: bytes) -> dict[str, bytes]:
+    """multipart/form-data fields by name (stdlib parser: no python-multipart dependency)."""
+    message = BytesParser(policy=policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n" + body)
+    if not message.is_multipart():
+        return {}
+    fields: dict[str, bytes] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if isinstance(name, str):
+            fields[name] = part.get_payload(decode=True) or b""
+    return fields
+
+
+async def _check_csrf(request: Request, viewer: auth.Viewer, token: str | None = None) -> None:
+    if token is None:
+        token = (await _urlencoded(request)).get("csrf", "")
+    if not secrets.compare_digest(token.encode(), viewer.csrf.encode()):
+        raise PageError(403, "请刷新页面", "表单已过期（安全校验未通过），请刷新页面后再提交。")
+
+
+# ---- pages ----
+
+@router.get("/")
+async def home(session: DB, viewer: ViewerDep) -> Response:
+    """County overview for a superuser; a secretary goes straight to their branch."""
+    if viewer.branch_id is not None:
+        return RedirectResponse(f"{PREFIX}/b/{viewer.branch_id}/", status_code=303)
+    return html(await views.county_view(session, viewer, PREFIX))
+
+
+@router.get("/b/{bid}/")
+async def branch_home(ctx: CtxDep) -> Response:
+    """A branch's overview with charts."""
+    return html(await views.overview_view(ctx))
+
+
+@router.get("/b/{bid}/sessions")
+async def sessions_page(ctx: CtxDep, period: str | None = None) -> Response:
+    """Study sessions with attendance."""
+    return html(await views.sessions_view(ctx, _period(period)))
+
+
+@router.get("/b/{bid}/volunteer")
+async def volunteer_page(ctx: CtxDep, period: str | None = None) -> Response:
+    """Volunteer needs and claims."""
+    return html(await views.volunteer_view(ctx, _period(period)))
+
+
+@router.get("/b/{bid}/suggestions")
+async def suggestions_page(ctx: CtxDep, period: str | None = None) -> Response:
+    """Suggestions (anonymous authors shown as 匿名)."""
+    return html(await views.suggestions_view(ctx, _period(period)))
+
+
+@router.get("/b/{bid}/points")
+async def points_page(ctx: CtxDep, period: str | None = None, member: str | None = None,
+                      kind: str | None = None) -> Response:
+    """Points totals and the ledger, filtered by member and kind."""
+    member_id = int(member) if member and member.isdigit() else None
+    kinds = {k.value: k for k in LedgerKind}
+    return html(await views.points_view(ctx, _period(period), member_id, kinds.get(kind or "")))
+
+
+@router.get("/b/{bid}/roster")
+async def roster_page(ctx: CtxDep) -> Response:
+    """Members, with the Excel import form."""
+    return html(await views.roster_view(ctx))
+
+
+@router.post("/b/{bid}/roster/import")
+async def roster_import(request: Request, ctx: CtxDep) -> Response:
+    """Import members from an uploaded .xlsx (姓名, 类别, 原单位)."""
+    fields = parse_multipart(request.headers.get("content-type", ""), await _read_body(request))
+    await _check_csrf(request, ctx.viewer, fields.get("csrf", b"").decode("utf-8", "replace"))
+    content = fields.get("file", b"")
+    if not content:
+        return html(await views.roster_view(ctx, error="请先选择要导入的 Excel 文件。"), 400)
+    try:
+        result = await import_members(ctx.session, ctx.branch.id or 0, content)
+    except DomainError as error:
+        await ctx.session.rollback()
+        return html(await views.roster_view(ctx, error=error.reply), 400)
+    await ctx.session.commit()
+    return html(await views.roster_view(ctx, result=result))
+
+
+@router.get("/b/{bid}/exports")
+async def exports_page(ctx: CtxDep, period: str | None = None) -> Response:
+    """The four ledgers as downloads."""
+    return html(views.exports_view(ctx, _period(period)))
+
+
+@router.get("/b/{bid}/export/{kind}")
+async def download(ctx: CtxDep, kind: str, period: str | None = None) -> Response:
+    """One ledger as .xlsx."""
+    try:
+        export_kind = exports.ExportKind(kind)
+    except ValueError as error:
+        raise PageError(404, "没有这种台账", "请从“导出”页面下载。") from error
+    export = await exports.build_export(ctx.session, ctx.branch, export_kind, _period(period))
+    name = f"{ctx.branch.name}_{export.filename}"
+    headers = {**SECURITY_HEADERS, "Content-Disposition":
+               f"attachment; filename=\"{export.kind.value}_{export.period.key}.xlsx\"; "
+               f"filename*=UTF-8''{quote(name)}"}
+    return Response(export.content, media_type=XLSX, headers=headers)
+
+
+def _period(text: str | None):  # noqa: ANN202
+    try:
+        return parse_period(text)
+    except DomainError as error:
+        raise PageError(400, "时间写法不对", error.message + " 例如：2026Q4 或 2026") from error
