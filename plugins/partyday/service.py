@@ -1,0 +1,444 @@
+"""主题党日: the branch's rule, its materialised occurrences, themes, cancellation. No nonebot here.
+
+Occurrences are materialised `horizon` days ahead: each gets a sign-in session (through the
+sign-in service) and one reminder row per offset, keyed partyday:<rule>:<nominal date>:-<offset>.
+Reminder words are rendered when sent, so a theme set later is still in them.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import delete
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core import timeutil
+from core.errors import InvalidInput, NotFound
+from core.textparse import normalize, to_int
+from core.timeparse import TimeParseError, split_leading_time
+from db.models import SessionKind, StudySession
+from db.models.reminder import (
+    HolidayOverride,
+    HolidayPolicy,
+    PartydayOccurrence,
+    PartydayRule,
+    Reminder,
+    ReminderState,
+    TargetKind,
+)
+from plugins.partyday import reminders
+from plugins.partyday.calendar import Overrides, month_dates, plan
+from plugins.partyday.engine import Rendered, renderer
+
+EX_RULE = "设置主题党日 每月10日 09:00 党员活动室"
+EX_OFFSETS = "党日提醒 3天,1天,1小时"
+TITLE = "主题党日"
+
+
+@dataclass
+class PlanConfig:
+    """Defaults from the plugin settings."""
+
+    day_time: time = time(9, 0)
+    offsets: str = "3d,1d,1h"
+    horizon_days: int = 45
+
+
+_config = PlanConfig()
+
+
+def configure(config: PlanConfig) -> None:
+    """Set once when the plugin loads."""
+    global _config
+    _config = config
+
+
+# ---- parsing ---------------------------------------------------------------------------------
+
+_WEEKDAY = {c: i for i, c in enumerate("一二三四五六日")} | {"天": 6} | {str(i + 1): i for i in range(7)}
+_RULE = re.compile(
+    r"每月\s*(?:第\s*(?P<nth>\S{1,2}?)\s*个?\s*(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])"
+    r"|(?P<day>\S{1,3}?)\s*[日号])\s*"
+)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A parsed 设置主题党日 argument."""
+
+    month_day: int | None
+    nth: int | None
+    weekday: int | None
+    hour: int
+    minute: int
+    place: str | None
+
+
+def parse_rule(text: str, now: datetime) -> RuleSpec:
+    """'每月10日 09:00 党员活动室' or '每月第2个周五 14:30'."""
+    s = normalize(text)
+    m = _RULE.match(s)
+    if not m:
+        raise InvalidInput("请按“每月几日”或“每月第几个周几”写。", EX_RULE)
+    day = nth = weekday = None
+    if m["day"]:
+        day = to_int(m["day"])
+        if day is None or not 1 <= day <= 31:
+            raise InvalidInput("日期要在1到31之间。", EX_RULE)
+    else:
+        nth = to_int(m["nth"])
+        if nth is None or not 1 <= nth <= 4:
+            raise InvalidInput("第几个周几只能是第1到第4个。", "设置主题党日 每月第2个周五 14:30")
+        weekday = _WEEKDAY[m["wd"]]
+    rest = s[m.end():]
+    try:
+        moment, place = split_leading_time(rest, timeutil.to_local(now), timeutil.local_tz())
+    except TimeParseError as error:
+        raise InvalidInput(f"请写上几点开始：{error}", EX_RULE) from None
+    return RuleSpec(day, nth, weekday, moment.hour, moment.minute, place[:100] or None)
+
+
+_OFFSET = re.compile(r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?P<unit>天|日|小时|个小时|钟头|分钟|分)")
+
+
+def parse_offsets(text: str) -> str:
+    """'3天,1天,1小时' → '3d,1d,1h' (at most 5, no duplicates)."""
+    codes: list[str] = []
+    for part in re.split(r"[,，、;；\s]+", normalize(text)):
+        if not part:
+            continue
+        m = _OFFSET.fullmatch(part)
+        n = to_int(m["n"]) if m else None
+        if not m or not n:
+            raise InvalidInput(f"看不懂“{part}”。", EX_OFFSETS)
+        unit = {"天": "d", "日": "d", "分钟": "m", "分": "m"}.get(m["unit"], "h")
+        if (unit == "d" and n > 30) or (unit == "h" and n > 72) or (unit == "m" and n > 600):
+            raise InvalidInput(f"“{part}”提前太多了。", EX_OFFSETS)
+        if f"{n}{unit}" not in codes:
+            codes.append(f"{n}{unit}")
+    if not codes or len(codes) > 5:
+        raise InvalidInput("请写1到5个提醒时间。", EX_OFFSETS)
+    return ",".join(codes)
+
+
+_UNITS = {"d": "天", "h": "小时", "m": "分钟"}
+
+
+def offset_label(code: str) -> str:
+    """'3d' → '3天'."""
+    return f"{code[:-1]}{_UNITS[code[-1]]}"
+
+
+def offset_due(code: str, day: date, starts_at: datetime) -> datetime:
+    """When an offset's reminder is due: N days before at the day-reminder time, or N h/min before."""
+    n, unit = int(code[:-1]), code[-1]
+    if unit == "d":
+        return timeutil.at_local(day - timedelta(days=n), _config.day_time)
+    return starts_at - timedelta(hours=n) if unit == "h" else starts_at - timedelta(minutes=n)
+
+
+def describe_rule(rule: PartydayRule) -> str:
+    """'每月10日 09:00' / '每月第2个周五 14:30'."""
+    if rule.month_day is not None:
+        head = f"每月{rule.month_day}日"
+    else:
+        head = f"每月第{rule.nth}个周{'一二三四五六日'[rule.weekday or 0]}"
+    return f"{head} {rule.hour:02}:{rule.minute:02}"
+
+
+# ---- rule and materialisation -----------------------------------------------------------------
+
+async def active_rule(session: AsyncSession, branch_id: int) -> PartydayRule | None:
+    """The branch's current rule."""
+    return (await session.exec(
+        select(PartydayRule).where(PartydayRule.branch_id == branch_id, col(PartydayRule.active))
+        .order_by(col(PartydayRule.id).desc())
+    )).first()
+
+
+async def _rule_or_fail(session: AsyncSession, branch_id: int) -> PartydayRule:
+    rule = await active_rule(session, branch_id)
+    if rule is None:
+        raise NotFound("本支部还没有设置主题党日。", EX_RULE)
+    return rule
+
+
+async def overrides(session: AsyncSession) -> Overrides:
+    """Superuser-entered holiday and 调休 days."""
+    return {o.day: o.is_holiday for o in (await session.exec(select(HolidayOverride))).all()}
+
+
+async def set_rule(session: AsyncSession, *, branch_id: int, spec: RuleSpec, now: datetime,
+                   created_by: int | None = None) -> PartydayRule:
+    """Replace the branch's rule (offsets and holiday choice carry over) and plan ahead."""
+    old = await active_rule(session, branch_id)
+    if old is not None:
+        await retire(session, old, now, "主题党日时间已修改")
+    rule = PartydayRule(
+        branch_id=branch_id, month_day=spec.month_day, nth=spec.nth, weekday=spec.weekday,
+        hour=spec.hour, minute=spec.minute, place=spec.place, created_by=created_by,
+        offsets=old.offsets if old else _config.offsets,
+        holiday_policy=old.holiday_policy if old else HolidayPolicy.POSTPONE,
+    )
+    session.add(rule)
+    await session.flush()
+    await materialise(session, rule, now)
+    return rule
+
+
+async def _future_occurrences(session: AsyncSession, rule: PartydayRule,
+                              now: datetime) -> list[PartydayOccurrence]:
+    return list((await session.exec(
+        select(PartydayOccurrence).where(PartydayOccurrence.rule_id == rule.id,
+                                         PartydayOccurrence.starts_at > now)
+        .order_by(col(PartydayOccurrence.starts_at))
+    )).all())
+
+
+async def _drop_plan(session: AsyncSession, occ: PartydayOccurrence, *, study: bool = True) -> None:
+    """Pending reminders of an occurrence go (never sent, nothing to keep); its session is cancelled."""
+    await session.exec(delete(Reminder).where(  # type: ignore[call-overload]
+        Reminder.ref == f"occurrence:{occ.id}", Reminder.state == ReminderState.PENDING))
+    if study and occ.session_id is not None:
+        study = await session.get(StudySession, occ.session_id)
+        if study is not None:
+            study.cancelled = True
+            session.add(study)
+
+
+async def retire(session: AsyncSession, rule: PartydayRule, now: datetime, reason: str) -> None:
+    """Deactivate a rule and take back its future occurrences."""
+    rule.active = False
+    session.add(rule)
+    for occ in await _future_occurrences(session, rule, now):
+        await _drop_plan(session, occ)
+        occ.cancelled, occ.cancel_reason = True, reason
+        session.add(occ)
+    await session.flush()
+
+
+def _insert(session: AsyncSession):  # noqa: ANN202
+    return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert  # type: ignore[union-attr]
+
+
+async def materialise(session: AsyncSession, rule: PartydayRule, now: datetime,
+                      extra_days: int = 0) -> int:
+    """Create the occurrences (session + reminders) of the next `horizon` days; returns how many."""
+    today = timeutil.local_date(now)
+    horizon = _config.horizon_days + extra_days
+    known = await overrides(session)
+    created = 0
+    # Start a little back: a date moved forward by a holiday may still be ahead.
+    for nominal in month_dates(today - timedelta(days=15), today + timedelta(days=horizon),
+                               month_day=rule.month_day, nth=rule.nth, weekday=rule.weekday):
+        planned = plan(nominal, rule.holiday_policy, known)
+        starts_at = timeutil.at_local(planned.day, time(rule.hour, rule.minute))
+        if starts_at <= now:
+            continue
+        result = await session.exec(_insert(session)(PartydayOccurrence).values(  # type: ignore[call-overload]
+            rule_id=rule.id, branch_id=rule.branch_id, nominal_date=nominal, starts_at=starts_at,
+            place=rule.place, moved_note=planned.note, holiday_unknown=planned.unknown,
+            cancelled=False, created_at=timeutil.now(),
+        ).on_conflict_do_nothing(index_elements=["rule_id", "nominal_date"]))
+        if not result.rowcount:
+            continue  # already planned (by us earlier or by another process)
+        occ = (await session.exec(select(PartydayOccurrence).where(
+            PartydayOccurrence.rule_id == rule.id, PartydayOccurrence.nominal_date == nominal))).one()
+        await _open(session, rule, occ, now)
+        created += 1
+    await session.flush()
+    return created
+
+
+async def _open(session: AsyncSession, rule: PartydayRule, occ: PartydayOccurrence,
+                now: datetime, *, study: bool = True) -> None:
+    """The occurrence's sign-in session and reminder rows."""
+    from plugins.signin.service import schedule_session
+
+    if study:
+        title = f"{TITLE}：{occ.theme}" if occ.theme else TITLE
+        opened = await schedule_session(session, branch_id=rule.branch_id, starts_at=occ.starts_at,
+                                         title=title, place=occ.place, kind=SessionKind.PARTYDAY)
+        occ.session_id = opened.id
+        session.add(occ)
+    target = await reminders.branch_target(session, rule.branch_id)
+    if target is None:
+        return
+    day = timeutil.local_date(occ.starts_at)
+    for code in rule.offsets.split(","):
+        await reminders.add(
+            session, dedupe_key=f"partyday:{rule.id}:{occ.nominal_date}:-{code}",
+            due_at=offset_due(code, day, occ.starts_at), text=render(occ, code),
+            kind="partyday", ref=f"occurrence:{occ.id}", target_kind=TargetKind.GROUP,
+            platform=target.platform, target_id=target.group_id, self_id=target.self_id,
+            branch_id=rule.branch_id, now=now)
+
+
+async def replan(session: AsyncSession, rule: PartydayRule, now: datetime) -> int:
+    """Re-apply holiday choice and offsets to the future occurrences; returns how many moved."""
+    known = await overrides(session)
+    moved = 0
+    for occ in await _future_occurrences(session, rule, now):
+        if occ.cancelled:
+            continue
+        planned = plan(occ.nominal_date, rule.holiday_policy, known)
+        starts_at = timeutil.at_local(planned.day, time(rule.hour, rule.minute))
+        same = starts_at == occ.starts_at
+        moved += not same
+        await _drop_plan(session, occ, study=not same)
+        occ.starts_at, occ.moved_note, occ.holiday_unknown = starts_at, planned.note, planned.unknown
+        if starts_at > now:
+            await _open(session, rule, occ, now, study=not same)
+        else:
+            occ.cancelled, occ.cancel_reason = True, "调整后的日期已过"
+            session.add(occ)
+    await materialise(session, rule, now)
+    return moved
+
+
+# ---- commands ---------------------------------------------------------------------------------
+
+async def set_offsets(session: AsyncSession, *, branch_id: int, text: str, now: datetime) -> str:
+    """党日提醒 3天,1天,1小时 → the normalised codes; future reminders are re-planned."""
+    rule = await _rule_or_fail(session, branch_id)
+    rule.offsets = parse_offsets(text)
+    session.add(rule)
+    await replan(session, rule, now)
+    return rule.offsets
+
+
+POLICIES = {"顺延": HolidayPolicy.POSTPONE, "提前": HolidayPolicy.ADVANCE, "不调整": HolidayPolicy.KEEP,
+            "不变": HolidayPolicy.KEEP}
+
+
+async def set_policy(session: AsyncSession, *, branch_id: int, word: str,
+                     now: datetime) -> HolidayPolicy:
+    """党日节假日 顺延|提前|不调整."""
+    policy = POLICIES.get(normalize(word))
+    if policy is None:
+        raise InvalidInput("请选择：顺延、提前或不调整。", "党日节假日 顺延")
+    rule = await _rule_or_fail(session, branch_id)
+    rule.holiday_policy = policy
+    session.add(rule)
+    await replan(session, rule, now)
+    return policy
+
+
+async def next_occurrence(session: AsyncSession, branch_id: int,
+                          now: datetime) -> PartydayOccurrence | None:
+    """The next party day that will take place (materialising further ahead if needed)."""
+    rule = await _rule_or_fail(session, branch_id)
+    for _ in range(2):
+        for occ in await _future_occurrences(session, rule, now):
+            if not occ.cancelled:
+                return occ
+        # All planned ones are cancelled: plan one month further and look again.
+        await materialise(session, rule, now, extra_days=31)
+    return None
+
+
+async def set_theme(session: AsyncSession, *, branch_id: int, theme: str,
+                    now: datetime) -> PartydayOccurrence:
+    """本月主题: the theme of the next occurrence (its reminders and sign-in session show it)."""
+    theme = normalize(theme)
+    if not theme:
+        raise InvalidInput("请写上主题。", "本月主题 学习贯彻党的二十届四中全会精神")
+    occ = await next_occurrence(session, branch_id, now)
+    if occ is None:
+        raise NotFound("近期没有要举行的主题党日。", EX_RULE)
+    occ.theme = theme[:300]
+    session.add(occ)
+    if occ.session_id is not None and (study := await session.get(StudySession, occ.session_id)):
+        study.title = f"{TITLE}：{theme}"[:200]
+        session.add(study)
+    await session.flush()
+    return occ
+
+
+async def cancel_next(session: AsyncSession, *, branch_id: int, reason: str | None,
+                      now: datetime) -> PartydayOccurrence:
+    """取消本次党日: the next occurrence is skipped; its reminders and sign-in session stop."""
+    occ = await next_occurrence(session, branch_id, now)
+    if occ is None:
+        raise NotFound("近期没有要举行的主题党日。", EX_RULE)
+    await _drop_plan(session, occ)
+    occ.cancelled, occ.cancel_reason = True, (normalize(reason or "") or None)
+    session.add(occ)
+    await session.flush()
+    return occ
+
+
+_DAY_WORDS = {"休": True, "假": True, "放假": True, "班": False, "上班": False, "补班": False}
+
+
+async def add_override(session: AsyncSession, *, text: str, by: str, now: datetime) -> tuple[date, bool, int]:
+    """节假日 2027-01-01 休 / 节假日 2027-01-04 班; re-plans affected party days. → (day, 休?, moved)."""
+    words = normalize(text).split(" ")
+    example = "节假日 2027-01-01 休"
+    if len(words) != 2 or words[1] not in _DAY_WORDS:
+        raise InvalidInput("格式：节假日 日期 休/班", example)
+    try:
+        day = date.fromisoformat(words[0].replace("/", "-").replace(".", "-"))
+    except ValueError:
+        raise InvalidInput("日期请写成 2027-01-01。", example) from None
+    is_holiday = _DAY_WORDS[words[1]]
+    row = await session.get(HolidayOverride, day)
+    if row is None:
+        row = HolidayOverride(day=day, is_holiday=is_holiday, created_by=by)
+    row.is_holiday = is_holiday
+    session.add(row)
+    await session.flush()
+    moved = 0
+    for rule in (await session.exec(select(PartydayRule).where(col(PartydayRule.active)))).all():
+        moved += await replan(session, rule, now)
+    return day, is_holiday, moved
+
+
+# ---- words ------------------------------------------------------------------------------------
+
+def _when(occ: PartydayOccurrence) -> str:
+    return timeutil.fmt_dt_week(occ.starts_at)
+
+
+def render(occ: PartydayOccurrence, code: str) -> str:
+    """The reminder text for one offset of an occurrence."""
+    n, unit = int(code[:-1]), code[-1]
+    lead = ({1: "明天", 2: "后天"}.get(n, f"{n}天后") if unit == "d"
+            else f"{n}小时后" if unit == "h" else f"{n}分钟后")
+    lines = [f"【主题党日提醒】{lead}召开主题党日活动", f"时间：{_when(occ)}"]
+    if occ.place:
+        lines.append(f"地点：{occ.place}")
+    if occ.theme:
+        lines.append(f"主题：{occ.theme}")
+    if occ.moved_note:
+        lines.append(f"（{occ.moved_note}）")
+    lines.append("请准时参加，到场后在群里发“签到”；不能参加请发“请假 原因”。")
+    return "\n".join(lines)
+
+
+def describe(occ: PartydayOccurrence, rule: PartydayRule) -> str:
+    """主题党日: the next date, time, place, theme, and what we know about holidays."""
+    lines = [f"下次主题党日：{_when(occ)}", f"地点：{occ.place or '（未定）'}",
+             f"主题：{occ.theme or '（待定，书记可发“本月主题 …”）'}"]
+    if occ.moved_note:
+        lines.append(f"说明：{occ.moved_note}")
+    if occ.holiday_unknown:
+        year = timeutil.local_date(occ.starts_at).year
+        lines.append(f"注意：{year}年节假日安排尚未公布，暂按原定日期；公布后如遇节假日会自动调整。")
+    policy = HolidayPolicy(rule.holiday_policy).label
+    offsets = "、".join(offset_label(c) for c in rule.offsets.split(","))
+    lines.append(f"规则：{describe_rule(rule)}，遇节假日{policy}，提前提醒：{offsets}")
+    return "\n".join(lines)
+
+
+
+@renderer("partyday")
+async def render_due(session: AsyncSession, reminder: Reminder) -> str | Rendered:
+    """Send-time words: the theme or place may have changed since the row was made."""
+    occ = await session.get(PartydayOccurrence, int((reminder.ref or "occurrence:0").split(":")[1]))
+    if occ is None or occ.cancelled:
+        return "本次主题党日已取消"
+    return Rendered(render(occ, reminder.dedupe_key.rsplit(":-", 1)[1]))
