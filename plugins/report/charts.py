@@ -21,7 +21,7 @@ def bar_chart(title: str, labels: list[str], values: list[float], *, unit: str =
     plot = HEIGHT - BOTTOM - TOP
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f'aria-label="{escape(title)}">',
         f'<title>{escape(title)}</title>',
         f'<text x="{LEFT}" y="24" font-size="22" font-weight="bold" fill="#222">{escape(title)}</text>',
         f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - LEFT}" y2="{HEIGHT - BOTTOM}" '

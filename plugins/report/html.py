@@ -33,11 +33,11 @@ def join(parts: Iterable[Any]) -> Safe:
     return Safe("".join(e(p) for p in parts))
 
 
-def tag(name: str, *children: Any, **attrs: Any) -> Safe:
+def tag(element: str, /, *children: Any, **attrs: Any) -> Safe:
     """<name attrs>children</name>; attribute names: trailing _ dropped, _ → -."""
     rendered = "".join(
         f' {k.rstrip("_").replace("_", "-")}="{e(v)}"' for k, v in attrs.items() if v is not None)
-    return Safe(f"<{name}{rendered}>{join(children)}</{name}>")
+    return Safe(f"<{element}{rendered}>{join(children)}</{element}>")
 
 
 def link(href: str, text: Any, **attrs: Any) -> Safe:
