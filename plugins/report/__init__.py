@@ -11,7 +11,7 @@ from nonebot.plugin import PluginMetadata
 from bot.chat import plain
 from bot.commands import CommandDoc, command
 from bot.deps import Arg, CallerDep, Secretary, SessionDep, replies_errors
-from core.errors import InvalidInput, PermissionDenied
+from core.errors import PermissionDenied
 from core.roles import Role
 from core.textparse import normalize
 from plugins.report import delivery, exports, web
@@ -45,10 +45,13 @@ export_cmd = command("导出", "导出台账")
 
 def parse_export(text: str) -> tuple[exports.ExportKind, str]:
     """'签到 2026Q4', '签到2026Q4', '积分' → (kind, period text)."""
-    match = re.match(r"^(\D+?)\s*(\d.*)?$", normalize(text))
-    if not match:
-        raise InvalidInput("请写要导出的台账：签到、积分、志愿 或 建议。", t.EX_EXPORT)
-    return exports.parse_kind(match.group(1).strip()), match.group(2) or ""
+    text = normalize(text)
+    if " " in text:
+        word, _, rest = text.partition(" ")
+        return exports.parse_kind(word), rest
+    match = re.match(r"^(\D*?)(\d.*)?$", text)
+    word, rest = (match.group(1), match.group(2) or "") if match else (text, "")
+    return exports.parse_kind(word), rest
 
 
 @export_cmd.handle()

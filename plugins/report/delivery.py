@@ -6,6 +6,7 @@ from nonebot import logger
 from nonebot.adapters import Bot
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.chat import platform_of
 from bot.deps import Caller
 from bot.send import DeliveryError, send_private
 from core.roles import Role
@@ -36,7 +37,7 @@ async def login_url(session: AsyncSession, caller: Caller, next_path: str | None
 
 async def upload_group_file(bot: Bot, group_id: str, path: Path, name: str) -> bool:
     """OneBot V11 (NapCat, Lagrange) upload_group_file; False when the platform cannot."""
-    if bot.adapter.get_name() != "OneBot V11" or not web.config.report_upload_group_file:
+    if platform_of(bot) != "onebot" or not web.config.report_upload_group_file:
         return False
     try:
         await bot.call_api("upload_group_file", group_id=int(group_id), file=str(path), name=name)
