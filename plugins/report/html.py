@@ -87,6 +87,8 @@ h2{font-size:24px;margin:18px 0 8px}
 table{border-collapse:collapse;width:100%;font-size:18px}
 th,td{border-bottom:1px solid #eee;padding:8px 10px;text-align:left;vertical-align:top}
 th{background:#f6e9e9;white-space:nowrap}
+td{min-width:3.5em}
+td:first-child{white-space:nowrap}
 .chart{width:100%;max-width:720px;height:auto;background:#fff;border:1px solid #e0d6c8;border-radius:8px;margin:6px 0}
 form.filters{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0}
 input,select,button{font-size:20px;padding:6px 10px}

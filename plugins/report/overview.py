@@ -55,7 +55,8 @@ class Series:
     """Labels and values for one bar chart."""
 
     labels: list[str]
-    values: list[float]
+    values: list[float | None]
+    """None: nothing to measure that month (no session held)."""
 
 
 def _months(year: int) -> list[int]:
@@ -64,14 +65,18 @@ def _months(year: int) -> list[int]:
 
 
 async def monthly_attendance(session: AsyncSession, branch_id: int, year: int) -> Series:
-    """Attendance rate (%) per month of the year, up to this month."""
+    """Attendance rate (%) per month of the year, up to this month; None for months without sessions."""
     rows = await service.attendance_rows(session, branch_id, Period(year, None))
     by_month: dict[int, list[service.SessionRow]] = defaultdict(list)
     for row in rows:
         by_month[row.day.month].append(row)
     months = _months(year)
     return Series([f"{m}月" for m in months],
-                  [round((service.overall_rate(by_month[m]) or 0) * 100, 1) for m in months])
+                  [_percent(service.overall_rate(by_month[m])) for m in months])
+
+
+def _percent(rate: float | None) -> float | None:
+    return None if rate is None else round(rate * 100, 1)
 
 
 async def monthly_volunteer_hours(session: AsyncSession, branch_id: int, year: int) -> Series:

@@ -93,7 +93,7 @@ async def overview_view(ctx: Ctx) -> str:
               empty="今年还没有积分记录"),
         tag("h2", "图表"),
         Safe(charts.bar_chart(f"{year}年每月出勤率", att.labels, att.values, unit="%",
-                              max_value=100)),
+                              max_value=100, missing="无学习")),
         Safe(charts.bar_chart(f"{year}年每月志愿服务时长（小时）", hours.labels, hours.values,
                               color="#2e7d32")),
         Safe(charts.bar_chart(f"{year}年积分分布（人数）", dist.labels, dist.values, unit="人",
