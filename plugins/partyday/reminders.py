@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.errors import InvalidInput, NotFound
+from core.timeparse import TimeParseError, split_leading_time
 from db.models import GroupBinding
 from db.models.reminder import Reminder, ReminderState, TargetKind
 
@@ -107,3 +108,68 @@ async def cancel(session: AsyncSession, *, branch_id: int, reminder_id: int) -> 
     session.add(row)
     await session.flush()
     return row
+
+
+async def notify_group(session: AsyncSession, *, branch_id: int, text: str, key: str,
+                       now: datetime) -> bool:
+    """A notice to the branch's group as soon as possible (through the engine, paced, once)."""
+    target = await branch_target(session, branch_id)
+    if target is None:
+        return False
+    return await add(session, dedupe_key=key, due_at=now + timedelta(seconds=1), text=text,
+                     kind="notice", target_kind=TargetKind.GROUP, platform=target.platform,
+                     target_id=target.group_id, self_id=target.self_id, branch_id=branch_id, now=now)
+
+
+EX_ONEOFF = "提醒 明天9点 带好党员证"
+
+
+async def add_oneoff(session: AsyncSession, *, branch_id: int, text: str, key: str, now: datetime,
+                     created_by: int | None = None) -> Reminder:
+    """提醒 <时间> <内容>: a one-off message to the branch's group."""
+    try:
+        due, words = split_leading_time(text, timeutil.to_local(now), timeutil.local_tz(),
+                                        default_hour=9)
+    except TimeParseError as error:
+        raise InvalidInput(f"开头请写提醒时间：{error}", EX_ONEOFF) from None
+    words = words.strip()
+    if not words:
+        raise InvalidInput("请写上提醒的内容。", EX_ONEOFF)
+    if due <= now:
+        raise InvalidInput(f"{timeutil.fmt_dt(due)} 已经过去了，请写以后的时间。", EX_ONEOFF)
+    target = await branch_target(session, branch_id)
+    if target is None:
+        raise NotFound("本支部还没有绑定群，提醒无处发送。", "绑定支部 支部名称")
+    await add(session, dedupe_key=key, due_at=due, text=f"【提醒】{words[:500]}", kind="oneoff",
+              target_kind=TargetKind.GROUP, platform=target.platform, target_id=target.group_id,
+              self_id=target.self_id, branch_id=branch_id, created_by=created_by, now=now)
+    row = (await session.exec(select(Reminder).where(Reminder.dedupe_key == key))).one()
+    return row
+
+
+_KINDS = {"partyday": "主题党日提醒", "study": "学习提醒", "study_absent": "未签到提醒",
+          "need_private": "志愿服务提醒（私聊）", "need_group": "志愿服务提醒", "oneoff": "提醒"}
+
+
+def label(row: Reminder) -> str:
+    """'主题党日提醒（3天前）' / '提醒：带好党员证'."""
+    name = _KINDS.get(row.kind, "提醒")
+    if row.kind == "partyday":
+        code = row.dedupe_key.rsplit(":-", 1)[1]
+        unit = {"d": "天", "h": "小时", "m": "分钟"}[code[-1]]
+        return f"{name}（提前{code[:-1]}{unit}）"
+    if row.kind == "oneoff":
+        words = row.text.removeprefix("【提醒】")
+        return f"{name}：{words[:20]}{'…' if len(words) > 20 else ''}"
+    return name
+
+
+def format_listing(result: Listing) -> str:
+    """提醒列表 text: numbered by id so 取消提醒 #N can be typed back."""
+    lines = [f"待发送的提醒（{len(result.pending)}条）：" if result.pending else "没有待发送的提醒。"]
+    lines += [f"#{r.id} {timeutil.fmt_dt(r.due_at)} {label(r)}" for r in result.pending]
+    if result.missed:
+        lines.append("最近没有发出的提醒：")
+        lines += [f"#{r.id} {timeutil.fmt_dt(r.due_at)} {label(r)} —— "
+                  f"{ReminderState(r.state).label}：{r.last_error or ''}" for r in result.missed]
+    return "\n".join(lines)

@@ -1,0 +1,67 @@
+"""The two scheduled jobs as plain async functions (tests call them directly)."""
+
+from datetime import datetime, time, timedelta
+
+from nonebot import logger
+from sqlmodel import col, select
+
+from core import timeutil
+from db.engine import session_factory, session_scope
+from db.models.reminder import PartydayRule
+from plugins.partyday import scan, service
+from plugins.partyday.config import Config
+from plugins.partyday.engine import EngineConfig, Outbox, Pacer, TickResult, tick
+
+engine_config = EngineConfig()
+pacer = Pacer()
+
+
+def configure(config: Config) -> None:
+    """Apply the plugin settings to the engine, the pacer and the planners."""
+    global engine_config, pacer
+    rate = config.partyday_rate_per_second
+    engine_config = EngineConfig(
+        grace=timedelta(hours=config.partyday_grace_hours),
+        max_attempts=config.partyday_max_attempts,
+        retry=timedelta(seconds=config.partyday_retry_seconds),
+        late=timedelta(seconds=config.partyday_late_seconds),
+        # One batch is about one tick of sends at the configured pace; the rest waits in the table.
+        batch=max(5, int(rate * config.partyday_tick_seconds * 2)) if rate > 0 else 200,
+    )
+    pacer = Pacer(rate, config.partyday_target_interval_seconds)
+    service.configure(service.PlanConfig(
+        day_time=time.fromisoformat(config.partyday_day_reminder_time),
+        offsets=config.partyday_default_offsets, horizon_days=config.partyday_horizon_days))
+    scan.configure(study_absent=config.partyday_study_absent_default,
+                   volunteer_private=config.partyday_volunteer_private_default)
+
+
+async def dispatch_due(outbox: Outbox | None = None, now: datetime | None = None) -> TickResult:
+    """Job partyday.tick: send every due reminder this process can deliver."""
+    if outbox is None:
+        from plugins.partyday.outbox import BotOutbox
+
+        outbox = BotOutbox()
+    return await tick(session_factory(), outbox, pacer, engine_config, now)
+
+
+async def plan_ahead(now: datetime | None = None) -> int:
+    """Job partyday.plan: party-day occurrences, study and volunteer reminders; returns new rows."""
+    now = now or timeutil.now()
+    created = 0
+    async with session_factory()() as session:
+        rule_ids = list((await session.exec(
+            select(PartydayRule.id).where(col(PartydayRule.active)))).all())
+    for rule_id in rule_ids:
+        try:  # one branch's trouble must not stop the others' reminders
+            async with session_scope() as session:
+                rule = await session.get(PartydayRule, rule_id)
+                if rule is not None and rule.active:
+                    created += await service.materialise(session, rule, now)
+        except Exception as error:  # noqa: BLE001
+            logger.exception(f"planning party days of rule {rule_id} failed: {error!r}")
+    async with session_scope() as session:
+        created += await scan.scan_study(session, now)
+    async with session_scope() as session:
+        created += await scan.scan_needs(session, now)
+    return created

@@ -1,0 +1,106 @@
+"""主题党日 and reminder commands as a secretary types them, through nonebug."""
+
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+from nonebot.adapters.onebot.v11 import Message, MessageSegment
+from nonebug import App
+from sqlmodel import col, select
+
+from core.roles import Role
+from db.models.reminder import Reminder, ReminderState
+from tests.factories import SECRETARY_ID, group_message, make_branch, make_member, onebot
+
+NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)  # Sunday 12:00 Beijing
+
+
+def _text(text: str) -> Message:
+    return Message(MessageSegment.text(text))
+
+
+async def _secretary(chat_db) -> None:
+    branch = await make_branch(chat_db)
+    await make_member(chat_db, branch, "王书记", user_id=SECRETARY_ID, role=Role.SECRETARY)
+
+
+async def test_set_rule_then_show_next_party_day(app: App, chat_db):
+    """设置主题党日 confirms the rule and the next date; 主题党日 shows place, theme, rule."""
+    await _secretary(chat_db)
+    with time_machine.travel(NOW, tick=False):
+        async with app.test_matcher() as ctx:
+            bot = onebot(ctx)
+            event = group_message("设置主题党日 每月第2个周五 14:30 党员活动室", user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, _text(
+                "已设置主题党日：每月第2个周五 14:30，地点：党员活动室\n下次：12月11日（周五）14:30"),
+                result=None)
+            event = group_message("本月主题 学习新党章", user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, _text("已设置12月11日（周五）14:30主题党日的主题：学习新党章"),
+                                 result=None)
+            event = group_message("主题党日")
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, _text(
+                "下次主题党日：12月11日（周五）14:30\n地点：党员活动室\n主题：学习新党章\n"
+                "规则：每月第2个周五 14:30，遇节假日顺延，提前提醒：3天、1天、1小时"), result=None)
+    keys = (await chat_db.exec(select(Reminder.dedupe_key).order_by(col(Reminder.due_at)))).all()
+    assert [k.split(":", 2)[2] for k in keys] == ["2026-12-11:-3d", "2026-12-11:-1d", "2026-12-11:-1h"]
+
+
+async def test_bad_rule_is_refused_with_an_example(app: App, chat_db):
+    """A refusal says why and shows one example."""
+    await _secretary(chat_db)
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = group_message("设置主题党日 每周五", user_id=SECRETARY_ID)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, _text(
+            "请按“每月几日”或“每月第几个周几”写。\n例如：设置主题党日 每月10日 09:00 党员活动室"),
+            result=None)
+
+
+async def test_one_off_reminder_list_and_cancel(app: App, chat_db):
+    """提醒 明天9点 …; 提醒列表 shows it and a skipped one with the reason; 取消提醒 #1."""
+    await _secretary(chat_db)
+    with time_machine.travel(NOW, tick=False):
+        async with app.test_matcher() as ctx:
+            bot = onebot(ctx)
+            event = group_message("提醒 明天9点 带好党员证", user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, _text("好的，11月23日（周一）09:00 在群里提醒（#1）：带好党员证"),
+                                 result=None)
+    row = (await chat_db.exec(select(Reminder))).one()
+    assert (row.due_at, row.text, row.target_id) == (
+        datetime(2026, 11, 23, 1, 0, tzinfo=UTC), "【提醒】带好党员证", "20001")
+    chat_db.add(Reminder(branch_id=1, kind="oneoff", target_kind="group", platform="onebot",
+                         target_id="20001", due_at=NOW - timedelta(hours=8), text="【提醒】交党费",
+                         dedupe_key="old", state=ReminderState.SKIPPED,
+                         last_error="机器人离线，超过补发时限（6小时）未发送"))
+    await chat_db.commit()
+    with time_machine.travel(NOW, tick=False):
+        async with app.test_matcher() as ctx:
+            bot = onebot(ctx)
+            event = group_message("提醒列表", user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, _text(
+                "待发送的提醒（1条）：\n#1 11月23日 09:00 提醒：带好党员证\n最近没有发出的提醒：\n"
+                "#2 11月22日 04:00 提醒：交党费 —— 已跳过：机器人离线，超过补发时限（6小时）未发送"),
+                result=None)
+            event = group_message("取消提醒 ＃１", user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, _text("已取消提醒 #1（提醒：带好党员证）。"), result=None)
+    await chat_db.refresh(row)
+    assert row.state == "cancelled"
+
+
+async def test_past_time_is_refused(app: App, chat_db):
+    """A reminder time already past is refused, never queued."""
+    await _secretary(chat_db)
+    with time_machine.travel(NOW, tick=False):
+        async with app.test_matcher() as ctx:
+            bot = onebot(ctx)
+            event = group_message("提醒 今天9点 开会", user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, _text(
+                "11月22日 09:00 已经过去了，请写以后的时间。\n例如：提醒 明天9点 带好党员证"), result=None)
+    assert (await chat_db.exec(select(Reminder))).all() == []
