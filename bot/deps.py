@@ -19,7 +19,6 @@ from core.errors import DomainError, NotRegistered
 from core.roles import Role, require
 from db.engine import session_factory
 from db.models import Branch, Member
-from plugins.roster.service import binding_of, member_of_account
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -92,6 +91,10 @@ async def finish_error(error: DomainError) -> None:
 
 async def get_caller(matcher: Matcher, session: SessionDep, ctx: ContextDep) -> Caller:
     """Resolve branch, member and role; unbound groups: tell superusers how to bind, others silence."""
+    # Imported here: plugins/roster/__init__ imports this module, so a module-level import makes
+    # whichever plugin NoneBot happens to load first (set order) fail with a circular import.
+    from plugins.roster.service import binding_of, member_of_account
+
     superuser = is_superuser(ctx)
     branch: Branch | None = None
     member = await member_of_account(session, ctx.platform, ctx.user_id)
