@@ -56,7 +56,8 @@ def test_unknown_year_is_kept_as_written_until_dates_are_added() -> None:
 
 
 async def _reminders(session: AsyncSession) -> list[Reminder]:
-    rows = list((await session.exec(select(Reminder).order_by(col(Reminder.due_at)))).all())
+    rows = list((await session.exec(  # populate_existing: the engine wrote through its own sessions
+        select(Reminder).order_by(col(Reminder.due_at)).execution_options(populate_existing=True))).all())
     await session.commit()
     return rows
 

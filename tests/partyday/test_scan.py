@@ -1,0 +1,129 @@
+"""Study-session and volunteer reminders: materialised by scanning rows, words decided at send time."""
+
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.models import Attendance, AttendanceStatus, Claim, ClaimStatus, Need
+from db.models.reminder import Reminder
+from plugins.partyday import jobs, scan
+from plugins.signin.service import schedule_session
+from tests.factories import make_branch, make_member
+from tests.partyday.helpers import FakeOutbox
+
+NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)  # 12:00 Beijing
+START = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)  # tomorrow 09:30 Beijing
+
+
+async def _rows(session: AsyncSession) -> list[Reminder]:
+    rows = list((await session.exec(  # populate_existing: the engine wrote through its own sessions
+        select(Reminder).order_by(col(Reminder.due_at)).execution_options(populate_existing=True))).all())
+    await session.commit()
+    return rows
+
+
+async def test_study_session_reminders_and_absentees(session: AsyncSession) -> None:
+    """−1d already past is not made; −1h is; +10m @-mentions only who neither signed in nor asked leave."""
+    branch = await make_branch(session)
+    signed = await make_member(session, branch, "张三", user_id="10002")
+    await make_member(session, branch, "李四", user_id="10003")
+    leave = await make_member(session, branch, "王五", user_id="10004")
+    await make_member(session, branch, "赵六")  # no chat account: signed in by proxy, never @-ed
+    study = await schedule_session(session, branch_id=branch.id, starts_at=START, title="学习党章",
+                                   place="三楼会议室")
+    await session.commit()
+    with time_machine.travel(NOW, tick=False):
+        assert await jobs.plan_ahead() == 2
+        assert await jobs.plan_ahead() == 0
+    rows = await _rows(session)
+    assert [(r.dedupe_key, r.due_at) for r in rows] == [
+        (f"study:{study.id}:-1h", START - timedelta(hours=1)),
+        (f"study:{study.id}:+10m", START + timedelta(minutes=10))]
+    session.add(Attendance(session_id=study.id, member_id=signed.id, status=AttendanceStatus.PRESENT))
+    session.add(Attendance(session_id=study.id, member_id=leave.id, status=AttendanceStatus.LEAVE))
+    await session.commit()
+    outbox = FakeOutbox()
+    with time_machine.travel(START + timedelta(minutes=10), tick=False):
+        result = await jobs.dispatch_due(outbox)
+    assert (result.sent, result.late) == (2, 1)  # the −1h one came due 70 min ago: sent late
+    assert outbox.sent[-1] == ("20001", "学习“学习党章”已开始10分钟，以上1位同志还没有签到。"
+                               "请发“签到”；不能参加请发“请假 原因”。", ["10003"])
+    assert [(r.state, r.late) for r in await _rows(session)] == [("sent", True), ("sent", False)]
+
+
+async def test_study_reminder_words_and_branch_switch_off(session: AsyncSession) -> None:
+    """The −1h words show title, time and place; a branch that turned absentee @ off gets none."""
+    branch = await make_branch(session)
+    await make_member(session, branch, "李四", user_id="10003")
+    await schedule_session(session, branch_id=branch.id, starts_at=START, title="学习党章", place="三楼")
+    await session.commit()
+    with time_machine.travel(NOW, tick=False):
+        await jobs.plan_ahead()
+    await scan.choose(session, branch.id, study_absent=False)
+    await session.commit()
+    outbox = FakeOutbox()
+    with time_machine.travel(START - timedelta(hours=1), tick=False):
+        await jobs.dispatch_due(outbox)
+    with time_machine.travel(START + timedelta(minutes=10), tick=False):
+        result = await jobs.dispatch_due(outbox)
+    assert outbox.sent == [("20001", "【学习提醒】1小时后学习：学习党章\n时间：11月23日（周一）09:30\n"
+                                     "地点：三楼\n请准时参加，到场后发“签到”；不能参加请发“请假 原因”。", [])]
+    assert result.cancelled == 1
+    assert [r.last_error for r in await _rows(session)][-1] == "本支部已关闭未签到提醒"
+
+
+async def _need(session: AsyncSession, branch_id: int, members: list[int]) -> Need:
+    need = Need(branch_id=branch_id, title="社区清扫", starts_at=START + timedelta(days=1),
+                ends_at=START + timedelta(days=1, hours=2), place="东门", capacity=5,
+                claimed=len(members))
+    session.add(need)
+    await session.flush()
+    for member_id in members:
+        session.add(Claim(need_id=need.id, member_id=member_id, status=ClaimStatus.CLAIMED))
+    await session.commit()
+    return need
+
+
+async def test_volunteer_claimants_reminded_privately_one_day_before(session: AsyncSession) -> None:
+    """One private row per claimant with a chat account; a claim given up before is not reminded."""
+    branch = await make_branch(session)
+    a = await make_member(session, branch, "张三", user_id="10002")
+    b = await make_member(session, branch, "李四", user_id="10003")
+    c = await make_member(session, branch, "赵六")
+    need = await _need(session, branch.id, [a.id, b.id, c.id])
+    with time_machine.travel(NOW, tick=False):
+        assert await jobs.plan_ahead() == 2
+    rows = await _rows(session)
+    assert {(r.target_kind, r.target_id, r.due_at) for r in rows} == {
+        ("private", "10002", START), ("private", "10003", START)}
+    claim = (await session.exec(select(Claim).where(Claim.member_id == b.id))).one()
+    claim.status = ClaimStatus.CANCELLED
+    session.add(claim)
+    await session.commit()
+    outbox = FakeOutbox()
+    with time_machine.travel(START, tick=False):
+        result = await jobs.dispatch_due(outbox)
+    assert (result.sent, result.cancelled) == (1, 1)
+    assert outbox.sent == [("10002", f"【志愿服务提醒】明天有您认领的志愿服务：社区清扫（#{need.id}）\n"
+                                     "时间：11月24日（周二）09:30\n地点：东门\n"
+                                     f"如不能参加，请发“取消认领 #{need.id}”。", [])]
+
+
+async def test_volunteer_reminder_in_the_group(session: AsyncSession) -> None:
+    """A branch that chose 群里: one group message @-mentioning the claimants."""
+    branch = await make_branch(session)
+    a = await make_member(session, branch, "张三", user_id="10002")
+    b = await make_member(session, branch, "李四", user_id="10003")
+    await scan.choose(session, branch.id, volunteer_private=False)
+    await session.commit()
+    await _need(session, branch.id, [a.id, b.id])
+    with time_machine.travel(NOW, tick=False):
+        assert await jobs.plan_ahead() == 1
+    outbox = FakeOutbox()
+    with time_machine.travel(START, tick=False):
+        await jobs.dispatch_due(outbox)
+    ((target, text, mentions),) = outbox.sent
+    assert (target, mentions) == ("20001", ["10002", "10003"])
+    assert text.startswith("【志愿服务提醒】明天有大家认领的志愿服务：社区清扫")
