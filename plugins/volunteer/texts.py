@@ -88,8 +88,9 @@ def claimed(result: ClaimResult, proxy: bool = False) -> str:
         verb = "认领" if proxy else "认领成功："
         return (f"{who}{verb}#{need.id} {need.title}（{count}）\n"
                 f"时间：{when(need)}\n地点：{need.place}")
-    return (f"#{need.id} {need.title} 名额已满（{count}），{who.strip()}已登记候补第{result.position}位。"
-            "有人取消时会按顺序递补并@通知。")
+    whom = f" {name} " if proxy else "您"
+    tail = "有人取消时会按顺序递补。" if proxy else "有人取消时会按顺序递补并@通知您。"
+    return f"#{need.id} {need.title} 名额已满（{count}），已为{whom}登记候补第{result.position}位。{tail}"
 
 
 def my_claims(name: str, rows: list[MyClaim]) -> str:

@@ -75,8 +75,8 @@ async def _claim_all(app: App, people: list[tuple[str, str]], capacity: int) -> 
             event = group_message("认领1", user_id=user_id)
             ctx.receive_event(bot, event)
             reply = (f"{name} 认领成功：#1 文明劝导（{i}/{capacity}）\n{WHEN}" if i <= capacity else
-                     f"#1 文明劝导 名额已满（{capacity}/{capacity}），{name}已登记候补第{i - capacity}位。"
-                     "有人取消时会按顺序递补并@通知。")
+                     f"#1 文明劝导 名额已满（{capacity}/{capacity}），已为您登记候补第{i - capacity}位。"
+                     "有人取消时会按顺序递补并@通知您。")
             ctx.should_call_send(event, text(reply), result=None)
 
 
@@ -156,7 +156,7 @@ async def test_claim_forms_waitlist_and_chat_sentence(app: App, chat_db):
         event = group_message("认领一号", user_id="10006")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, text(
-            "#1 文明劝导 名额已满（2/2），赵六已登记候补第1位。有人取消时会按顺序递补并@通知。"),
+            "#1 文明劝导 名额已满（2/2），已为您登记候补第1位。有人取消时会按顺序递补并@通知您。"),
             result=None)
     assert await _claims(chat_db) == [("张三", "claimed"), ("李四", "claimed"), ("赵六", "waitlist")]
 
@@ -293,3 +293,59 @@ async def test_absent_and_complete_award_points(app: App, chat_db):
         (2, Decimal("2"), "volunteer:1", "王书记")]
     need = (await chat_db.exec(select(Need))).one()
     assert (need.status, need.hours) == (NeedStatus.COMPLETED, Decimal("2.5"))
+
+
+async def test_beijing_day_boundary_and_claims_close_at_start(app: App, chat_db):
+    """At 00:30 Beijing 今天 is the new day; at the start minute 认领 is refused; bare 认领 asks for #."""
+    await _branch(chat_db)
+    just_after_midnight = datetime(2026, 11, 27, 16, 30, tzinfo=UTC)  # 11月28日 00:30 Beijing
+    with time_machine.travel(just_after_midnight, tick=False):
+        async with app.test_matcher() as ctx:
+            bot = onebot(ctx)
+            event = group_message("发布需求 文明劝导 今天9:00-11:00 枣行社区 2人 2分",
+                                  user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, text(POSTED.format(2)), result=None)
+            event = group_message("认领")
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, text("请写上需求编号。\n例如：认领 #3"), result=None)
+            event = group_message("认领 9号")
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, text("没有#9号需求。可发送“需求列表”查看。\n例如：认领 #3"),
+                                 result=None)
+    with time_machine.travel(START, tick=False):
+        async with app.test_matcher() as ctx:
+            bot = onebot(ctx)
+            event = group_message("认领 #1")
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, text(
+                "#1 文明劝导 已经开始（11月28日 09:00），认领已截止。"), result=None)
+            event = group_message("需求列表")
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, text(
+                "【志愿服务需求】★为适合您的\n#1 文明劝导 ★（已开始，停止认领）\n"
+                "  11月28日（周六）09:00-11:00，枣行社区\n  已认领0/2人，适合正常活动，每人2分\n"
+                "认领请发送：认领 #1"), result=None)
+    assert await _claims(chat_db) == []
+
+
+async def test_private_unclaim_notifies_the_group(app: App, chat_db):
+    """取消认领 in private chat still @s the promoted member in the branch's group."""
+    branch = await _branch(chat_db)
+    await make_member(chat_db, branch, "李四", user_id="10004")
+    await make_member(chat_db, branch, "赵六")  # no QQ: named, not @'d
+    await _post(app, 1)
+    await _claim_all(app, [(MEMBER_ID, "张三")], 1)
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = group_message("代认领 #1 赵六", user_id=SECRETARY_ID)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, text(
+            "#1 文明劝导 名额已满（1/1），已为 赵六 登记候补第1位。有人取消时会按顺序递补。"),
+            result=None)
+        event = private_message("取消认领 1")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, text("已取消 张三 对#1 文明劝导的认领（现1/1）。"), result=None)
+        ctx.should_call_api("send_group_msg", {"group_id": GROUP_ID, "message": notice(
+            f"赵六：#1 文明劝导 有空位了，已从候补转为认领。\n{WHEN}")}, result=None)
+    assert await _claims(chat_db) == [("张三", "cancelled"), ("赵六", "claimed")]
