@@ -1,21 +1,18 @@
-"""Volunteer needs: post, claim (capacity held by the database), waitlist, completion. No nonebot here.
+"""Volunteer needs: post, claim, waitlist, capacity, cancel, completion with points. No nonebot here.
 
-Every function that changes a need first locks its row (`SELECT … FOR UPDATE` on PostgreSQL; SQLite
-transactions are already serialised by BEGIN IMMEDIATE), so claims on one need queue in arrival order
-and one member's two simultaneous claims see each other. The place itself is taken by a conditional
-`UPDATE need SET claimed = claimed + 1 WHERE claimed < capacity`; the CHECK constraint backs it up.
+How places are held under concurrency is in plugins/volunteer/places.py.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, update
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
-from core.errors import Conflict, NotFound
+from core.errors import Conflict
 from db.models import (
     ChatAccount,
     Claim,
@@ -30,21 +27,23 @@ from db.models import (
 )
 from plugins.points.service import award, rule
 from plugins.volunteer.parse import NeedDraft, default_hours
+from plugins.volunteer.places import (
+    ACTIVE,
+    active_claim,
+    arrival,
+    claims_of,
+    ensure_open,
+    fill_from_waitlist,
+    get_need,
+    members_of,
+    release_place,
+    suits,
+    take_place,
+    waitlist_position,
+)
 
-ACTIVE = (ClaimStatus.CLAIMED, ClaimStatus.WAITLIST)
 LIST_GRACE = timedelta(days=7)
 """Started needs stay listed this long, so the secretary still sees the ones to complete."""
-EX_CLAIM = "认领 #3"
-
-
-def suits(need: Need, category: HealthCategory | str) -> bool:
-    """Whether a member of this health category may take part."""
-    wanted = Suitability(need.suits)
-    if wanted == Suitability.ANY:
-        return True
-    if wanted == Suitability.LIMITED:
-        return category in (HealthCategory.NORMAL, HealthCategory.LIMITED)
-    return category == HealthCategory.NORMAL
 
 
 async def post_need(
@@ -65,14 +64,6 @@ async def post_need(
     return need
 
 
-async def get_need(session: AsyncSession, branch_id: int, need_id: int, *, lock: bool = False) -> Need:
-    """A need of this branch (fresh from the database, row-locked when asked); NotFound otherwise."""
-    need = await session.get(Need, need_id, with_for_update=lock, populate_existing=True)
-    if need is None or need.branch_id != branch_id:
-        raise NotFound(f"没有#{need_id}号需求。可发送“需求列表”查看。", EX_CLAIM)
-    return need
-
-
 async def open_needs(session: AsyncSession, branch_id: int) -> list[Need]:
     """Open needs, soonest first: upcoming ones and those started within the last week."""
     stmt = select(Need).where(
@@ -80,49 +71,6 @@ async def open_needs(session: AsyncSession, branch_id: int) -> list[Need]:
         Need.starts_at > timeutil.now() - LIST_GRACE,
     ).order_by(col(Need.starts_at), col(Need.id))
     return list((await session.exec(stmt)).all())
-
-
-def _ensure_open(need: Need, *, claiming: bool = True) -> None:
-    if need.status == NeedStatus.CANCELLED:
-        raise Conflict(f"#{need.id} {need.title} 已取消。")
-    if need.status == NeedStatus.COMPLETED:
-        raise Conflict(f"#{need.id} {need.title} 已经完成了。")
-    if claiming and need.starts_at <= timeutil.now():
-        raise Conflict(f"#{need.id} {need.title} 已经开始（{timeutil.fmt_dt(need.starts_at)}），"
-                       "认领已截止。")
-
-
-async def _take_place(session: AsyncSession, need: Need) -> bool:
-    """Atomically take one place; False when the need is full."""
-    stmt = (
-        update(Need)
-        .where(col(Need.id) == need.id, col(Need.claimed) < col(Need.capacity))
-        .values(claimed=col(Need.claimed) + 1)
-        .execution_options(synchronize_session=False)
-    )
-    result = await session.exec(stmt)  # type: ignore[call-overload]
-    return bool(result.rowcount)
-
-
-async def _release_place(session: AsyncSession, need: Need, count: int = 1) -> None:
-    stmt = (
-        update(Need).where(col(Need.id) == need.id).values(claimed=col(Need.claimed) - count)
-        .execution_options(synchronize_session=False)
-    )
-    await session.exec(stmt)  # type: ignore[call-overload]
-
-
-async def claims_of(session: AsyncSession, need_id: int, status: ClaimStatus) -> list[Claim]:
-    """A need's claims in one status, in arrival order."""
-    stmt = select(Claim).where(Claim.need_id == need_id, Claim.status == status).order_by(
-        col(Claim.queued_at), col(Claim.id))
-    return list((await session.exec(stmt)).all())
-
-
-async def waitlist_position(session: AsyncSession, claim: Claim) -> int:
-    """1-based place on the waitlist."""
-    waiting = await claims_of(session, claim.need_id, ClaimStatus.WAITLIST)
-    return next(i for i, c in enumerate(waiting, 1) if c.id == claim.id)
 
 
 @dataclass
@@ -142,7 +90,7 @@ async def claim_need(
 ) -> ClaimResult:
     """认领 / 代认领: a place if one is free, else the waitlist; claiming twice changes nothing."""
     need = await get_need(session, branch_id, need_id, lock=True)
-    _ensure_open(need)
+    ensure_open(need)
     if not suits(need, member.category):
         raise Conflict(_unsuitable(need, member, proxy is not None))
     claim = (await session.exec(select(Claim).where(
@@ -152,25 +100,12 @@ async def claim_need(
     if claim is not None and claim.status == ClaimStatus.ABSENT:
         raise Conflict(f"{member.name} 已被登记为#{need.id}缺勤，如有误请联系书记。")
     claim = claim or Claim(need_id=need.id, member_id=member.id, status=ClaimStatus.WAITLIST)
-    claim.queued_at = await _arrival(session, need)
+    claim.queued_at = await arrival(session, need)
     claim.updated_at, claim.proxy_by = timeutil.now(), proxy.id if proxy else None
-    claim.status = ClaimStatus.CLAIMED if await _take_place(session, need) else ClaimStatus.WAITLIST
+    claim.status = ClaimStatus.CLAIMED if await take_place(session, need) else ClaimStatus.WAITLIST
     session.add(claim)
     await session.flush()
     return await _result(session, need, claim, member)
-
-
-async def _arrival(session: AsyncSession, need: Need) -> datetime:
-    """Now, but strictly after every earlier arrival on this need (the row lock makes this safe).
-
-    A re-claim re-uses its row, so the id cannot break a tie in queued_at; this keeps the order total.
-    """
-    stmt = select(func.max(Claim.queued_at)).where(Claim.need_id == need.id)
-    latest = (await session.exec(stmt)).one()
-    moment = timeutil.now()
-    if latest is not None:
-        moment = max(moment, latest + timedelta(microseconds=1))
-    return moment
 
 
 async def _result(session: AsyncSession, need: Need, claim: Claim, member: Member,
@@ -195,34 +130,6 @@ class Promotion:
     promoted: list[Member] = field(default_factory=list)
 
 
-async def _fill_from_waitlist(session: AsyncSession, need: Need) -> list[Member]:
-    """Give free places to the waitlist in order (only before the need starts)."""
-    promoted: list[Member] = []
-    if need.starts_at <= timeutil.now():
-        return promoted
-    for claim in await claims_of(session, need.id, ClaimStatus.WAITLIST):
-        if not await _take_place(session, need):
-            break
-        claim.status, claim.updated_at = ClaimStatus.CLAIMED, timeutil.now()
-        session.add(claim)
-        member = await session.get(Member, claim.member_id)
-        if member is not None:
-            promoted.append(member)
-    await session.flush()
-    await session.refresh(need)
-    return promoted
-
-
-async def _active_claim(session: AsyncSession, need: Need, member: Member, who: str) -> Claim:
-    claim = (await session.exec(select(Claim).where(
-        Claim.need_id == need.id, Claim.member_id == member.id,
-        col(Claim.status).in_(ACTIVE)))).first()
-    if claim is None:
-        raise NotFound(f"{who}没有认领#{need.id} {need.title}。可发送“我的认领”查看。",
-                       f"取消认领 #{need.id}")
-    return claim
-
-
 @dataclass
 class CancelResult(Promotion):
     """取消认领: whether a place (not a waitlist spot) was given up, and who moved up."""
@@ -235,16 +142,16 @@ async def cancel_claim(
 ) -> CancelResult:
     """取消认领 until the need starts; the first on the waitlist takes the freed place."""
     need = await get_need(session, branch_id, need_id, lock=True)
-    _ensure_open(need)
-    claim = await _active_claim(session, need, member, "您")
+    ensure_open(need)
+    claim = await active_claim(session, need, member, "您")
     had_place = claim.status == ClaimStatus.CLAIMED
     claim.status, claim.updated_at = ClaimStatus.CANCELLED, timeutil.now()
     session.add(claim)
     await session.flush()
     promoted: list[Member] = []
     if had_place:
-        await _release_place(session, need)
-        promoted = await _fill_from_waitlist(session, need)
+        await release_place(session, need)
+        promoted = await fill_from_waitlist(session, need)
     await session.refresh(need)
     return CancelResult(need, promoted, had_place)
 
@@ -286,7 +193,7 @@ async def set_capacity(
 ) -> CapacityResult:
     """修改名额: lowering moves the latest claims back to the front of the waitlist, in order."""
     need = await get_need(session, branch_id, need_id, lock=True)
-    _ensure_open(need, claiming=False)
+    ensure_open(need, claiming=False)
     result = CapacityResult(need, old_capacity=need.capacity)
     claimed = await claims_of(session, need.id, ClaimStatus.CLAIMED)
     excess = claimed[capacity:] if len(claimed) > capacity else []
@@ -296,7 +203,7 @@ async def set_capacity(
         session.add(claim)
     await session.flush()
     if excess:
-        await _release_place(session, need, len(excess))
+        await release_place(session, need, len(excess))
     await session.exec(  # type: ignore[call-overload]
         update(Need).where(col(Need.id) == need.id).values(capacity=capacity)
         .execution_options(synchronize_session=False))
@@ -305,7 +212,7 @@ async def set_capacity(
         member = await session.get(Member, claim.member_id)
         if member is not None:
             result.demoted.append((member, await waitlist_position(session, claim)))
-    result.promoted = await _fill_from_waitlist(session, need)
+    result.promoted = await fill_from_waitlist(session, need)
     return result
 
 
@@ -318,24 +225,19 @@ class NeedPeople:
     waiting: list[Member]
 
 
-async def _members(session: AsyncSession, claims: list[Claim]) -> list[Member]:
-    members = [await session.get(Member, c.member_id) for c in claims]
-    return [m for m in members if m is not None]
-
-
 async def cancel_need(
     session: AsyncSession, *, branch_id: int, need_id: int, reason: str | None
 ) -> NeedPeople:
     """取消需求: the need closes; claims stay as they were, for the record."""
     need = await get_need(session, branch_id, need_id, lock=True)
-    _ensure_open(need, claiming=False)
+    ensure_open(need, claiming=False)
     need.status, need.status_reason = NeedStatus.CANCELLED, (reason or None)
     session.add(need)
     await session.flush()
     return NeedPeople(
         need,
-        await _members(session, await claims_of(session, need.id, ClaimStatus.CLAIMED)),
-        await _members(session, await claims_of(session, need.id, ClaimStatus.WAITLIST)),
+        await members_of(session, await claims_of(session, need.id, ClaimStatus.CLAIMED)),
+        await members_of(session, await claims_of(session, need.id, ClaimStatus.WAITLIST)),
     )
 
 
@@ -361,7 +263,7 @@ async def complete_need(
 ) -> Completion:
     """完成需求 once started: every claimant not marked absent earns points, all in this transaction."""
     need = await get_need(session, branch_id, need_id, lock=True)
-    _ensure_open(need, claiming=False)
+    ensure_open(need, claiming=False)
     if need.starts_at > timeutil.now():
         raise Conflict(f"#{need.id} {need.title} 还没开始（{timeutil.fmt_dt(need.starts_at)}），"
                        "开始后才能完成。")
@@ -385,7 +287,7 @@ async def complete_need(
     need.status, need.hours, need.completed_at = NeedStatus.COMPLETED, hours, moment
     session.add(need)
     await session.flush()
-    absent = await _members(session, await claims_of(session, need.id, ClaimStatus.ABSENT))
+    absent = await members_of(session, await claims_of(session, need.id, ClaimStatus.ABSENT))
     return Completion(need, hours, each, people, absent)
 
 
@@ -394,15 +296,15 @@ async def mark_absent(
 ) -> Promotion:
     """缺勤 before completion: the member earns nothing; before the start their place moves on."""
     need = await get_need(session, branch_id, need_id, lock=True)
-    _ensure_open(need, claiming=False)
-    claim = await _active_claim(session, need, member, member.name)
+    ensure_open(need, claiming=False)
+    claim = await active_claim(session, need, member, member.name)
     if claim.status != ClaimStatus.CLAIMED:
         raise Conflict(f"{member.name} 在#{need.id}只是候补，没有名额，无需登记缺勤。")
     claim.status, claim.updated_at = ClaimStatus.ABSENT, timeutil.now()
     session.add(claim)
     await session.flush()
-    await _release_place(session, need)
-    promoted = await _fill_from_waitlist(session, need)
+    await release_place(session, need)
+    promoted = await fill_from_waitlist(session, need)
     await session.refresh(need)
     return Promotion(need, promoted)
 
@@ -424,8 +326,3 @@ async def user_ids(session: AsyncSession, members: list[Member], platform: str) 
         col(ChatAccount.member_id).in_(ids), ChatAccount.platform == platform)
     found = dict((await session.exec(stmt)).all())
     return [found[m.id] for m in members if m.id in found]
-
-
-def started(need: Need, moment: datetime | None = None) -> bool:
-    """Claims close when the need starts."""
-    return need.starts_at <= (moment or timeutil.now())

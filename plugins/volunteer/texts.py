@@ -6,6 +6,7 @@ from core.textparse import fmt_points
 from core.timeutil import fmt_dt_week, fmt_hm, now, to_local
 from db.models import HealthCategory, Member, Need, Suitability
 from plugins.volunteer.parse import EX_ONE_LINE
+from plugins.volunteer.places import started, suits
 from plugins.volunteer.service import (
     CancelResult,
     CapacityResult,
@@ -14,8 +15,6 @@ from plugins.volunteer.service import (
     MyClaim,
     NeedPeople,
     Promotion,
-    started,
-    suits,
 )
 
 EX_POST = EX_ONE_LINE
