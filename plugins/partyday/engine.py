@@ -110,13 +110,15 @@ class TickResult:
 
 async def expire(session: AsyncSession, now: datetime, cfg: EngineConfig) -> tuple[int, int]:
     """Skip never-tried rows past the grace window; fail rows a dead process left in `sending`."""
-    hours = cfg.grace.total_seconds() / 3600
+    seconds = int(cfg.grace.total_seconds())
+    span = (f"{seconds // 3600}小时" if seconds % 3600 == 0 else
+            f"{seconds // 60}分钟" if seconds % 60 == 0 else f"{seconds}秒")
     skipped = await session.exec(
         update(Reminder)
         .where(Reminder.state == ReminderState.PENDING, Reminder.attempts == 0,
                Reminder.due_at < now - cfg.grace)
         .values(state=ReminderState.SKIPPED,
-                last_error=f"机器人离线，超过补发时限（{hours:g}小时）未发送")
+                last_error=f"机器人离线，超过补发时限（{span}）未发送")
         .execution_options(synchronize_session=False)
     )
     stale = await session.exec(

@@ -1,0 +1,80 @@
+"""SIGKILL the real bot just before a reminder is due: after a restart it is sent once (late), or,
+past the grace window, skipped and shown in 提醒列表 — over a real OneBot V11 WebSocket."""
+
+import asyncio
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import SELF_ID, SUPERUSER, BotProcess
+from tests.onebot_peer import OneBotPeer
+
+pytestmark = pytest.mark.e2e
+
+GROUP = 20001
+
+
+def _sql(bot: BotProcess, sql: str, *args: object) -> list[tuple]:
+    with sqlite3.connect(bot.database_url.split("///", 1)[1]) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def _add_reminder(bot: BotProcess, due: datetime, text: str) -> None:
+    """A pending group reminder row, as the planner would have written it (naive UTC on SQLite)."""
+    stamp = due.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    now = datetime.now(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    _sql(bot, "INSERT INTO reminder (branch_id, kind, target_kind, platform, self_id, target_id, due_at,"
+              " text, mentions, dedupe_key, state, attempts, late, created_at)"
+              " VALUES (1, 'oneoff', 'group', 'onebot', ?, ?, ?, ?, '[]', ?, 'pending', 0, 0, ?)",
+         str(SELF_ID), str(GROUP), stamp, text, f"e2e:{text}", now)
+
+
+async def _bound_bot(tmp_path: Path, database: str, **env: str) -> BotProcess:
+    bot = BotProcess(database_url=database, log_path=tmp_path / "bot.log",
+                     extra_env={"PARTYDAY_TICK_SECONDS": "0.5", "PARTYDAY_LATE_SECONDS": "1"} | env)
+    bot.start()
+    async with OneBotPeer(bot.url, token=bot.token, self_id=SELF_ID) as peer:
+        assert (await peer.ask(SUPERUSER, "绑定支部 第一支部", group_id=GROUP)).startswith("本群已绑定")
+    return bot
+
+
+async def test_killed_before_due_sent_once_late_after_restart(tmp_path: Path, bot_database: str):
+    """Due 3 s after a SIGKILL; restarted 2 s after it was due: delivered exactly once, marked late."""
+    bot = await _bound_bot(tmp_path, bot_database)
+    try:
+        due = datetime.now(UTC) + timedelta(seconds=3)
+        _add_reminder(bot, due, "【提醒】带好党员证")
+        bot.kill()
+        await asyncio.sleep((due - datetime.now(UTC)).total_seconds() + 2)
+        bot.start()
+        async with OneBotPeer(bot.url, token=bot.token, self_id=SELF_ID) as peer:
+            sent = await peer.wait_for_sent(lambda m: m.chat == ("group", GROUP), within=10)
+            assert sent.text == "【提醒】带好党员证"
+            await asyncio.sleep(2)  # several more ticks: nothing is sent again
+            assert [m.text for m in peer.sent if "党员证" in m.text] == ["【提醒】带好党员证"]
+        assert _sql(bot, "SELECT state, late, attempts FROM reminder") == [("sent", 1, 1)]
+    finally:
+        bot.stop()
+
+
+async def test_restart_after_grace_window_skips_and_lists(tmp_path: Path, bot_database: str):
+    """Grace 9 s; restarted 12 s after due: never sent, marked skipped, listed in 提醒列表."""
+    bot = await _bound_bot(tmp_path, bot_database, PARTYDAY_GRACE_HOURS="0.0025")
+    try:
+        due = datetime.now(UTC) + timedelta(seconds=2)
+        _add_reminder(bot, due, "【提醒】交党费")
+        bot.kill()
+        await asyncio.sleep((due - datetime.now(UTC)).total_seconds() + 12)
+        bot.start()
+        async with OneBotPeer(bot.url, token=bot.token, self_id=SELF_ID) as peer:
+            await asyncio.sleep(1.5)
+            listing = await peer.ask(SUPERUSER, "提醒列表", group_id=GROUP)
+            assert [m.text for m in peer.sent if "交党费" in m.text and "提醒列表" not in m.text] == [
+                listing]
+        assert listing.startswith("没有待发送的提醒。\n最近没有发出的提醒：\n#1 ")
+        assert listing.endswith("提醒：交党费 —— 已跳过：机器人离线，超过补发时限（9秒）未发送")
+        assert _sql(bot, "SELECT state, late, attempts FROM reminder") == [("skipped", 0, 0)]
+    finally:
+        bot.stop()
