@@ -1,8 +1,10 @@
 """Branches, group binding, members, chat accounts and roles. No nonebot import here."""
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,6 +22,9 @@ CATEGORY_WORDS = {
     "不能": HealthCategory.UNABLE,
 }
 NAME_MAX = 16
+# Letters (any script), digits, the middle dot of minority names and brackets to tell
+# namesakes apart (李四(水利局)); no punctuation that could be markup or a command.
+_NAME = re.compile(r"^(?:[^\W_]|[·()])+$")
 
 
 def parse_category(word: str, example: str) -> HealthCategory:
@@ -33,9 +38,20 @@ def parse_category(word: str, example: str) -> HealthCategory:
 def check_name(name: str, example: str) -> str:
     """A member name: 1–16 characters, no spaces or @."""
     name = normalize(name)
-    if not name or len(name) > NAME_MAX or " " in name or "@" in name or name.isdigit():
-        raise InvalidInput(f"姓名“{name}”不合适：应为1到{NAME_MAX}个字，不含空格。", example)
+    if not name or len(name) > NAME_MAX or not _NAME.match(name) or name.isdigit():
+        raise InvalidInput(f"姓名“{name}”不合适：应为1到{NAME_MAX}个字，不含空格和符号。", example)
     return name
+
+
+async def _insert(session: AsyncSession, row: object) -> bool:
+    """Insert under a savepoint; False when a unique constraint says a concurrent writer won."""
+    try:
+        async with session.begin_nested():
+            session.add(row)
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True
 
 
 async def binding_of(session: AsyncSession, platform: str, group_id: str) -> GroupBinding | None:
@@ -127,24 +143,31 @@ async def register(
     name = check_name(name, "报到 张三")
     existing = await member_of_account(session, platform, user_id)
     if existing is not None:
-        branch = await session.get(Branch, existing.branch_id)
-        raise Conflict(f"您已报到，登记为“{existing.name}”（{branch.name if branch else ''}），无需重复报到。"
-                       "如登记有误，请联系支部书记。")
+        raise await _already_registered(session, existing)
     member = await member_by_name(session, branch_id, name)
     created = member is None
     if member is None:
         member = Member(branch_id=branch_id, name=name)
-        session.add(member)
-        await session.flush()
-    else:
-        taken = (await session.exec(select(ChatAccount).where(
-            ChatAccount.member_id == member.id, ChatAccount.platform == platform))).first()
-        if taken is not None:
-            raise Conflict(f"“{name}”已由另一个账号报到。如有同名或登记错误，请联系支部书记。")
-    session.add(ChatAccount(platform=platform, user_id=user_id, member_id=member.id,
-                            nickname=nickname))
-    await session.flush()
+        if not await _insert(session, member):  # the same name registered at the same moment
+            created, member = False, await member_by_name(session, branch_id, name)
+            assert member is not None
+    taken = Conflict(f"“{name}”已由另一个账号报到。如有同名或登记错误，请联系支部书记。")
+    if not created and (await session.exec(select(ChatAccount).where(
+            ChatAccount.member_id == member.id, ChatAccount.platform == platform))).first():
+        raise taken
+    account = ChatAccount(platform=platform, user_id=user_id, member_id=member.id,
+                          nickname=nickname)
+    if not await _insert(session, account):
+        # A concurrent 报到 linked this account, or another account took this member, first.
+        existing = await member_of_account(session, platform, user_id)
+        raise await _already_registered(session, existing) if existing else taken
     return member, created
+
+
+async def _already_registered(session: AsyncSession, member: Member) -> Conflict:
+    branch = await session.get(Branch, member.branch_id)
+    return Conflict(f"您已报到，登记为“{member.name}”（{branch.name if branch else ''}），无需重复报到。"
+                    "如登记有误，请联系支部书记。")
 
 
 async def add_member(
