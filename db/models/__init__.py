@@ -12,7 +12,18 @@ SQLModel.metadata.naming_convention = {
 }
 
 from db.models import reminder, report, suggestion  # noqa: E402,F401
-from db.models.points import LedgerEntry, LedgerKind  # noqa: E402
+from db.models.points import (  # noqa: E402
+    CatalogueItem,
+    LedgerEntry,
+    LedgerKind,
+    OrderStatus,
+    PointsBalance,
+    PointsProposal,
+    PointsRule,
+    ProposalStatus,
+    QuarterPublication,
+    RedemptionOrder,
+)
 from db.models.roster import (  # noqa: E402
     Branch,
     ChatAccount,
@@ -36,6 +47,7 @@ __all__ = [
     "Attendance",
     "AttendanceStatus",
     "Branch",
+    "CatalogueItem",
     "ChatAccount",
     "Claim",
     "ClaimStatus",
@@ -47,7 +59,14 @@ __all__ = [
     "MemberStatus",
     "Need",
     "NeedStatus",
+    "OrderStatus",
+    "PointsBalance",
+    "PointsProposal",
+    "PointsRule",
     "ProcessedEvent",
+    "ProposalStatus",
+    "QuarterPublication",
+    "RedemptionOrder",
     "SessionKind",
     "StudySession",
     "Suggestion",
