@@ -1,0 +1,176 @@
+"""Reminder dispatch: 1,000 branches with a party day at the same minute, unlimited and rate-limited.
+
+In-process: the engine (claim → render → send → mark) against a fake outbox, on a fresh migrated
+SQLite file (or BENCH_DATABASE_URL=postgresql+asyncpg://… — a fresh database of that name is
+created). Baseline, measured in the same run: the bare send loop (the same 1,000 messages handed to
+the same fake outbox with no database). Then the engine unlimited, the engine at a send-rate limit
+(BENCH_RATE messages/s overall, default 200), and two schedulers on the same rows at once.
+Every run checks that all 1,000 were sent, each exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nonebot
+
+BRANCHES = 1000
+NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
+DUE = datetime(2026, 12, 10, 0, 0, tzinfo=UTC)  # 1 hour before 每月10日 09:00 Beijing
+
+
+class CountingOutbox:
+    """Accepts every message after yielding once, as a websocket send would; counts per target."""
+
+    def __init__(self) -> None:
+        self.sent: dict[str, int] = {}
+
+    def accounts(self) -> set[str]:
+        """One bot account serves every group."""
+        return {"99999"}
+
+    async def send(self, reminder, rendered) -> None:  # noqa: ANN001
+        """Record one delivery."""
+        await asyncio.sleep(0)
+        self.sent[reminder.target_id] = self.sent.get(reminder.target_id, 0) + 1
+
+
+def _init_nonebot() -> None:
+    nonebot.init(driver="~fastapi", apscheduler_autostart=False, log_level="WARNING")
+
+
+async def _database() -> str:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    from db.engine import make_engine
+
+    url = os.environ.get("BENCH_DATABASE_URL")
+    if url:
+        admin = make_engine(make_url(url).set(database="postgres").render_as_string(False),
+                            isolation_level="AUTOCOMMIT")
+        name = make_url(url).database
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        await admin.dispose()
+    else:
+        url = f"sqlite+aiosqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
+    cfg = Config("alembic.ini")
+    cfg.attributes["url"] = url
+    cfg.attributes["configure_logger"] = False
+    await asyncio.to_thread(command.upgrade, cfg, "head")
+    return url
+
+
+async def _seed() -> float:
+    """1,000 branches, each bound to its own group with a 每月10日 09:00 rule (1-hour reminder)."""
+    from db.engine import session_scope
+    from db.models import Branch, GroupBinding
+    from plugins.partyday import service
+
+    service.configure(service.PlanConfig(offsets="1h"))
+    started = time.perf_counter()
+    spec = service.RuleSpec(10, None, None, 9, 0, "党员活动室")
+    for chunk in range(0, BRANCHES, 100):
+        async with session_scope() as session:
+            for i in range(chunk, chunk + 100):
+                branch = Branch(name=f"第{i + 1}支部")
+                session.add(branch)
+                await session.flush()
+                session.add(GroupBinding(platform="onebot", group_id=str(300000 + i),
+                                         branch_id=branch.id, self_id="99999"))
+                await service.set_rule(session, branch_id=branch.id, spec=spec, now=NOW)
+    return time.perf_counter() - started
+
+
+async def _reset() -> None:
+    from sqlalchemy import update
+
+    from db.engine import session_scope
+    from db.models.reminder import Reminder
+
+    async with session_scope() as session:
+        await session.exec(update(Reminder).values(  # type: ignore[call-overload]
+            state="pending", attempts=0, sent_at=None, late=False, claimed_until=None))
+
+
+async def _run(label: str, rate: float, schedulers: int = 1) -> float:
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+    from sqlmodel import func, select
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
+    from db.engine import get_engine, make_engine, session_factory
+    from db.models.reminder import Reminder
+    from plugins.partyday.engine import EngineConfig, Pacer, tick
+
+    await _reset()
+    batch = max(5, int(rate * 4)) if rate else 200
+    factories = [session_factory()]
+    extra = [make_engine(get_engine().url.render_as_string(False)) for _ in range(schedulers - 1)]
+    factories += [async_sessionmaker(e, class_=AsyncSession, expire_on_commit=False) for e in extra]
+    outboxes = [CountingOutbox() for _ in range(schedulers)]
+    started = time.perf_counter()
+    await asyncio.gather(*(
+        tick(f, o, Pacer(rate / schedulers if rate else 0, 1.0), EngineConfig(batch=batch), now=DUE)
+        for f, o in zip(factories, outboxes, strict=True)))
+    elapsed = time.perf_counter() - started
+    for engine in extra:
+        await engine.dispose()
+    per_target: dict[str, int] = {}
+    for outbox in outboxes:
+        for target, count in outbox.sent.items():
+            per_target[target] = per_target.get(target, 0) + count
+    async with session_factory()() as session:
+        marked = (await session.exec(select(func.count()).select_from(Reminder)
+                                     .where(Reminder.state == "sent"))).one()
+    assert len(per_target) == BRANCHES and set(per_target.values()) == {1}, "each sent exactly once"
+    assert marked == BRANCHES, f"{marked} marked sent"
+    shares = "/".join(str(sum(o.sent.values())) for o in outboxes)
+    print(f"{label:<34} {elapsed:7.2f} s  {BRANCHES / elapsed:8.0f} msg/s  "
+          f"{elapsed / BRANCHES * 1000:6.2f} ms/msg  sent by scheduler(s): {shares}")
+    return elapsed
+
+
+async def _baseline() -> float:
+    from plugins.partyday.engine import Rendered
+
+    class Row:
+        def __init__(self, i: int) -> None:
+            self.target_id = str(300000 + i)
+
+    outbox = CountingOutbox()
+    rows = [Row(i) for i in range(BRANCHES)]
+    started = time.perf_counter()
+    for row in rows:
+        await outbox.send(row, Rendered("【主题党日提醒】1小时后召开主题党日活动"))
+    return time.perf_counter() - started
+
+
+async def main() -> None:
+    """Seed, then time the baseline and each dispatch mode on the same 1,000 rows."""
+    _init_nonebot()
+    from db import engine as db_engine
+
+    url = await _database()
+    db_engine.init_engine(url)
+    print(f"database: {db_engine.get_engine().url.render_as_string(hide_password=True)}")
+    seeded = await _seed()
+    print(f"materialised {BRANCHES} rules (occurrence + sign-in session + reminder): {seeded:.1f} s")
+    base = await _baseline()
+    print(f"{'baseline: bare send loop, no DB':<34} {base:7.3f} s  {BRANCHES / base:8.0f} msg/s")
+    unlimited = await _run("engine, unlimited", 0)
+    rate = float(os.environ.get("BENCH_RATE", "200"))
+    limited = await _run(f"engine, limit {rate:g} msg/s", rate)
+    await _run("two schedulers, unlimited", 0, schedulers=2)
+    print(f"engine unlimited / baseline: {unlimited / base:.0f}x; "
+          f"limited run took {limited:.2f} s for {BRANCHES} (floor at the limit "
+          f"{(BRANCHES - 1) / rate:.2f} s), observed {BRANCHES / limited:.0f} msg/s ≤ {rate:g}")
+    await db_engine.dispose_engine()
