@@ -47,14 +47,18 @@ def main() -> None:
     nonebot.init()
     driver = nonebot.get_driver()
     config = driver.config
-    settings = Settings.model_validate(config.model_dump())
+    # get_plugin_config also reads environment variables (config.model_dump() misses them).
+    settings = nonebot.get_plugin_config(Settings)
     if settings.yinling_adapter == "console":
         from nonebot.adapters.console import Adapter as ConsoleAdapter
 
         driver.register_adapter(ConsoleAdapter)
         config.superusers.add(CONSOLE_USER)
     else:
-        token = getattr(config, "onebot_access_token", None)
+        from nonebot.adapters.onebot.v11.config import Config as OneBotConfig
+
+        # Read as the adapter reads it: a token given only as an environment variable counts too.
+        token = nonebot.get_plugin_config(OneBotConfig).onebot_access_token
         if not _is_loopback(str(config.host)) and not token:
             sys.exit(
                 f"拒绝启动：HOST={config.host} 对外开放，但没有设置 ONEBOT_ACCESS_TOKEN。\n"
