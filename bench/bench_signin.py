@@ -1,0 +1,315 @@
+"""签到 bursts through the real OneBot V11 WebSocket: the real bot vs a bare NoneBot2 bot that only replies.
+
+Both are separate processes started the way `make run` starts the bot (tests/e2e/conftest.py) and
+driven by the fake OneBot V11 peer (tests/onebot_peer.py). Every 签到 comes from a distinct registered
+member and is a new sign-in (each level gets a fresh open session). Closed loop: C senders, each
+posting one 签到 and waiting for its reply before the next. Then an open-loop burst of 50 posted at
+once and 50 spread over one second, checked against the database right after the last reply.
+Set BENCH_DATABASE_URL=postgresql+asyncpg://... to run the real bot on PostgreSQL (a fresh database
+of that name is created); the default is a fresh SQLite file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text, update
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core import timeutil
+from db.engine import make_engine
+from db.models import (
+    Attendance,
+    Branch,
+    ChatAccount,
+    GroupBinding,
+    LedgerEntry,
+    Member,
+    StudySession,
+)
+from tests.e2e.conftest import ROOT, SELF_ID, BotProcess, migrate
+from tests.onebot_peer import OneBotPeer, render
+
+GROUP = 20001
+FIRST_UID = 10100
+EVENTS = 250
+"""Events per concurrency level (each from a distinct member)."""
+LEVELS = (1, 10, 50)
+BURST = 50
+KEY = re.compile(r"^党员(\d+) ")
+
+
+@dataclass
+class Level:
+    """One closed-loop run."""
+
+    concurrency: int
+    rate: float
+    p50: float
+    p99: float
+    errors: int
+
+
+@dataclass
+class Burst:
+    """An open-loop burst: seconds from the first post to the last reply, and what the DB holds."""
+
+    label: str
+    last_reply: float
+    max_latency: float
+    recorded: str = "-"
+
+
+@dataclass
+class Result:
+    """Everything measured for one bot."""
+
+    name: str
+    levels: list[Level] = field(default_factory=list)
+    bursts: list[Burst] = field(default_factory=list)
+
+
+def _quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+class Replies:
+    """Matches the bot's replies to the sender they name (党员<uid> ...), timestamped on arrival."""
+
+    def __init__(self, peer: OneBotPeer) -> None:
+        self.waiting: dict[str, asyncio.Future[tuple[float, str]]] = {}
+        self.stray: list[str] = []
+        original = peer._api_send_msg  # noqa: SLF001  (keep the peer's own bookkeeping)
+
+        def hook(params: dict[str, Any]) -> Any:
+            answer = original(params)
+            reply = render(params.get("message"))
+            match = KEY.match(reply)
+            future = self.waiting.pop(match[1], None) if match else None
+            if future is None or future.done():
+                self.stray.append(reply)
+            else:
+                future.set_result((time.perf_counter(), reply))
+            return answer
+
+        peer.on_api("send_msg", hook)
+
+    def expect(self, uid: int) -> asyncio.Future[tuple[float, str]]:
+        """A future resolved with (arrival time, text) of the reply naming uid."""
+        future = asyncio.get_running_loop().create_future()
+        self.waiting[str(uid)] = future
+        return future
+
+
+async def _one(peer: OneBotPeer, replies: Replies, uid: int) -> tuple[float, float, str]:
+    future = replies.expect(uid)
+    started = time.perf_counter()
+    await peer.say(uid, "签到", group_id=GROUP, nickname=f"党员{uid}")
+    arrived, reply = await asyncio.wait_for(future, 60)
+    return started, arrived, reply
+
+
+async def closed_loop(peer: OneBotPeer, replies: Replies, uids: list[int], concurrency: int) -> Level:
+    """C senders share the uids; throughput over the whole run, latency per event."""
+    queue = list(reversed(uids))
+    latencies: list[float] = []
+    errors = 0
+
+    async def sender() -> None:
+        nonlocal errors
+        while queue:
+            started, arrived, reply = await _one(peer, replies, queue.pop())
+            latencies.append(arrived - started)
+            errors += "签到成功" not in reply
+
+    began = time.perf_counter()
+    await asyncio.gather(*(sender() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - began
+    return Level(concurrency, len(uids) / elapsed, _quantile(latencies, 0.5) * 1000,
+                 _quantile(latencies, 0.99) * 1000, errors)
+
+
+async def open_loop(peer: OneBotPeer, replies: Replies, uids: list[int], spread: float,
+                    label: str) -> Burst:
+    """Post every uid's 签到 over `spread` seconds without waiting; time to the last reply."""
+    gap = spread / len(uids)
+
+    async def delayed(i: int, uid: int) -> tuple[float, float, str]:
+        await asyncio.sleep(i * gap)
+        return await _one(peer, replies, uid)
+
+    results = await asyncio.gather(*(delayed(i, u) for i, u in enumerate(uids)))
+    first = min(r[0] for r in results)
+    return Burst(label, max(r[1] for r in results) - first, max(r[1] - r[0] for r in results))
+
+
+class Database:
+    """The bench's own connection to the bot's database: seed, open sessions, check rows."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        self.branch_id = 0
+
+    async def seed(self, members: int) -> None:
+        """A bound branch and members with chat accounts 党员<uid>."""
+        async with AsyncSession(self.engine, expire_on_commit=False) as s:
+            branch = Branch(name="基准测试支部")
+            s.add(branch)
+            await s.flush()
+            s.add(GroupBinding(platform="onebot", group_id=str(GROUP), branch_id=branch.id,
+                               self_id=str(SELF_ID)))
+            for uid in range(FIRST_UID, FIRST_UID + members):
+                member = Member(branch_id=branch.id, name=f"党员{uid}")
+                s.add(member)
+                await s.flush()
+                s.add(ChatAccount(platform="onebot", user_id=str(uid), member_id=member.id))
+            await s.commit()
+            self.branch_id = branch.id
+
+    async def open_session(self, title: str) -> int:
+        """Close whatever is open and open a new session starting now."""
+        now = timeutil.now()
+        async with AsyncSession(self.engine, expire_on_commit=False) as s:
+            await s.exec(update(StudySession).where(col(StudySession.closes_at) > now)  # type: ignore[call-overload]
+                         .values(closes_at=now))
+            study = StudySession(branch_id=self.branch_id, title=title, starts_at=now,
+                                 opens_at=now - timedelta(minutes=1),
+                                 late_after=now + timedelta(minutes=15),
+                                 closes_at=now + timedelta(minutes=60))
+            s.add(study)
+            await s.commit()
+            return study.id
+
+    async def check(self, session_id: int, expected: int) -> str:
+        """'50 rows, 第1–50位, 50 ledger entries' or what is wrong."""
+        async with AsyncSession(self.engine) as s:
+            rows = (await s.exec(select(Attendance).where(Attendance.session_id == session_id)
+                                 .order_by(col(Attendance.seq)))).all()
+            ledger = (await s.exec(select(func.count()).select_from(LedgerEntry).where(
+                col(LedgerEntry.source).in_([f"signin:{a.id}" for a in rows])))).one()
+            count = (await s.get(StudySession, session_id)).signin_count
+        seqs = [a.seq for a in rows]
+        ordered = [a.signed_at for a in rows] == sorted(a.signed_at for a in rows)
+        ok = (len(rows) == expected and seqs == list(range(1, expected + 1)) and ledger == expected
+              and count == expected and ordered)
+        return (f"{'OK' if ok else 'MISMATCH'}: {len(rows)} rows, seq 1..{max(seqs, default=0)}, "
+                f"{ledger} ledger, counter {count}")
+
+    async def dispose(self) -> None:
+        """Close the bench's connections."""
+        await self.engine.dispose()
+
+
+class BareProcess(BotProcess):
+    """The bare bot, started like the real one but as `python -m bench.bare_bot`."""
+
+    def start(self, timeout: float = 20.0) -> None:
+        """Start it and wait for the port."""
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen([sys.executable, "-m", "bench.bare_bot"], cwd=ROOT,
+                                        env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        _wait_port(self, timeout)
+
+
+def _wait_port(proc: BotProcess, timeout: float) -> None:
+    import socket
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", proc.port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"{proc.log_path.name} did not listen:\n{proc.log_tail()}")
+
+
+async def measure(name: str, proc: BotProcess, db: Database | None) -> Result:
+    """Start the process, run the warm-up, the three levels and the bursts, stop it."""
+    proc.start()
+    result = Result(name)
+    uids = list(range(FIRST_UID, FIRST_UID + EVENTS))
+    try:
+        async with OneBotPeer(proc.url, token=proc.token, self_id=SELF_ID, timeout=60) as peer:
+            replies = Replies(peer)
+            if db:
+                await db.open_session("热身")
+            await closed_loop(peer, replies, uids[:40], 10)  # warm-up: imports, pools, caches
+            for concurrency in LEVELS:
+                session_id = await db.open_session(f"并发{concurrency}") if db else 0
+                level = await closed_loop(peer, replies, uids, concurrency)
+                result.levels.append(level)
+                check = await db.check(session_id, EVENTS) if db else ""
+                print(f"  {name:8} C={concurrency:<3} {level.rate:7.1f} ev/s  p50 {level.p50:6.1f} ms"
+                      f"  p99 {level.p99:6.1f} ms  errors {level.errors}  {check}", flush=True)
+            for label, spread in (("50 at once", 0.0), ("50 over 1 s", 1.0)):
+                session_id = await db.open_session(label) if db else 0
+                burst = await open_loop(peer, replies, uids[:BURST], spread, label)
+                if db:
+                    burst.recorded = await db.check(session_id, BURST)
+                result.bursts.append(burst)
+                print(f"  {name:8} burst {label:11}: last reply {burst.last_reply * 1000:6.0f} ms after "
+                      f"the first post, max latency {burst.max_latency * 1000:6.0f} ms  {burst.recorded}",
+                      flush=True)
+            if replies.stray:
+                print(f"  {name}: {len(replies.stray)} unmatched replies, e.g. {replies.stray[0]!r}")
+    finally:
+        proc.stop()
+    return result
+
+
+def _report(bare: Result, real: Result) -> None:
+    print("\n  C   | bare ev/s  p50 ms  p99 ms | signin ev/s  p50 ms  p99 ms | throughput  p99   | target")
+    for b, r in zip(bare.levels, real.levels, strict=True):
+        thr, p99 = r.rate / b.rate, r.p99 / b.p99
+        verdict = "met" if thr >= 0.5 and p99 <= 1.5 else "MISSED"
+        print(f"  {b.concurrency:<3} | {b.rate:9.1f} {b.p50:7.1f} {b.p99:7.1f} | {r.rate:11.1f} {r.p50:7.1f}"
+              f" {r.p99:7.1f} | {thr:9.2f}x {p99:5.2f}x | {verdict} (≥0.5x, ≤1.5x)")
+    for b, r in zip(bare.bursts, real.bursts, strict=True):
+        verdict = "met" if r.last_reply <= 1.0 and r.recorded.startswith("OK") else "MISSED"
+        print(f"  burst {r.label:11}: signin all answered after {r.last_reply * 1000:.0f} ms "
+              f"(bare {b.last_reply * 1000:.0f} ms) — {verdict} (≤1000 ms, all recorded)")
+
+
+async def _pg_database(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    name = f"yinling_bench_{os.getpid()}"
+    admin = make_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
+    async with admin.connect() as conn:
+        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    await admin.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+async def main() -> None:
+    """Bare bot first, then the real bot, each alone on the machine while measured."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench_signin_"))
+    pg = os.environ.get("BENCH_DATABASE_URL", "")
+    url = await _pg_database(pg) if pg else f"sqlite+aiosqlite:///{tmp / 'yinling.db'}"
+    await asyncio.to_thread(migrate, url)
+    db = Database(url)
+    await db.seed(EVENTS)
+    print(f"  database: {'PostgreSQL' if pg else 'SQLite'}; {EVENTS} events per level, "
+          f"{os.cpu_count()} CPUs; logs in {tmp}", flush=True)
+    quiet = {"LOG_LEVEL": "WARNING"}
+    bare = await measure("bare", BareProcess(database_url=url, log_path=tmp / "bare.log",
+                                             extra_env=quiet), None)
+    real = await measure("signin", BotProcess(database_url=url, log_path=tmp / "bot.log",
+                                              extra_env=quiet), db)
+    await db.dispose()
+    _report(bare, real)
