@@ -46,7 +46,8 @@ async def handle_help(event: Event, caller: CallerDep, arg: Arg,
     word = normalize(arg.extract_plain_text())
     known = sections()
     if not word:
-        await help_cmd.finish(catalog.menu(known, caller.role, private=caller.ctx.is_private))
+        await help_cmd.finish(catalog.menu(known, caller.role, private=caller.ctx.is_private,
+                                           registered=caller.member is not None))
     if (doc := catalog.find(known, word)) is not None:
         await help_cmd.finish(catalog.detail(doc))
     suggestions = catalog.suggest(known, word)

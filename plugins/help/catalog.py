@@ -32,9 +32,11 @@ def who(role: Role) -> str:
     return "所有人" if role == Role.GUEST else f"{role.label}及以上"
 
 
-def menu(sections: Iterable[Section], role: Role, *, private: bool) -> str:
+def menu(sections: Iterable[Section], role: Role, *, private: bool, registered: bool = True) -> str:
     """帮助: the commands this caller may use, one example each, grouped by plugin."""
     lines = [f"【可用命令】您的身份：{role.label}"]
+    if not registered and role < Role.SUPERUSER:
+        lines.append("您还没有报到：请先在支部群里发送“报到 您的姓名”。")
     for section in ordered(sections):
         if section.key == "help":
             continue  # the footer says how to ask for help

@@ -83,7 +83,9 @@ async def test_help_in_private_chat_before_registering(app: App, chat_db):
         bot = onebot(ctx)
         event = private_message("帮助", user_id="10077")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, catalog.menu(sections(), Role.GUEST, private=True), result=None)
+        expected = catalog.menu(sections(), Role.GUEST, private=True, registered=False)
+        assert expected.startswith("【可用命令】您的身份：未报到人员\n您还没有报到：请先在支部群里发送“报到 您的姓名”。")
+        ctx.should_call_send(event, expected, result=None)
 
 
 async def test_help_for_one_command_by_alias(app: App, chat_db):
