@@ -117,4 +117,5 @@ def parse_name_list(arg: Message) -> list[PersonRef]:
 
 def arg_text(arg: Message) -> str:
     """The plain text of an argument, exactly as written (for suggestions and themes)."""
-    return "".join(str(seg) for seg in arg if seg.is_text()).strip()
+    # Not str(seg): OneBot's str() re-escapes '[' as '&#91;'; the adapter's own method unescapes.
+    return arg.extract_plain_text().strip()
