@@ -88,7 +88,8 @@ class Outcome:
 
 def check_content(text: str, max_length: int, example: str) -> str:
     """The suggestion as written (only outer whitespace trimmed); refuse empty or over-long."""
-    content = text.strip()
+    # The separator after the command word (建议：… / 建议，…) is not part of the suggestion.
+    content = text.strip().lstrip(":：,，").strip()
     if not content:
         raise InvalidInput("请在命令后面写上建议内容。", example)
     if len(content) > max_length:
