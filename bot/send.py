@@ -37,7 +37,7 @@ async def send_group(bot: Bot, group_id: str, text: str, mentions: list[str] | N
     """Post text to a group, @-mentioning the given user ids first."""
     try:
         if bot.adapter.get_name() == "Console":
-            await bot.send_msg(channel_id=group_id, message=text)  # type: ignore[attr-defined]
+            await bot.send_message(channel_id=group_id, message=text)  # type: ignore[attr-defined]
             return
         await bot.call_api("send_group_msg", group_id=int(group_id),
                            message=_onebot_message(text, mentions))
@@ -52,7 +52,7 @@ async def send_private(bot: Bot, user_id: str, text: str) -> None:
     """Send text to one person in private chat."""
     try:
         if bot.adapter.get_name() == "Console":
-            await bot.send_msg(user_id=user_id, message=text)  # type: ignore[attr-defined]
+            await bot.send_private_message(user_id=user_id, message=text)  # type: ignore[attr-defined]
             return
         await bot.call_api("send_private_msg", user_id=int(user_id), message=_onebot_message(text))
     except Exception as error:  # the adapter's network/API errors have no common base
