@@ -1,14 +1,38 @@
-"""The points ledger: every other plugin awards points only through `award`. No nonebot here."""
+"""The points ledger: every other plugin awards points only through `award`. No nonebot here.
 
+Balances live in `points_balance`, kept by award() in the caller's transaction, so 兑换 can spend
+with one conditional UPDATE the database serialises. `rebuild_balances` recomputes them from the
+ledger (the ledger stays the truth; a test compares both).
+"""
+
+from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func
-from sqlmodel import select
+from sqlalchemy import and_, delete, func, insert, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
-from db.models import LedgerEntry, LedgerKind, Member
+from core.errors import Conflict, InvalidInput, NotFound
+from core.textparse import fmt_points, normalize, parse_points
+from db.models import (
+    CatalogueItem,
+    LedgerEntry,
+    LedgerKind,
+    Member,
+    MemberStatus,
+    OrderStatus,
+    PointsBalance,
+    PointsRule,
+    QuarterPublication,
+    RedemptionOrder,
+)
 
+ZERO = Decimal(0)
 # Defaults for the per-branch rules (积分规则); a branch may override each key.
 DEFAULT_RULES: dict[str, Decimal] = {
     "signin_on_time": Decimal("2"),
@@ -17,11 +41,87 @@ DEFAULT_RULES: dict[str, Decimal] = {
     "volunteer_per_hour": Decimal("1"),
     "suggestion_adopted": Decimal("3"),
 }
+RULE_LABELS = {
+    "signin_on_time": "学习按时签到",
+    "signin_late": "学习迟到签到",
+    "volunteer_per_need": "志愿服务每项",
+    "volunteer_per_hour": "志愿服务每小时",
+    "suggestion_adopted": "建议被采纳",
+}
+RULE_WORDS = {
+    "按时签到": "signin_on_time", "按时": "signin_on_time", "签到": "signin_on_time",
+    "学习按时签到": "signin_on_time", "迟到": "signin_late", "迟到签到": "signin_late",
+    "学习迟到签到": "signin_late", "志愿每项": "volunteer_per_need", "每项": "volunteer_per_need",
+    "志愿服务每项": "volunteer_per_need", "志愿每小时": "volunteer_per_hour",
+    "每小时": "volunteer_per_hour", "志愿服务每小时": "volunteer_per_hour",
+    "建议采纳": "suggestion_adopted", "采纳": "suggestion_adopted",
+    "建议被采纳": "suggestion_adopted",
+}
+RULE_MAX = Decimal(50)
+EX_RULES = "设置积分规则 按时签到 3 迟到 1"
+REASON_MAX = 100
 
 
 async def rule(session: AsyncSession, branch_id: int, key: str) -> Decimal:
     """The branch's value for a points rule (the default until the branch changes it)."""
-    return DEFAULT_RULES[key]
+    stmt = select(PointsRule.value).where(PointsRule.branch_id == branch_id, PointsRule.key == key)
+    value = (await session.exec(stmt)).first()
+    return DEFAULT_RULES[key] if value is None else Decimal(str(value))
+
+
+async def rules(session: AsyncSession, branch_id: int) -> dict[str, tuple[Decimal, bool]]:
+    """Every rule: key → (value, changed from the default)."""
+    stmt = select(PointsRule.key, PointsRule.value).where(PointsRule.branch_id == branch_id)
+    own = {k: Decimal(str(v)) for k, v in (await session.exec(stmt)).all()}
+    return {k: (own.get(k, d), k in own and own[k] != d) for k, d in DEFAULT_RULES.items()}
+
+
+def parse_rule_changes(text: str) -> dict[str, Decimal]:
+    """'按时签到 3 迟到 1' (also '按时签到=3，迟到：1') → {key: value}."""
+    words = normalize(text).replace("=", " ").replace(":", " ").replace(",", " ").split()
+    words = [w for w in words if w not in ("分",)]
+    if not words or len(words) % 2:
+        raise InvalidInput("请写上规则名称和分数，可以写多项。", EX_RULES)
+    changes: dict[str, Decimal] = {}
+    for name, amount in zip(words[::2], words[1::2], strict=True):
+        key = RULE_WORDS.get(name)
+        if key is None:
+            names = "、".join(RULE_LABELS.values())
+            raise InvalidInput(f"没有“{name}”这项规则。可设置：{names}。", EX_RULES)
+        changes[key] = ZERO if amount.removesuffix("分") in ("0", "0.0") else parse_points(
+            amount, low=Decimal("0.5"), high=RULE_MAX, example=EX_RULES)
+    return changes
+
+
+async def set_rules(session: AsyncSession, branch_id: int, changes: dict[str, Decimal],
+                    by: str) -> None:
+    """Store a branch's overrides (0 turns a rule off)."""
+    for key, value in changes.items():
+        row = await session.get(PointsRule, (branch_id, key))
+        row = row or PointsRule(branch_id=branch_id, key=key, value=value)
+        row.value, row.updated_by, row.updated_at = value, by, timeutil.now()
+        session.add(row)
+    await session.flush()
+
+
+# ---- the ledger ----
+
+def _upsert_balance(session: AsyncSession, entry: LedgerEntry):  # noqa: ANN202
+    dialect = session.get_bind().dialect.name
+    ins = (sqlite_insert if dialect == "sqlite" else pg_insert)(PointsBalance)
+    stmt = ins.values(member_id=entry.member_id, cycle=entry.cycle, branch_id=entry.branch_id,
+                      balance=entry.delta)
+    return stmt.on_conflict_do_update(
+        index_elements=["member_id", "cycle"],
+        set_={"balance": col(PointsBalance.balance) + stmt.excluded.balance},
+    )
+
+
+async def _append(session: AsyncSession, entry: LedgerEntry, *, to_balance: bool = True) -> None:
+    session.add(entry)
+    await session.flush()
+    if to_balance:
+        await session.exec(_upsert_balance(session, entry))
 
 
 async def award(
@@ -31,19 +131,231 @@ async def award(
     """Append one ledger entry, dated now; the caller commits it with the change that earned it."""
     moment = timeutil.now()
     entry = LedgerEntry(
-        branch_id=member.branch_id, member_id=member.id, delta=delta, kind=kind, reason=reason,
-        source=source, operator_id=operator.id if operator else None,
+        branch_id=member.branch_id, member_id=member.id, delta=Decimal(delta), kind=kind,
+        reason=reason[:200], source=source, operator_id=operator.id if operator else None,
         operator_name=operator_name or (operator.name if operator else None),
         cycle=timeutil.cycle_of(moment), quarter=timeutil.quarter_of(moment), created_at=moment,
     )
-    session.add(entry)
-    await session.flush()
+    await _append(session, entry)
     return entry
 
 
 async def balance(session: AsyncSession, member_id: int, cycle: int | None = None) -> Decimal:
-    """Sum of the member's entries in a cycle (this year by default)."""
+    """The member's balance in a cycle (this year by default): one primary-key lookup."""
     cycle = cycle or timeutil.cycle_of(timeutil.now())
+    stmt = select(PointsBalance.balance).where(
+        PointsBalance.member_id == member_id, PointsBalance.cycle == cycle)
+    value = (await session.exec(stmt)).first()
+    return ZERO if value is None else Decimal(str(value))
+
+
+async def ledger_balance(session: AsyncSession, member_id: int, cycle: int) -> Decimal:
+    """The same balance summed from the ledger (the truth the cache is checked against)."""
     stmt = select(func.coalesce(func.sum(LedgerEntry.delta), 0)).where(
         LedgerEntry.member_id == member_id, LedgerEntry.cycle == cycle)
     return Decimal(str((await session.exec(stmt)).one()))
+
+
+async def rebuild_balances(session: AsyncSession) -> int:
+    """Recompute every cached balance from the ledger; returns the number of rows written."""
+    await session.exec(delete(PointsBalance))
+    sums = (
+        select(LedgerEntry.member_id, LedgerEntry.cycle, LedgerEntry.branch_id,
+               func.sum(LedgerEntry.delta))
+        .group_by(LedgerEntry.member_id, LedgerEntry.cycle, LedgerEntry.branch_id)
+    )
+    result = await session.exec(insert(PointsBalance).from_select(
+        ["member_id", "cycle", "branch_id", "balance"], sums))
+    return result.rowcount
+
+
+@dataclass
+class Standing:
+    """积分: this cycle's balance, the sum per kind, and the place in the branch."""
+
+    cycle: int
+    total: Decimal
+    by_kind: dict[LedgerKind, Decimal]
+    rank: int
+    of: int
+
+
+async def breakdown(session: AsyncSession, member_id: int, cycle: int) -> dict[LedgerKind, Decimal]:
+    """Sums per kind; a 冲正 counts under the kind it reverses."""
+    original = aliased(LedgerEntry)
+    counted = func.coalesce(original.kind, LedgerEntry.kind)
+    stmt = (
+        select(counted, func.sum(LedgerEntry.delta))
+        .outerjoin(original, col(original.id) == col(LedgerEntry.reverses_id))
+        .where(LedgerEntry.member_id == member_id, LedgerEntry.cycle == cycle)
+        .group_by(counted)
+    )
+    sums = {LedgerKind(k): Decimal(str(v)) for k, v in (await session.exec(stmt)).all()}
+    return {k: v for k, v in sums.items() if v}
+
+
+def _active(branch_id: int):  # noqa: ANN202
+    return and_(col(Member.branch_id) == branch_id, col(Member.status) == MemberStatus.ACTIVE)
+
+
+def _cycle_join(cycle: int):  # noqa: ANN202
+    return and_(col(PointsBalance.member_id) == col(Member.id), col(PointsBalance.cycle) == cycle)
+
+
+async def standing(session: AsyncSession, member: Member) -> Standing:
+    """积分 for one member: balance, breakdown, rank among the branch's active members."""
+    cycle = timeutil.cycle_of(timeutil.now())
+    total = await balance(session, member.id or 0, cycle)
+    points = func.coalesce(PointsBalance.balance, 0)
+    base = select(func.count()).select_from(Member).outerjoin(PointsBalance, _cycle_join(cycle))
+    above = (await session.exec(base.where(_active(member.branch_id), points > total))).one()
+    of = (await session.exec(base.where(_active(member.branch_id)))).one()
+    return Standing(cycle, total, await breakdown(session, member.id or 0, cycle), above + 1, of)
+
+
+@dataclass
+class Place:
+    """One line of a ranking."""
+
+    rank: int
+    member_id: int
+    name: str
+    total: Decimal
+
+
+def _ranked(rows: list[tuple[int, str, Decimal]]) -> list[Place]:
+    rows.sort(key=lambda r: (-r[2], r[0]))
+    places: list[Place] = []
+    for i, (member_id, name, total) in enumerate(rows):
+        rank = places[-1].rank if places and places[-1].total == total else i + 1
+        places.append(Place(rank, member_id, name, total))
+    return places
+
+
+async def cycle_ranking(session: AsyncSession, branch_id: int, cycle: int) -> list[Place]:
+    """Every active member by this cycle's balance (ties share a place)."""
+    stmt = (
+        select(Member.id, Member.name, func.coalesce(PointsBalance.balance, 0))
+        .outerjoin(PointsBalance, _cycle_join(cycle)).where(_active(branch_id))
+    )
+    return _ranked([(i, n, Decimal(str(v))) for i, n, v in (await session.exec(stmt)).all()])
+
+
+async def quarter_ranking(session: AsyncSession, branch_id: int, quarter: str) -> list[Place]:
+    """Every active member by the quarter's total, summed from the ledger."""
+    sums = (
+        select(LedgerEntry.member_id, func.sum(LedgerEntry.delta).label("total"))
+        .where(LedgerEntry.branch_id == branch_id, LedgerEntry.quarter == quarter)
+        .group_by(LedgerEntry.member_id).subquery()
+    )
+    stmt = (
+        select(Member.id, Member.name, func.coalesce(sums.c.total, 0))
+        .outerjoin(sums, sums.c.member_id == col(Member.id)).where(_active(branch_id))
+    )
+    return _ranked([(i, n, Decimal(str(v))) for i, n, v in (await session.exec(stmt)).all()])
+
+
+async def history(session: AsyncSession, member_id: int, limit: int = 10) -> list[LedgerEntry]:
+    """The member's latest entries, newest first."""
+    stmt = (select(LedgerEntry).where(LedgerEntry.member_id == member_id)
+            .order_by(col(LedgerEntry.id).desc()).limit(limit))
+    return list((await session.exec(stmt)).all())
+
+
+# ---- quarters: open until their 公示 deadline (or, never published, until the next one ends) ----
+
+def next_quarter(quarter: str) -> str:
+    """'2026Q4' → '2027Q1'."""
+    year, q = int(quarter[:4]), int(quarter[5])
+    return f"{year + 1}Q1" if q == 4 else f"{year}Q{q + 1}"
+
+
+async def quarter_closed(session: AsyncSession, branch_id: int, quarter: str) -> bool:
+    """Nothing more may be dated into a closed quarter."""
+    moment = timeutil.now()
+    if timeutil.quarter_bounds(quarter)[1] > moment:
+        return False
+    publication = await session.get(QuarterPublication, (branch_id, quarter))
+    if publication is not None:
+        return moment >= publication.closes_at
+    return next_quarter(quarter) != timeutil.quarter_of(moment)
+
+
+# ---- 冲正 ----
+
+async def reverse(
+    session: AsyncSession, *, branch_id: int, entry_id: int, reason: str,
+    operator: Member | None, operator_name: str,
+) -> tuple[LedgerEntry, LedgerEntry]:
+    """A reversing entry for a mistake: in the original's quarter while it is open, else now."""
+    original = await session.get(LedgerEntry, entry_id)
+    example = "冲正 #12 重复录入"
+    if original is None or original.branch_id != branch_id:
+        raise NotFound(f"本支部没有流水号#{entry_id}。可让成员发送“积分明细”查看流水号。", example)
+    if original.kind == LedgerKind.REVERSAL:
+        raise Conflict(f"#{entry_id} 本身是冲正记录，不能再冲正。")
+    reason = check_reason(reason, example)
+    await _cancel_order_of(session, original)
+    moment = timeutil.now()
+    cycle, quarter, note = original.cycle, original.quarter, ""
+    if await quarter_closed(session, branch_id, original.quarter):
+        cycle, quarter = timeutil.cycle_of(moment), timeutil.quarter_of(moment)
+        note = f"（原记入{original.quarter}，该季度已结算）"
+    entry = LedgerEntry(
+        branch_id=branch_id, member_id=original.member_id, delta=-Decimal(str(original.delta)),
+        kind=LedgerKind.REVERSAL, reason=f"冲正#{entry_id}：{reason}{note}"[:200],
+        source=f"reversal:{entry_id}", operator_id=operator.id if operator else None,
+        operator_name=operator_name, reverses_id=entry_id, cycle=cycle, quarter=quarter,
+        created_at=moment,
+    )
+    try:
+        async with session.begin_nested():
+            await _append(session, entry)
+    except IntegrityError:
+        raise Conflict(f"#{entry_id} 已经冲正过了，不能重复冲正。") from None
+    return original, entry
+
+
+async def _cancel_order_of(session: AsyncSession, entry: LedgerEntry) -> None:
+    if entry.kind != LedgerKind.REDEEM:
+        return
+    order = (await session.exec(
+        select(RedemptionOrder).where(RedemptionOrder.entry_id == entry.id))).first()
+    if order is None:
+        return
+    cancelled = await session.exec(
+        update(RedemptionOrder)
+        .where(col(RedemptionOrder.id) == order.id, col(RedemptionOrder.status) == OrderStatus.PENDING)
+        .values(status=OrderStatus.CANCELLED).execution_options(synchronize_session=False))
+    if not cancelled.rowcount:
+        raise Conflict(f"订单#{order.id}（{order.item_name}）已发放，不能冲正。")
+    await session.exec(
+        update(CatalogueItem).where(col(CatalogueItem.id) == order.item_id,
+                                    col(CatalogueItem.stock).is_not(None))
+        .values(stock=col(CatalogueItem.stock) + 1).execution_options(synchronize_session=False))
+
+
+def check_reason(reason: str, example: str) -> str:
+    """A reason is required and short."""
+    reason = normalize(reason)
+    if not reason:
+        raise InvalidInput("请写上原因。", example)
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(f"原因请写在{REASON_MAX}字以内。", example)
+    return reason
+
+
+def parse_amount_reason(text: str, *, low: Decimal, high: Decimal, example: str
+                        ) -> tuple[Decimal, str]:
+    """'5 协助社区清扫' → (5, '协助社区清扫'); amount checked, reason required."""
+    amount, _, reason = normalize(text).partition(" ")
+    if not amount:
+        raise InvalidInput("请写上分数和原因。", example)
+    value = parse_points(amount, low=low, high=high, example=example)
+    return value, check_reason(reason, example)
+
+
+def points_text(value: Decimal) -> str:
+    """'12分'."""
+    return f"{fmt_points(value)}分"
+

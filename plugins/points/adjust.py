@@ -1,0 +1,91 @@
+"""加分 / 扣分: the secretary's are immediate; a committee member's wait for 批准 or 驳回."""
+
+from decimal import Decimal
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core import timeutil
+from core.errors import Conflict, NotFound
+from core.roles import Role
+from db.models import LedgerEntry, LedgerKind, Member, PointsProposal, ProposalStatus
+from plugins.points.service import award, check_reason
+
+
+async def adjust(
+    session: AsyncSession, *, member: Member, delta: Decimal, reason: str, role: Role,
+    operator: Member | None, operator_name: str,
+) -> LedgerEntry | PointsProposal:
+    """A signed adjustment: an entry now (secretary and up), or a proposal (committee)."""
+    if role >= Role.SECRETARY:
+        kind = LedgerKind.BONUS if delta > 0 else LedgerKind.PENALTY
+        return await award(session, member=member, delta=delta, kind=kind, reason=reason,
+                           source="manual", operator=operator, operator_name=operator_name)
+    proposal = PointsProposal(
+        branch_id=member.branch_id, member_id=member.id, delta=delta, reason=reason,
+        proposer_id=operator.id if operator else None, proposer_name=operator_name)
+    session.add(proposal)
+    await session.flush()
+    return proposal
+
+
+async def _decide(session: AsyncSession, branch_id: int, proposal_id: int, status: ProposalStatus,
+                  by: str, reason: str | None) -> PointsProposal:
+    # One conditional UPDATE: two secretaries approving at once cannot award twice.
+    decided = await session.exec(
+        update(PointsProposal)
+        .where(col(PointsProposal.id) == proposal_id, col(PointsProposal.branch_id) == branch_id,
+               col(PointsProposal.status) == ProposalStatus.PENDING)
+        .values(status=status, decided_by=by, decided_at=timeutil.now(), decision_reason=reason)
+        .execution_options(synchronize_session=False))
+    proposal = await session.get(PointsProposal, proposal_id)
+    if proposal is None or proposal.branch_id != branch_id:
+        raise NotFound(f"没有待批的积分申请#{proposal_id}。发送“批准”可查看待批列表。", "批准 #3")
+    await session.refresh(proposal)
+    if not decided.rowcount:
+        done = "批准" if proposal.status == ProposalStatus.APPROVED else "驳回"
+        raise Conflict(f"积分申请#{proposal_id} 已经{done}过了。")
+    return proposal
+
+
+async def approve(session: AsyncSession, *, branch_id: int, proposal_id: int,
+                  operator: Member | None, operator_name: str) -> tuple[PointsProposal, Member]:
+    """批准: the proposal becomes a ledger entry (operator: the proposer, approved by the secretary)."""
+    proposal = await _decide(session, branch_id, proposal_id, ProposalStatus.APPROVED,
+                             operator_name, None)
+    member = await session.get(Member, proposal.member_id)
+    assert member is not None
+    delta = Decimal(str(proposal.delta))
+    entry = await award(
+        session, member=member, delta=delta,
+        kind=LedgerKind.BONUS if delta > 0 else LedgerKind.PENALTY,
+        reason=f"{proposal.reason}（{proposal.proposer_name}提议，{operator_name}批准）",
+        source=f"proposal:{proposal.id}", operator=operator, operator_name=operator_name)
+    proposal.entry_id = entry.id
+    session.add(proposal)
+    await session.flush()
+    return proposal, member
+
+
+async def reject(session: AsyncSession, *, branch_id: int, proposal_id: int, reason: str,
+                 operator_name: str) -> tuple[PointsProposal, Member]:
+    """驳回 with a reason; nothing is written to the ledger."""
+    reason = check_reason(reason, "驳回 #3 已在上次计分")
+    proposal = await _decide(session, branch_id, proposal_id, ProposalStatus.REJECTED,
+                             operator_name, reason)
+    member = await session.get(Member, proposal.member_id)
+    assert member is not None
+    return proposal, member
+
+
+async def pending(session: AsyncSession, branch_id: int) -> list[tuple[PointsProposal, str]]:
+    """Proposals waiting for the secretary, oldest first, with the member's name."""
+    stmt = (
+        select(PointsProposal, Member.name)
+        .join(Member, col(Member.id) == col(PointsProposal.member_id))
+        .where(PointsProposal.branch_id == branch_id,
+               PointsProposal.status == ProposalStatus.PENDING)
+        .order_by(col(PointsProposal.id))
+    )
+    return [(p, n) for p, n in (await session.exec(stmt)).all()]

@@ -1,0 +1,70 @@
+"""积分公示: a quarter's totals with an objection deadline; after it the quarter is closed."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core import timeutil
+from core.errors import InvalidInput
+from core.textparse import cn_int, normalize
+from db.models import QuarterPublication
+from plugins.points.service import Place, quarter_ranking
+
+EX_PUBLISH = "积分公示 2026Q4"
+_QUARTER = re.compile(r"^(\d{4})\s*(?:年)?\s*(?:Q|第)?\s*([1-4一二三四])\s*(?:季度)?$", re.I)
+
+
+def previous_quarter(quarter: str) -> str:
+    """'2027Q1' → '2026Q4'."""
+    year, q = int(quarter[:4]), int(quarter[5])
+    return f"{year - 1}Q4" if q == 1 else f"{year}Q{q - 1}"
+
+
+def parse_quarter(text: str) -> str:
+    """'2026Q4', '2026年第四季度', '本季度', '上季度'; empty: the last quarter that ended."""
+    text = normalize(text)
+    current = timeutil.quarter_of(timeutil.now())
+    if text in ("本季度", "本季"):
+        return current
+    if text in ("", "上季度", "上季"):
+        return previous_quarter(current)
+    match = _QUARTER.match(text)
+    if not match:
+        raise InvalidInput(f"没看懂季度“{text}”。", EX_PUBLISH)
+    digit = match.group(2)
+    quarter = f"{match.group(1)}Q{digit if digit.isdigit() else cn_int(digit)}"
+    if quarter > current:
+        raise InvalidInput(f"{quarter} 还没到，不能公示。", EX_PUBLISH)
+    return quarter
+
+
+@dataclass
+class Publication:
+    """What the group sees: the quarter, every member's total, the deadline, closed or not."""
+
+    quarter: str
+    places: list[Place]
+    deadline: datetime
+    closed: bool
+
+
+async def publish(session: AsyncSession, *, branch_id: int, quarter: str, by: str,
+                  objection_days: int) -> Publication:
+    """Post (or re-post while still open) a quarter's list; a closed quarter is only shown."""
+    moment = timeutil.now()
+    row = await session.get(QuarterPublication, (branch_id, quarter))
+    places = await quarter_ranking(session, branch_id, quarter)
+    if row is not None and moment >= row.closes_at:
+        return Publication(quarter, places, row.objection_deadline, True)
+    last_day = timeutil.local_date(moment) + timedelta(days=objection_days)
+    deadline = timeutil.day_bounds(last_day)[1]
+    closes_at = max(deadline, timeutil.quarter_bounds(quarter)[1])
+    row = row or QuarterPublication(branch_id=branch_id, quarter=quarter,
+                                    objection_deadline=deadline, closes_at=closes_at)
+    row.published_at, row.published_by = moment, by
+    row.objection_deadline, row.closes_at = deadline, closes_at
+    session.add(row)
+    await session.flush()
+    return Publication(quarter, places, deadline, False)

@@ -1,0 +1,155 @@
+"""以币换物: the catalogue, 兑换 (balance and stock spent atomically), orders and 发放."""
+
+import re
+from decimal import Decimal
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core import timeutil
+from core.errors import Conflict, InvalidInput, NotFound
+from core.textparse import fmt_points, normalize, parse_points
+from db.models import (
+    CatalogueItem,
+    LedgerEntry,
+    LedgerKind,
+    Member,
+    OrderStatus,
+    PointsBalance,
+    RedemptionOrder,
+)
+from plugins.points.service import balance
+
+EX_LIST = "上架 保温杯 30 5"
+COST_MAX = Decimal(10000)
+STOCK_MAX = 100000
+_STOCK = re.compile(r"^(\d+)\s*(?:件|个|份|张|次)?$")
+
+
+def parse_listing(text: str) -> tuple[str, Decimal, int | None]:
+    """'保温杯 30 5' → (name, cost, stock); the stock may be left out (unlimited)."""
+    words = normalize(text).split(" ")
+    if len(words) < 2 or not words[0]:
+        raise InvalidInput("请写上名称和所需积分，库存可不写（不限量）。", EX_LIST)
+    stock: int | None = None
+    if len(words) >= 3 and (match := _STOCK.match(words[-1])):
+        stock = int(match.group(1))
+        if not 1 <= stock <= STOCK_MAX:
+            raise InvalidInput(f"库存须在1到{STOCK_MAX}之间。", EX_LIST)
+        words = words[:-1]
+    cost = parse_points(words[-1], low=Decimal("0.5"), high=COST_MAX, example=EX_LIST)
+    name = " ".join(words[:-1])
+    if not name or len(name) > 30:
+        raise InvalidInput("名称请写在30字以内。", EX_LIST)
+    return name, cost, stock
+
+
+async def add_item(session: AsyncSession, *, branch_id: int, name: str, cost: Decimal,
+                   stock: int | None) -> CatalogueItem:
+    """上架."""
+    item = CatalogueItem(branch_id=branch_id, name=name, cost=cost, stock=stock)
+    session.add(item)
+    await session.flush()
+    return item
+
+
+async def _item(session: AsyncSession, branch_id: int, item_id: int) -> CatalogueItem:
+    item = await session.get(CatalogueItem, item_id)
+    if item is None or item.branch_id != branch_id or not item.active:
+        raise NotFound(f"兑换列表里没有#{item_id}。发送“兑换列表”查看可兑换的物品。", "兑换 #3")
+    return item
+
+
+async def remove_item(session: AsyncSession, *, branch_id: int, item_id: int) -> CatalogueItem:
+    """下架: no longer offered; orders already placed stay."""
+    item = await _item(session, branch_id, item_id)
+    item.active = False
+    session.add(item)
+    await session.flush()
+    return item
+
+
+async def catalogue(session: AsyncSession, branch_id: int) -> list[CatalogueItem]:
+    """Items on offer, by number."""
+    stmt = (select(CatalogueItem).where(CatalogueItem.branch_id == branch_id,
+                                        col(CatalogueItem.active).is_(True))
+            .order_by(col(CatalogueItem.id)))
+    return list((await session.exec(stmt)).all())
+
+
+async def redeem(session: AsyncSession, *, member: Member, item_id: int
+                 ) -> tuple[RedemptionOrder, CatalogueItem, Decimal]:
+    """兑换: spend the balance and one unit of stock with conditional UPDATEs, then record both.
+
+    Returns (order, item, balance left). The database decides: two 兑换 at once cannot overdraw.
+    """
+    item = await _item(session, member.branch_id, item_id)
+    moment = timeutil.now()
+    cycle, cost = timeutil.cycle_of(moment), Decimal(str(item.cost))
+    async with session.begin_nested():
+        spent = await session.exec(
+            update(PointsBalance)
+            .where(col(PointsBalance.member_id) == member.id, col(PointsBalance.cycle) == cycle,
+                   col(PointsBalance.balance) >= cost)
+            .values(balance=col(PointsBalance.balance) - cost)
+            .execution_options(synchronize_session=False))
+        if not spent.rowcount:
+            have = await balance(session, member.id or 0, cycle)
+            raise Conflict(f"积分不足：{item.name} 需要{fmt_points(cost)}分，"
+                           f"您本年度积分{fmt_points(have)}分。")
+        taken = await session.exec(
+            update(CatalogueItem)
+            .where(col(CatalogueItem.id) == item.id, col(CatalogueItem.active).is_(True),
+                   col(CatalogueItem.stock).is_(None) | (col(CatalogueItem.stock) >= 1))
+            .values(stock=col(CatalogueItem.stock) - 1)
+            .execution_options(synchronize_session=False))
+        if not taken.rowcount:
+            raise Conflict(f"#{item.id} {item.name} 已经兑完了。")
+        entry = LedgerEntry(
+            branch_id=member.branch_id, member_id=member.id, delta=-cost, kind=LedgerKind.REDEEM,
+            reason=f"兑换 {item.name}", source=f"item:{item.id}", operator_id=member.id,
+            operator_name=member.name, cycle=cycle, quarter=timeutil.quarter_of(moment),
+            created_at=moment)
+        session.add(entry)
+        await session.flush()
+        order = RedemptionOrder(branch_id=member.branch_id, item_id=item.id or 0,
+                                member_id=member.id or 0, item_name=item.name, cost=cost,
+                                entry_id=entry.id or 0, created_at=moment)
+        session.add(order)
+        await session.flush()
+    await session.refresh(item)
+    return order, item, await balance(session, member.id or 0, cycle)
+
+
+async def pending_orders(session: AsyncSession, branch_id: int) -> list[tuple[RedemptionOrder, str]]:
+    """兑换记录: orders waiting to be handed over, oldest first, with the member's name."""
+    stmt = (
+        select(RedemptionOrder, Member.name)
+        .join(Member, col(Member.id) == col(RedemptionOrder.member_id))
+        .where(RedemptionOrder.branch_id == branch_id,
+               RedemptionOrder.status == OrderStatus.PENDING)
+        .order_by(col(RedemptionOrder.id))
+    )
+    return [(o, n) for o, n in (await session.exec(stmt)).all()]
+
+
+async def deliver(session: AsyncSession, *, branch_id: int, order_id: int, by: str
+                  ) -> tuple[RedemptionOrder, Member]:
+    """发放: a pending order is marked handed over (once)."""
+    done = await session.exec(
+        update(RedemptionOrder)
+        .where(col(RedemptionOrder.id) == order_id, col(RedemptionOrder.branch_id) == branch_id,
+               col(RedemptionOrder.status) == OrderStatus.PENDING)
+        .values(status=OrderStatus.DELIVERED, delivered_at=timeutil.now(), delivered_by=by)
+        .execution_options(synchronize_session=False))
+    order = await session.get(RedemptionOrder, order_id)
+    if order is None or order.branch_id != branch_id:
+        raise NotFound(f"没有订单#{order_id}。发送“兑换记录”查看待发放的订单。", "发放 #5")
+    await session.refresh(order)
+    if not done.rowcount:
+        state = "已经发放过了" if order.status == OrderStatus.DELIVERED else "已冲正取消"
+        raise Conflict(f"订单#{order_id} {state}。")
+    member = await session.get(Member, order.member_id)
+    assert member is not None
+    return order, member

@@ -1,0 +1,141 @@
+"""以币换物: catalogue, 兑换 under concurrency (SQLite and PostgreSQL), orders, 发放 and 冲正."""
+
+import asyncio
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core.errors import Conflict, InvalidInput, NotFound
+from db import engine as db_engine
+from db.models import CatalogueItem, LedgerEntry, LedgerKind, OrderStatus, RedemptionOrder
+from plugins.points import service, shop
+from tests.factories import make_branch, make_member
+
+D = Decimal
+NOV = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+
+
+async def _setup(session: AsyncSession, points: str, cost: str, stock: int | None):  # noqa: ANN202
+    branch = await make_branch(session)
+    members = [await make_member(session, branch, n) for n in ("张三", "李四", "王五")]
+    for m in members:
+        await service.award(session, member=m, delta=D(points), kind=LedgerKind.VOLUNTEER,
+                            reason="志愿服务")
+    item = await shop.add_item(session, branch_id=branch.id, name="保温杯", cost=D(cost),
+                               stock=stock)
+    await session.commit()
+    return branch, members, item
+
+
+async def _try_redeem(member_id: int, item_id: int) -> str:
+    from db.models import Member
+
+    async with db_engine.session_factory()() as s:
+        try:
+            member = await s.get(Member, member_id)
+            order, _, _ = await shop.redeem(s, member=member, item_id=item_id)
+            await s.commit()
+            return f"ok#{order.id}"
+        except Conflict as error:
+            await s.rollback()
+            return error.message
+
+
+@time_machine.travel(NOV, tick=False)
+async def test_concurrent_redeem_cannot_overdraw_balance(session: AsyncSession) -> None:
+    """Ten 兑换 at once by one member with points for exactly two: two succeed, balance is 0."""
+    _, (zhang, *_), item = await _setup(session, "10", "5", None)
+    results = await asyncio.gather(*[_try_redeem(zhang.id, item.id) for _ in range(10)])
+    assert sum(r.startswith("ok") for r in results) == 2
+    assert results.count("积分不足：保温杯 需要5分，您本年度积分0分。") == 8
+    session.expunge_all()
+    assert await service.balance(session, zhang.id) == D(0)
+    assert await service.ledger_balance(session, zhang.id, 2026) == D(0)
+    orders = (await session.exec(select(RedemptionOrder))).all()
+    assert len(orders) == 2
+
+
+@time_machine.travel(NOV, tick=False)
+async def test_concurrent_redeem_cannot_oversell_stock_of_one(session: AsyncSession) -> None:
+    """Three members race for the last item: exactly one gets it, stock never goes below 0."""
+    _, members, item = await _setup(session, "10", "5", 1)
+    results = await asyncio.gather(*[_try_redeem(m.id, item.id) for m in members * 2])
+    assert sum(r.startswith("ok") for r in results) == 1
+    assert results.count(f"#{item.id} 保温杯 已经兑完了。") == 5
+    session.expunge_all()
+    assert (await session.get(CatalogueItem, item.id)).stock == 0
+    redeemed = (await session.exec(select(LedgerEntry).where(
+        LedgerEntry.kind == LedgerKind.REDEEM))).all()
+    assert len(redeemed) == 1
+    for m in members:
+        assert await service.balance(session, m.id) == await service.ledger_balance(
+            session, m.id, 2026)
+
+
+@time_machine.travel(NOV, tick=False)
+async def test_redeem_deliver_and_reverse(session: AsyncSession) -> None:
+    """兑换 → pending order; 冲正 of a pending order cancels it and restocks; 发放 only once."""
+    branch, (zhang, li, _), item = await _setup(session, "12", "5", 3)
+    item_id, zhang_id, branch_id = item.id, zhang.id, branch.id
+    order, left_item, left = await shop.redeem(session, member=zhang, item_id=item.id)
+    await session.commit()
+    assert (order.status, left_item.stock, left) == (OrderStatus.PENDING, 2, D(7))
+    second, _, _ = await shop.redeem(session, member=li, item_id=item.id)
+    await session.commit()
+    assert [(o.id, n) for o, n in await shop.pending_orders(session, branch.id)] == [
+        (order.id, "张三"), (second.id, "李四")]
+    await service.reverse(session, branch_id=branch.id, entry_id=order.entry_id, reason="不要了",
+                          operator=None, operator_name="王书记")
+    await session.commit()
+    done, member = await shop.deliver(session, branch_id=branch.id, order_id=second.id, by="王书记")
+    await session.commit()
+    assert (done.status, member.name) == (OrderStatus.DELIVERED, "李四")
+    with pytest.raises(Conflict, match="已经发放过了"):
+        await shop.deliver(session, branch_id=branch.id, order_id=second.id, by="王书记")
+    with pytest.raises(Conflict, match="已冲正取消"):
+        await shop.deliver(session, branch_id=branch.id, order_id=order.id, by="王书记")
+    with pytest.raises(Conflict, match="已发放，不能冲正"):
+        await service.reverse(session, branch_id=branch.id, entry_id=second.entry_id,
+                              reason="x", operator=None, operator_name="王书记")
+    await session.rollback()
+    session.expunge_all()
+    assert (await session.get(CatalogueItem, item_id)).stock == 2
+    assert await service.balance(session, zhang_id) == D(12)
+    assert await shop.pending_orders(session, branch_id) == []
+
+
+@time_machine.travel(NOV, tick=False)
+async def test_removed_and_foreign_items(session: AsyncSession) -> None:
+    """下架 items and another branch's items cannot be redeemed; nothing is written."""
+    branch, (zhang, *_), item = await _setup(session, "10", "5", None)
+    other = await make_branch(session, "第二支部", group_id=None)
+    foreign = await shop.add_item(session, branch_id=other.id, name="茶叶", cost=D(1), stock=None)
+    await shop.remove_item(session, branch_id=branch.id, item_id=item.id)
+    await session.commit()
+    for item_id in (item.id, foreign.id, 999):
+        with pytest.raises(NotFound, match=f"兑换列表里没有#{item_id}"):
+            await shop.redeem(session, member=zhang, item_id=item_id)
+    assert await shop.catalogue(session, branch.id) == []
+    assert (await session.exec(select(RedemptionOrder))).all() == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("保温杯 30", ("保温杯", D(30), None)),
+    ("保温杯 30 5", ("保温杯", D(30), 5)),
+    ("理发 服务 10分 20次", ("理发 服务", D(10), 20)),
+])
+def test_parse_listing(text: str, expected: tuple) -> None:
+    """上架 words: name, points, optional stock."""
+    assert shop.parse_listing(text) == expected
+
+
+@pytest.mark.parametrize("text", ["保温杯", "保温杯 abc", "保温杯 -3", "保温杯 2.25", "30", "保温杯 30 0"])
+def test_parse_listing_refuses(text: str) -> None:
+    """Bad listings are refused with an example."""
+    with pytest.raises(InvalidInput) as err:
+        shop.parse_listing(text)
+    assert err.value.reply.endswith("例如：上架 保温杯 30 5")
