@@ -26,7 +26,7 @@ class Config(BaseModel):
     """Default party-day reminders: 3 days and 1 day before (at the time above), 1 hour before."""
     partyday_horizon_days: int = 45
     """Party days are materialised (sign-in session + reminder rows) this many days ahead."""
-    partyday_plan_minutes: float = 5.0
+    partyday_plan_minutes: float = 1.0
     """How often study sessions, volunteer needs and party-day rules are scanned for new reminders."""
     partyday_study_absent_default: bool = True
     """Default for new branches: @-mention who has not signed in 10 minutes after a study starts."""

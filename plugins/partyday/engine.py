@@ -46,8 +46,12 @@ class Outbox(Protocol):
         ...
 
 
+class Skip(str):
+    """A renderer's reason to skip (listed in 提醒列表), e.g. the event has already begun."""
+
+
 Renderer = Callable[[AsyncSession, Reminder], Awaitable[Rendered | str | None]]
-"""Returns the words to send, or a Chinese reason (str) why it should not be sent any more."""
+"""Returns the words to send, or a Chinese reason why not: str → cancelled, Skip → skipped."""
 RENDERERS: dict[str, Renderer] = {}
 
 
@@ -202,9 +206,16 @@ async def deliver(
     async with factory() as session:
         rendered = await _render(session, reminder)
         if isinstance(rendered, str):
-            await _finish(session, reminder.id, state=ReminderState.CANCELLED, last_error=rendered)
-            result.cancelled += 1
+            skip = isinstance(rendered, Skip)
+            await _finish(session, reminder.id, last_error=str(rendered),
+                          state=ReminderState.SKIPPED if skip else ReminderState.CANCELLED)
+            result.skipped += skip
+            result.cancelled += not skip
             return
+        if timeutil.now() - reminder.due_at > cfg.late:
+            # Read by people who may have waited for it: say plainly that it comes late.
+            note = f"（补发：原定{timeutil.fmt_dt(reminder.due_at)}提醒）\n"
+            rendered = Rendered(note + rendered.text, rendered.mentions)
         try:
             await outbox.send(reminder, rendered)
         except DeliveryFailed as error:

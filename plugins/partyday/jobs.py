@@ -55,7 +55,9 @@ async def plan_ahead(now: datetime | None = None) -> int:
     for rule_id in rule_ids:
         try:  # one branch's trouble must not stop the others' reminders
             async with session_scope() as session:
-                rule = await session.get(PartydayRule, rule_id)
+                # Locked: an edit of the same rule (设置主题党日) waits, or we see it retired.
+                rule = (await session.exec(select(PartydayRule).where(
+                    PartydayRule.id == rule_id).with_for_update())).first()
                 if rule is not None and rule.active:
                     created += await service.materialise(session, rule, now)
         except Exception as error:  # noqa: BLE001

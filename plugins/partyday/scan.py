@@ -25,7 +25,8 @@ from db.models import (
 )
 from db.models.reminder import Reminder, ReminderSetting, TargetKind
 from plugins.partyday import reminders
-from plugins.partyday.engine import Rendered, renderer
+from plugins.partyday.engine import Rendered, Skip, renderer
+from plugins.partyday.service import lead
 
 AHEAD = timedelta(days=2)
 ABSENT_AFTER = timedelta(minutes=10)
@@ -86,8 +87,9 @@ async def scan_study(session: AsyncSession, now: datetime) -> int:
         target = await reminders.branch_target(session, study.branch_id)
         if target is None:
             continue
-        plans = [("-1d", study.starts_at - timedelta(days=1), "study", study_text(study, "明天")),
-                 ("-1h", study.starts_at - timedelta(hours=1), "study", study_text(study, "1小时后"))]
+        day, hour = study.starts_at - timedelta(days=1), study.starts_at - timedelta(hours=1)
+        plans = [("-1d", day, "study", study_text(study, lead(study.starts_at, day))),
+                 ("-1h", hour, "study", study_text(study, lead(study.starts_at, hour)))]
         if (await settings_of(session, study.branch_id)).study_absent:
             plans.append(("+10m", study.starts_at + ABSENT_AFTER, "study_absent", "（开始10分钟后提醒未签到的同志）"))
         for code, due, kind, text in plans:
@@ -111,7 +113,10 @@ async def render_study(session: AsyncSession, reminder: Reminder) -> Rendered | 
     study = await _study_of(session, reminder)
     if isinstance(study, str):
         return study
-    return Rendered(study_text(study, "明天" if reminder.dedupe_key.endswith("-1d") else "1小时后"))
+    now = timeutil.now()
+    if now >= study.starts_at:
+        return Skip("学习已开始，提醒不再补发")
+    return Rendered(study_text(study, lead(study.starts_at, now)))
 
 
 @renderer("study_absent")
@@ -135,9 +140,9 @@ async def render_absent(session: AsyncSession, reminder: Reminder) -> Rendered |
 
 # ---- volunteer needs --------------------------------------------------------------------------
 
-def need_text(need: Need) -> str:
+def need_text(need: Need, now: datetime) -> str:
     """'【志愿服务提醒】明天有您认领的志愿服务：…'."""
-    lines = [f"【志愿服务提醒】明天有您认领的志愿服务：{need.title}（#{need.id}）",
+    lines = [f"【志愿服务提醒】{lead(need.starts_at, now)}有您认领的志愿服务：{need.title}（#{need.id}）",
              f"时间：{timeutil.fmt_dt_week(need.starts_at)}"]
     if need.place:
         lines.append(f"地点：{need.place}")
@@ -155,7 +160,7 @@ async def scan_needs(session: AsyncSession, now: datetime) -> int:
         if target is None:
             continue
         due = need.starts_at - timedelta(days=1)
-        common = dict(due_at=due, text=need_text(need), platform=target.platform,
+        common = dict(due_at=due, text=need_text(need, due), platform=target.platform,
                       self_id=target.self_id, branch_id=need.branch_id, now=now)
         if not (await settings_of(session, need.branch_id)).volunteer_private:
             added += await reminders.add(session, dedupe_key=f"need:{need.id}:-1d", kind="need_group",
@@ -186,12 +191,14 @@ async def render_need_private(session: AsyncSession, reminder: Reminder) -> Rend
     need = await _open_need(session, reminder)
     if isinstance(need, str):
         return need
+    if timeutil.now() >= need.starts_at:
+        return Skip("服务已开始，提醒不再补发")
     member_id = int((reminder.ref or "").split(":")[3])
     claim = (await session.exec(select(Claim).where(
         Claim.need_id == need.id, Claim.member_id == member_id))).first()
     if claim is None or claim.status != ClaimStatus.CLAIMED:
         return "已取消认领"
-    return Rendered(need_text(need))
+    return Rendered(need_text(need, timeutil.now()))
 
 
 @renderer("need_group")
@@ -200,9 +207,12 @@ async def render_need_group(session: AsyncSession, reminder: Reminder) -> Render
     need = await _open_need(session, reminder)
     if isinstance(need, str):
         return need
+    if timeutil.now() >= need.starts_at:
+        return Skip("服务已开始，提醒不再补发")
     claims = (await session.exec(select(Claim).where(
         Claim.need_id == need.id, Claim.status == ClaimStatus.CLAIMED))).all()
     ids = await _chat_ids(session, [c.member_id for c in claims], reminder.platform)
     if not claims:
         return "没有人认领"
-    return Rendered(need_text(need).replace("有您认领的", "有大家认领的"), sorted(ids.values()))
+    return Rendered(need_text(need, timeutil.now()).replace("有您认领的", "有大家认领的"),
+                    sorted(ids.values()))

@@ -31,7 +31,7 @@ from db.models.reminder import (
 )
 from plugins.partyday import reminders
 from plugins.partyday.calendar import Overrides, month_dates, plan
-from plugins.partyday.engine import Rendered, renderer
+from plugins.partyday.engine import Rendered, Skip, renderer
 
 EX_RULE = "设置主题党日 每月10日 09:00 党员活动室"
 EX_OFFSETS = "党日提醒 3天,1天,1小时"
@@ -151,12 +151,12 @@ def describe_rule(rule: PartydayRule) -> str:
 
 # ---- rule and materialisation -----------------------------------------------------------------
 
-async def active_rule(session: AsyncSession, branch_id: int) -> PartydayRule | None:
-    """The branch's current rule."""
-    return (await session.exec(
-        select(PartydayRule).where(PartydayRule.branch_id == branch_id, col(PartydayRule.active))
-        .order_by(col(PartydayRule.id).desc())
-    )).first()
+async def active_rule(session: AsyncSession, branch_id: int, *,
+                      lock: bool = False) -> PartydayRule | None:
+    """The branch's current rule (lock: held until commit, so the planner and an edit take turns)."""
+    stmt = (select(PartydayRule).where(PartydayRule.branch_id == branch_id, col(PartydayRule.active))
+            .order_by(col(PartydayRule.id).desc()))
+    return (await session.exec(stmt.with_for_update() if lock else stmt)).first()
 
 
 async def _rule_or_fail(session: AsyncSession, branch_id: int) -> PartydayRule:
@@ -173,9 +173,12 @@ async def overrides(session: AsyncSession) -> Overrides:
 
 async def set_rule(session: AsyncSession, *, branch_id: int, spec: RuleSpec, now: datetime,
                    created_by: int | None = None) -> PartydayRule:
-    """Replace the branch's rule (offsets and holiday choice carry over) and plan ahead."""
-    old = await active_rule(session, branch_id)
+    """Replace the branch's rule (offsets, holiday choice and a theme set carry over); plan ahead."""
+    old = await active_rule(session, branch_id, lock=True)
+    theme = None
     if old is not None:
+        upcoming = [o for o in await _future_occurrences(session, old, now) if not o.cancelled]
+        theme = upcoming[0].theme if upcoming else None
         await retire(session, old, now, "主题党日时间已修改")
     rule = PartydayRule(
         branch_id=branch_id, month_day=spec.month_day, nth=spec.nth, weekday=spec.weekday,
@@ -186,6 +189,10 @@ async def set_rule(session: AsyncSession, *, branch_id: int, spec: RuleSpec, now
     session.add(rule)
     await session.flush()
     await materialise(session, rule, now)
+    if theme:
+        first = [o for o in await _future_occurrences(session, rule, now) if not o.cancelled]
+        if first:
+            await set_theme(session, branch_id=branch_id, theme=theme, now=now)
     return rule
 
 
@@ -271,7 +278,7 @@ async def _open(session: AsyncSession, rule: PartydayRule, occ: PartydayOccurren
     for code in rule.offsets.split(","):
         await reminders.add(
             session, dedupe_key=f"partyday:{rule.id}:{occ.nominal_date}:-{code}",
-            due_at=offset_due(code, day, occ.starts_at), text=render(occ, code),
+            due_at=(due := offset_due(code, day, occ.starts_at)), text=render(occ, due),
             kind="partyday", ref=f"occurrence:{occ.id}", target_kind=TargetKind.GROUP,
             platform=target.platform, target_id=target.group_id, self_id=target.self_id,
             branch_id=rule.branch_id, now=now)
@@ -403,12 +410,19 @@ def _when(occ: PartydayOccurrence) -> str:
     return timeutil.fmt_dt_week(occ.starts_at)
 
 
-def render(occ: PartydayOccurrence, code: str) -> str:
-    """The reminder text for one offset of an occurrence."""
-    n, unit = int(code[:-1]), code[-1]
-    lead = ({1: "明天", 2: "后天"}.get(n, f"{n}天后") if unit == "d"
-            else f"{n}小时后" if unit == "h" else f"{n}分钟后")
-    lines = [f"【主题党日提醒】{lead}召开主题党日活动", f"时间：{_when(occ)}"]
+def lead(starts_at: datetime, now: datetime) -> str:
+    """How far off the start is, as said at `now`: '3天后', '明天', '1小时后', '45分钟后'."""
+    days = (timeutil.local_date(starts_at) - timeutil.local_date(now)).days
+    if days >= 1:
+        return {1: "明天", 2: "后天"}.get(days, f"{days}天后")
+    minutes = max(1, -(-int((starts_at - now).total_seconds()) // 60))
+    hours, rest = divmod(minutes, 60)
+    return f"{hours}小时{rest}分钟后" if hours and rest else f"{hours}小时后" if hours else f"{rest}分钟后"
+
+
+def render(occ: PartydayOccurrence, now: datetime) -> str:
+    """The reminder text of an occurrence, worded for the moment it is sent."""
+    lines = [f"【主题党日提醒】{lead(occ.starts_at, now)}召开主题党日活动", f"时间：{_when(occ)}"]
     if occ.place:
         lines.append(f"地点：{occ.place}")
     if occ.theme:
@@ -441,4 +455,7 @@ async def render_due(session: AsyncSession, reminder: Reminder) -> str | Rendere
     occ = await session.get(PartydayOccurrence, int((reminder.ref or "occurrence:0").split(":")[1]))
     if occ is None or occ.cancelled:
         return "本次主题党日已取消"
-    return Rendered(render(occ, reminder.dedupe_key.rsplit(":-", 1)[1]))
+    now = timeutil.now()
+    if now >= occ.starts_at:
+        return Skip("活动已开始，提醒不再补发")
+    return Rendered(render(occ, now))

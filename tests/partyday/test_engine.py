@@ -97,7 +97,7 @@ async def test_catch_up_late_within_grace_and_skip_beyond(session: AsyncSession)
     with time_machine.travel(T0, tick=False):
         result = await tick(db_engine.session_factory(), outbox, Pacer(), _cfg())
     assert (result.sent, result.late, result.skipped) == (1, 1, 1)
-    assert outbox.sent == [("20001", "晚了", [])]
+    assert outbox.sent == [("20001", "（补发：原定11月22日 04:00提醒）\n晚了", [])]
     old, late = sorted(await _rows(session), key=lambda r: r.dedupe_key, reverse=True)
     assert (late.state, late.late) == ("sent", True)
     assert (old.state, old.late, old.last_error) == (
@@ -180,7 +180,7 @@ async def test_two_schedulers_send_each_reminder_exactly_once(db_url: str) -> No
             await asyncio.sleep(0)
 
     await asyncio.gather(run(0), run(1))
-    texts = [t for o in outboxes for _, t, _ in o.sent]
+    texts = [t.split("\n")[-1] for o in outboxes for _, t, _ in o.sent]  # late: a 补发 line first
     assert sorted(texts) == sorted(str(i) for i in range(200))
     assert all(o.sent for o in outboxes), "both schedulers took part"
     async with factories[0]() as session:

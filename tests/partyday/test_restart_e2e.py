@@ -51,9 +51,9 @@ async def test_killed_before_due_sent_once_late_after_restart(tmp_path: Path, bo
         bot.start()
         async with OneBotPeer(bot.url, token=bot.token, self_id=SELF_ID) as peer:
             sent = await peer.wait_for_sent(lambda m: m.chat == ("group", GROUP), within=10)
-            assert sent.text == "【提醒】带好党员证"
+            assert sent.text.startswith("（补发：原定") and sent.text.endswith("提醒）\n【提醒】带好党员证")
             await asyncio.sleep(2)  # several more ticks: nothing is sent again
-            assert [m.text for m in peer.sent if "党员证" in m.text] == ["【提醒】带好党员证"]
+            assert [m.text for m in peer.sent if "党员证" in m.text] == [sent.text]
         assert _sql(bot, "SELECT state, late, attempts FROM reminder") == [("sent", 1, 1)]
     finally:
         bot.stop()

@@ -47,10 +47,12 @@ async def test_study_session_reminders_and_absentees(session: AsyncSession) -> N
     outbox = FakeOutbox()
     with time_machine.travel(START + timedelta(minutes=10), tick=False):
         result = await jobs.dispatch_due(outbox)
-    assert (result.sent, result.late) == (2, 1)  # the −1h one came due 70 min ago: sent late
+    # The −1h one came due 70 min ago, but the session has begun: skipped, not sent late.
+    assert (result.sent, result.late, result.skipped) == (1, 0, 1)
     assert outbox.sent[-1] == ("20001", "学习“学习党章”已开始10分钟，以上1位同志还没有签到。"
                                "请发“签到”；不能参加请发“请假 原因”。", ["10003"])
-    assert [(r.state, r.late) for r in await _rows(session)] == [("sent", True), ("sent", False)]
+    assert [(r.state, r.last_error) for r in await _rows(session)] == [
+        ("skipped", "学习已开始，提醒不再补发"), ("sent", None)]
 
 
 async def test_study_reminder_words_and_branch_switch_off(session: AsyncSession) -> None:
