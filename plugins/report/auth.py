@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -54,6 +54,7 @@ async def issue_link_token(
     branch_id: int | None, secret: str, minutes: int, next_path: str | None = None,
 ) -> str:
     """Store a login token (branch None = every branch) and return its signed form; caller commits."""
+    await prune(session)
     raw = new_token()
     session.add(LoginToken(
         token_hash=digest(raw), platform=platform, user_id=user_id, member_id=member_id,
@@ -62,6 +63,15 @@ async def issue_link_token(
     ))
     await session.flush()
     return sign(raw, secret)
+
+
+async def prune(session: AsyncSession) -> None:
+    """Forget tokens expired over a day ago and sessions already expired (kept short for audits)."""
+    moment = timeutil.now()
+    await session.exec(delete(LoginToken).where(  # type: ignore[call-overload]
+        col(LoginToken.expires_at) < moment - timedelta(days=1)))
+    await session.exec(delete(WebSession).where(  # type: ignore[call-overload]
+        col(WebSession.expires_at) < moment))
 
 
 async def peek(session: AsyncSession, token: str, secret: str) -> bool:

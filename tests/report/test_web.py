@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from core.roles import Role
 from db.models import HealthCategory, Member
-from db.models.report import LoginToken
+from db.models.report import LoginToken, WebSession
 from tests.report.helpers import client, csrf_of, follow, make_token
 from tests.report.seed import NOW, seed
 
@@ -193,3 +193,15 @@ async def test_demoted_secretary_loses_the_session(session, frozen):
         session.add(data.zhang)
         await session.commit()
         assert (await http.get(f"/yinling/b/{data.branch.id}/")).status_code == 401
+
+
+async def test_old_tokens_and_sessions_are_pruned(session, frozen):
+    """Issuing a link forgets tokens expired over a day ago and expired browser sessions."""
+    data = await seed(session)
+    async with _secretary(data):
+        pass
+    frozen.shift(timedelta(days=2))
+    await make_token(branch_id=data.branch.id, member_id=data.zhang.id)
+    session.expire_all()
+    assert len((await session.exec(select(LoginToken))).all()) == 1
+    assert (await session.exec(select(WebSession))).all() == []
