@@ -39,15 +39,14 @@ async def get_need(session: AsyncSession, branch_id: int, need_id: int, *, lock:
     return need
 
 
-def ensure_open(need: Need, *, claiming: bool = True) -> None:
+def ensure_open(need: Need, *, claiming: bool = True, closed: str = "认领已截止。") -> None:
     """Conflict when the need is cancelled or completed (or, when claiming, already started)."""
     if need.status == NeedStatus.CANCELLED:
         raise Conflict(f"#{need.id} {need.title} 已取消。")
     if need.status == NeedStatus.COMPLETED:
         raise Conflict(f"#{need.id} {need.title} 已经完成了。")
     if claiming and need.starts_at <= timeutil.now():
-        raise Conflict(f"#{need.id} {need.title} 已经开始（{timeutil.fmt_dt(need.starts_at)}），"
-                       "认领已截止。")
+        raise Conflict(f"#{need.id} {need.title} 已经开始（{timeutil.fmt_dt(need.starts_at)}），{closed}")
 
 
 async def take_place(session: AsyncSession, need: Need) -> bool:

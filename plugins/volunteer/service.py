@@ -142,7 +142,7 @@ async def cancel_claim(
 ) -> CancelResult:
     """取消认领 until the need starts; the first on the waitlist takes the freed place."""
     need = await get_need(session, branch_id, need_id, lock=True)
-    ensure_open(need)
+    ensure_open(need, closed="不能再取消了。如去不了，请告诉书记。")
     claim = await active_claim(session, need, member, "您")
     had_place = claim.status == ClaimStatus.CLAIMED
     claim.status, claim.updated_at = ClaimStatus.CANCELLED, timeutil.now()

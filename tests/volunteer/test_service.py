@@ -217,8 +217,10 @@ async def test_cancel_claim_refused_after_start(session: AsyncSession) -> None:
     need = await _need(session, branch)
     zhang = await make_member(session, branch, "张三")
     await _claim(session, need, zhang)
-    with time_machine.travel(START, tick=False), pytest.raises(Conflict, match="认领已截止"):
+    with time_machine.travel(START, tick=False), pytest.raises(Conflict) as caught:
         await service.cancel_claim(session, branch_id=branch.id, need_id=need.id, member=zhang)
+    assert caught.value.reply == (
+        "#1 文明劝导 已经开始（11月28日 09:00），不能再取消了。如去不了，请告诉书记。")
 
 
 async def test_lowering_capacity_moves_latest_claims_to_waitlist(session: AsyncSession) -> None:
