@@ -149,6 +149,12 @@ async def balance(session: AsyncSession, member_id: int, cycle: int | None = Non
     return ZERO if value is None else Decimal(str(value))
 
 
+async def name_and_balance(session: AsyncSession, member_id: int) -> tuple[str, Decimal]:
+    """A member's name and this cycle's balance, for replies."""
+    member = await session.get(Member, member_id)
+    return (member.name if member else "?"), await balance(session, member_id)
+
+
 async def ledger_balance(session: AsyncSession, member_id: int, cycle: int) -> Decimal:
     """The same balance summed from the ledger (the truth the cache is checked against)."""
     stmt = select(func.coalesce(func.sum(LedgerEntry.delta), 0)).where(
