@@ -349,3 +349,25 @@ async def test_private_unclaim_notifies_the_group(app: App, chat_db):
         ctx.should_call_api("send_group_msg", {"group_id": GROUP_ID, "message": notice(
             f"赵六：#1 文明劝导 有空位了，已从候补转为认领。\n{WHEN}")}, result=None)
     assert await _claims(chat_db) == [("张三", "cancelled"), ("赵六", "claimed")]
+
+
+async def test_raising_capacity_promotes_waitlist_with_at(app: App, chat_db):
+    """修改名额 upward gives the new places to the waitlist in order and @s them."""
+    branch = await _branch(chat_db)
+    await make_member(chat_db, branch, "李四", user_id="10004")
+    await make_member(chat_db, branch, "赵六", user_id="10006")
+    await _post(app, 1)
+    await _claim_all(app, [(MEMBER_ID, "张三"), ("10004", "李四"), ("10006", "赵六")], 1)
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = group_message("调整名额 1号 ３", user_id=SECRETARY_ID)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, text(
+            "已将#1 文明劝导的名额从1人改为3人（现3/3）。\n候补递补2人：李四、赵六"), result=None)
+        ctx.should_call_api("send_group_msg", {"group_id": GROUP_ID, "message": notice(
+            f"李四、赵六：#1 文明劝导 有空位了，已从候补转为认领。\n{WHEN}", "10004", "10006")},
+            result=None)
+        event = group_message("修改名额 #1 很多", user_id=SECRETARY_ID)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, text("请写1到200之间的人数。\n例如：修改名额 #3 8"), result=None)
+    assert await _claims(chat_db) == [("张三", "claimed"), ("李四", "claimed"), ("赵六", "claimed")]
