@@ -14,6 +14,7 @@ from bot.chat import ChatContext, arg_text, plain
 from bot.commands import CommandDoc, command
 from bot.deps import Arg, Committee, Registered, Secretary, SessionDep, replies_errors
 from bot.send import DeliveryError, send_private
+from core.errors import DomainError
 from core.roles import Role
 from core.textparse import normalize, parse_id, parse_points, split_id
 from plugins.suggestion import service
@@ -105,22 +106,31 @@ async def handle_submit(event: Event, session: SessionDep, caller: Registered, a
 anon_cmd = command("匿名建议")
 
 
+async def _submit_anonymous(session: SessionDep, caller: Registered, content: str) -> int:
+    suggestion = await service.submit(
+        session, member=caller.me, content=content, anonymous=True, platform=caller.ctx.platform,
+        user_id=caller.ctx.user_id, max_length=config.suggestion_max_length,
+        daily_limit=config.suggestion_daily_limit)
+    await session.commit()
+    return suggestion.id  # type: ignore[return-value]
+
+
 @anon_cmd.handle()
 @replies_errors
 async def handle_anonymous(bot: Bot, event: Event, session: SessionDep, caller: Registered,
                            arg: Arg) -> None:
     """Anonymous: in a group the message is withdrawn and the member answered privately only."""
-    in_group = caller.ctx.group_id is not None
-    withdrawn = await _withdraw(bot, caller.ctx) if in_group else False
-    suggestion = await service.submit(
-        session, member=caller.me, content=arg_text(arg), anonymous=True,
-        platform=caller.ctx.platform, user_id=caller.ctx.user_id,
-        max_length=config.suggestion_max_length, daily_limit=config.suggestion_daily_limit)
-    await session.commit()
-    if not in_group:
-        await anon_cmd.finish(plain(event, t.submitted(suggestion.id, anonymous=True)))  # type: ignore[arg-type]
-    recipient = service.Recipient(caller.ctx.platform, caller.ctx.user_id)
-    await _tell(bot, recipient, t.anon_from_group(suggestion.id, withdrawn))  # type: ignore[arg-type]
+    if caller.ctx.is_private:
+        suggestion_id = await _submit_anonymous(session, caller, arg_text(arg))
+        await anon_cmd.finish(plain(event, t.submitted(suggestion_id, anonymous=True)))
+    withdrawn = await _withdraw(bot, caller.ctx)
+    me = service.Recipient(caller.ctx.platform, caller.ctx.user_id)
+    try:
+        suggestion_id = await _submit_anonymous(session, caller, arg_text(arg))
+    except DomainError as error:  # refusals go privately too: the group hears nothing
+        await _tell(bot, me, error.reply)
+        await anon_cmd.finish()
+    await _tell(bot, me, t.anon_from_group(suggestion_id, withdrawn))
     await anon_cmd.finish()  # nothing in the group: a reply there would point at the author
 
 

@@ -153,6 +153,18 @@ async def test_anonymous_in_group_not_admin(app: App, chat_db: AsyncSession) -> 
     assert row.anonymous
 
 
+async def test_anonymous_in_group_refusal_goes_privately(app: App, chat_db: AsyncSession) -> None:
+    """A refused anonymous suggestion in the group is explained privately; the group hears nothing."""
+    await _people(chat_db)
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        ctx.receive_event(bot, group_message("匿名建议 " + "长" * 1001, message_id=4444))
+        ctx.should_call_api("delete_msg", {"message_id": 4444}, result=None)
+        refusal = f"建议太长了（1001字），每条最多1000字，请精简或分几条发送。\n例如：{t.EX_ANON}"
+        ctx.should_call_api("send_private_msg", private_api(MEMBER_ID, refusal), result=None)
+    assert await _rows(chat_db) == []
+
+
 async def test_reply_reaches_anonymous_author_privately(app: App, chat_db: AsyncSession) -> None:
     """回复建议 in the group: the anonymous author gets it privately; the group learns no name."""
     await _people(chat_db)
