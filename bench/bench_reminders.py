@@ -74,11 +74,11 @@ async def _seed() -> float:
     """1,000 branches, each bound to its own group with a 每月10日 09:00 rule (1-hour reminder)."""
     from db.engine import session_scope
     from db.models import Branch, GroupBinding
-    from plugins.partyday import service
+    from plugins.partyday import parse, service
 
     service.configure(service.PlanConfig(offsets="1h"))
     started = time.perf_counter()
-    spec = service.RuleSpec(10, None, None, 9, 0, "党员活动室")
+    spec = parse.RuleSpec(10, None, None, 9, 0, "党员活动室")
     for chunk in range(0, BRANCHES, 100):
         async with session_scope() as session:
             for i in range(chunk, chunk + 100):

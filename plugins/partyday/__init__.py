@@ -25,7 +25,7 @@ from bot.deps import (  # noqa: E402
 from core import timeutil  # noqa: E402
 from core.errors import InvalidInput, PermissionDenied  # noqa: E402
 from core.textparse import normalize, parse_id  # noqa: E402
-from plugins.partyday import jobs, reminders, scan, service  # noqa: E402
+from plugins.partyday import jobs, parse, reminders, scan, service, words  # noqa: E402
 from plugins.partyday import texts as t  # noqa: E402
 from plugins.partyday.config import Config  # noqa: E402
 
@@ -66,7 +66,7 @@ rule_cmd = command("设置主题党日", "设置党日")
 async def handle_rule(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
     """Secretary: the branch's recurring party day."""
     now = timeutil.now()
-    spec = service.parse_rule(arg.extract_plain_text(), now)
+    spec = parse.parse_rule(arg.extract_plain_text(), now)
     rule = await service.set_rule(session, branch_id=caller.branch_id, spec=spec, now=now,
                                   created_by=caller.member.id if caller.member else None)
     await session.commit()
@@ -85,10 +85,10 @@ async def handle_show(event: Event, session: SessionDep, caller: Anyone) -> None
     now = timeutil.now()
     rule = await service.active_rule(session, caller.branch_id)
     if rule is None:
-        await show_cmd.finish("本支部还没有设置主题党日。书记可发送：" + service.EX_RULE)
+        await show_cmd.finish("本支部还没有设置主题党日。书记可发送：" + parse.EX_RULE)
     occ = await service.next_occurrence(session, caller.branch_id, now)
     await session.commit()
-    await show_cmd.finish(plain(event, service.describe(occ, rule) if occ else "近期没有主题党日。"))
+    await show_cmd.finish(plain(event, words.describe(occ, rule) if occ else "近期没有主题党日。"))
 
 
 offsets_cmd = command("党日提醒")
@@ -101,7 +101,7 @@ async def handle_offsets(event: Event, session: SessionDep, caller: Secretary, a
     codes = await service.set_offsets(session, branch_id=caller.branch_id,
                                       text=arg.extract_plain_text(), now=timeutil.now())
     await session.commit()
-    await offsets_cmd.finish(f"已设置：主题党日前{'、'.join(map(service.offset_label, codes.split(',')))}提醒。")
+    await offsets_cmd.finish(f"已设置：主题党日前{'、'.join(map(parse.offset_label, codes.split(',')))}提醒。")
 
 
 theme_cmd = command("本月主题", "党日主题")

@@ -26,7 +26,7 @@ from db.models import (
 from db.models.reminder import Reminder, ReminderSetting, TargetKind
 from plugins.partyday import reminders
 from plugins.partyday.engine import Rendered, Skip, renderer
-from plugins.partyday.service import lead
+from plugins.partyday.words import lead
 
 AHEAD = timedelta(days=2)
 ABSENT_AFTER = timedelta(minutes=10)

@@ -5,7 +5,6 @@ sign-in service) and one reminder row per offset, keyed partyday:<rule>:<nominal
 Reminder words are rendered when sent, so a theme set later is still in them.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -17,8 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.errors import InvalidInput, NotFound
-from core.textparse import normalize, to_int
-from core.timeparse import TimeParseError, split_leading_time
+from core.textparse import normalize
 from db.models import SessionKind, StudySession
 from db.models.reminder import (
     HolidayOverride,
@@ -32,9 +30,9 @@ from db.models.reminder import (
 from plugins.partyday import reminders
 from plugins.partyday.calendar import Overrides, month_dates, plan
 from plugins.partyday.engine import Rendered, Skip, renderer
+from plugins.partyday.parse import EX_RULE, RuleSpec, parse_offsets
+from plugins.partyday.words import render
 
-EX_RULE = "设置主题党日 每月10日 09:00 党员活动室"
-EX_OFFSETS = "党日提醒 3天,1天,1小时"
 TITLE = "主题党日"
 
 
@@ -56,97 +54,12 @@ def configure(config: PlanConfig) -> None:
     _config = config
 
 
-# ---- parsing ---------------------------------------------------------------------------------
-
-_WEEKDAY = {c: i for i, c in enumerate("一二三四五六日")} | {"天": 6} | {str(i + 1): i for i in range(7)}
-_RULE = re.compile(
-    r"每月\s*(?:第\s*(?P<nth>\S{1,2}?)\s*个?\s*(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])"
-    r"|(?P<day>\S{1,3}?)\s*[日号])\s*"
-)
-
-
-@dataclass(frozen=True)
-class RuleSpec:
-    """A parsed 设置主题党日 argument."""
-
-    month_day: int | None
-    nth: int | None
-    weekday: int | None
-    hour: int
-    minute: int
-    place: str | None
-
-
-def parse_rule(text: str, now: datetime) -> RuleSpec:
-    """'每月10日 09:00 党员活动室' or '每月第2个周五 14:30'."""
-    s = normalize(text)
-    m = _RULE.match(s)
-    if not m:
-        raise InvalidInput("请按“每月几日”或“每月第几个周几”写。", EX_RULE)
-    day = nth = weekday = None
-    if m["day"]:
-        day = to_int(m["day"])
-        if day is None or not 1 <= day <= 31:
-            raise InvalidInput("日期要在1到31之间。", EX_RULE)
-    else:
-        nth = to_int(m["nth"])
-        if nth is None or not 1 <= nth <= 4:
-            raise InvalidInput("第几个周几只能是第1到第4个。", "设置主题党日 每月第2个周五 14:30")
-        weekday = _WEEKDAY[m["wd"]]
-    rest = s[m.end():]
-    try:
-        moment, place = split_leading_time(rest, timeutil.to_local(now), timeutil.local_tz())
-    except TimeParseError as error:
-        raise InvalidInput(f"请写上几点开始：{error}", EX_RULE) from None
-    return RuleSpec(day, nth, weekday, moment.hour, moment.minute, place[:100] or None)
-
-
-_OFFSET = re.compile(r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s*(?P<unit>天|日|小时|个小时|钟头|分钟|分)")
-
-
-def parse_offsets(text: str) -> str:
-    """'3天,1天,1小时' → '3d,1d,1h' (at most 5, no duplicates)."""
-    codes: list[str] = []
-    for part in re.split(r"[,，、;；\s]+", normalize(text)):
-        if not part:
-            continue
-        m = _OFFSET.fullmatch(part)
-        n = to_int(m["n"]) if m else None
-        if not m or not n:
-            raise InvalidInput(f"看不懂“{part}”。", EX_OFFSETS)
-        unit = {"天": "d", "日": "d", "分钟": "m", "分": "m"}.get(m["unit"], "h")
-        if (unit == "d" and n > 30) or (unit == "h" and n > 72) or (unit == "m" and n > 600):
-            raise InvalidInput(f"“{part}”提前太多了。", EX_OFFSETS)
-        if f"{n}{unit}" not in codes:
-            codes.append(f"{n}{unit}")
-    if not codes or len(codes) > 5:
-        raise InvalidInput("请写1到5个提醒时间。", EX_OFFSETS)
-    return ",".join(codes)
-
-
-_UNITS = {"d": "天", "h": "小时", "m": "分钟"}
-
-
-def offset_label(code: str) -> str:
-    """'3d' → '3天'."""
-    return f"{code[:-1]}{_UNITS[code[-1]]}"
-
-
 def offset_due(code: str, day: date, starts_at: datetime) -> datetime:
     """When an offset's reminder is due: N days before at the day-reminder time, or N h/min before."""
     n, unit = int(code[:-1]), code[-1]
     if unit == "d":
         return timeutil.at_local(day - timedelta(days=n), _config.day_time)
     return starts_at - timedelta(hours=n) if unit == "h" else starts_at - timedelta(minutes=n)
-
-
-def describe_rule(rule: PartydayRule) -> str:
-    """'每月10日 09:00' / '每月第2个周五 14:30'."""
-    if rule.month_day is not None:
-        head = f"每月{rule.month_day}日"
-    else:
-        head = f"每月第{rule.nth}个周{'一二三四五六日'[rule.weekday or 0]}"
-    return f"{head} {rule.hour:02}:{rule.minute:02}"
 
 
 # ---- rule and materialisation -----------------------------------------------------------------
@@ -402,51 +315,6 @@ async def add_override(session: AsyncSession, *, text: str, by: str, now: dateti
     for rule in (await session.exec(select(PartydayRule).where(col(PartydayRule.active)))).all():
         moved += await replan(session, rule, now)
     return day, is_holiday, moved
-
-
-# ---- words ------------------------------------------------------------------------------------
-
-def _when(occ: PartydayOccurrence) -> str:
-    return timeutil.fmt_dt_week(occ.starts_at)
-
-
-def lead(starts_at: datetime, now: datetime) -> str:
-    """How far off the start is, as said at `now`: '3天后', '明天', '1小时后', '45分钟后'."""
-    days = (timeutil.local_date(starts_at) - timeutil.local_date(now)).days
-    if days >= 1:
-        return {1: "明天", 2: "后天"}.get(days, f"{days}天后")
-    minutes = max(1, -(-int((starts_at - now).total_seconds()) // 60))
-    hours, rest = divmod(minutes, 60)
-    return f"{hours}小时{rest}分钟后" if hours and rest else f"{hours}小时后" if hours else f"{rest}分钟后"
-
-
-def render(occ: PartydayOccurrence, now: datetime) -> str:
-    """The reminder text of an occurrence, worded for the moment it is sent."""
-    lines = [f"【主题党日提醒】{lead(occ.starts_at, now)}召开主题党日活动", f"时间：{_when(occ)}"]
-    if occ.place:
-        lines.append(f"地点：{occ.place}")
-    if occ.theme:
-        lines.append(f"主题：{occ.theme}")
-    if occ.moved_note:
-        lines.append(f"（{occ.moved_note}）")
-    lines.append("请准时参加，到场后在群里发“签到”；不能参加请发“请假 原因”。")
-    return "\n".join(lines)
-
-
-def describe(occ: PartydayOccurrence, rule: PartydayRule) -> str:
-    """主题党日: the next date, time, place, theme, and what we know about holidays."""
-    lines = [f"下次主题党日：{_when(occ)}", f"地点：{occ.place or '（未定）'}",
-             f"主题：{occ.theme or '（待定，书记可发“本月主题 …”）'}"]
-    if occ.moved_note:
-        lines.append(f"说明：{occ.moved_note}")
-    if occ.holiday_unknown:
-        year = timeutil.local_date(occ.starts_at).year
-        lines.append(f"注意：{year}年节假日安排尚未公布，暂按原定日期；公布后如遇节假日会自动调整。")
-    policy = HolidayPolicy(rule.holiday_policy).label
-    offsets = "、".join(offset_label(c) for c in rule.offsets.split(","))
-    lines.append(f"规则：{describe_rule(rule)}，遇节假日{policy}，提前提醒：{offsets}")
-    return "\n".join(lines)
-
 
 
 @renderer("partyday")

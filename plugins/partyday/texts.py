@@ -7,7 +7,7 @@ from core import timeutil
 from core.roles import Role
 from db.models.reminder import PartydayOccurrence, PartydayRule
 from plugins.partyday.calendar import md
-from plugins.partyday.service import EX_OFFSETS, EX_RULE, describe_rule
+from plugins.partyday.parse import EX_OFFSETS, EX_RULE, describe_rule
 
 ON_OFF = {"开": True, "开启": True, "打开": True, "关": False, "关闭": False, "关掉": False}
 PRIVATE_GROUP = {"私聊": True, "私信": True, "群里": False, "群内": False, "群": False}

@@ -8,9 +8,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models import SessionKind, StudySession
 from db.models.reminder import PartydayOccurrence, Reminder
-from plugins.partyday import service
+from plugins.partyday import service, words
 from plugins.partyday.calendar import month_dates, plan
-from plugins.partyday.service import RuleSpec
+from plugins.partyday.parse import RuleSpec
 from tests.factories import make_branch
 
 NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)  # 12:00 Beijing, Sunday 22 Nov 2026
@@ -126,12 +126,12 @@ async def test_theme_offsets_cancel_and_holiday_override(session: AsyncSession) 
         rendered = await service.render_due(session, rows[0])
         assert "主题：学习四中全会精神" in rendered.text
         nxt = await service.next_occurrence(session, branch.id, NOW)
-        assert service.describe(nxt, rule).splitlines()[0] == "下次主题党日：12月1日（周二）09:00"
+        assert words.describe(nxt, rule).splitlines()[0] == "下次主题党日：12月1日（周二）09:00"
         cancelled = await service.cancel_next(session, branch_id=branch.id, reason="天气", now=NOW)
         assert cancelled.nominal_date == date(2026, 12, 1)
         jan = await service.next_occurrence(session, branch.id, NOW)
         assert (jan.nominal_date, jan.holiday_unknown) == (date(2027, 1, 1), True)
-        assert "2027年节假日安排尚未公布" in service.describe(jan, rule)
+        assert "2027年节假日安排尚未公布" in words.describe(jan, rule)
         day, is_holiday, moved = await service.add_override(
             session, text="2027-01-01 休", by="10000", now=NOW)
         await session.commit()
