@@ -1,17 +1,17 @@
-"""Suggestions (建言献策): submit, list, view, reply, adopt, forward, 实名. No nonebot import here.
+"""Suggestions (建言献策): submit, reply, adopt, forward, 实名, 我的建议. No nonebot import here.
 
-Anonymity rules, for anyone reading or building on this module (exports, dashboard):
+Anonymity rules, for anyone reading or building on this plugin (exports, dashboard):
 - An anonymous `Suggestion` has `author_id` NULL; `SuggestionSealedAuthor` holds the way back.
-- What people may see is `PublicSuggestion`, built only by `list_for_branch`, `public_view` and
-  `stats`; none of them reads the sealed table, so they cannot name an anonymous author.
-- The sealed table is read only by `_route` (to deliver a reply privately — the handler gets a
+- What people may see is `PublicSuggestion`, built only in plugins/suggestion/views.py
+  (`list_for_branch`, `public_view`, `count_for_branch`, `stats`, re-exported here), which never
+  reads the sealed table, so it cannot name an anonymous author.
+- The sealed table is read only here: by `_route` (to deliver a reply privately — the handler gets a
   `Recipient` to send to and never shows it), `_count_today` and `mine` (the author's own view),
   and `claim` (the author's own 实名).
 """
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, or_
@@ -35,38 +35,26 @@ from db.models import (
 )
 from plugins.points import service as points
 from plugins.suggestion import texts as t
+from plugins.suggestion import views
+from plugins.suggestion.views import (
+    PublicEvent,
+    PublicSuggestion,
+    SuggestionStats,
+    count_for_branch,
+    list_for_branch,
+    public_view,
+    stats,
+)
+
+__all__ = [
+    "Outcome", "PublicEvent", "PublicSuggestion", "Recipient", "SuggestionStats", "adopt", "claim",
+    "count_for_branch", "forward", "list_for_branch", "mine", "public_view", "reply", "stats",
+    "submit", "view_for",
+]
 
 # A later, stronger state is never downgraded by a weaker action (a reply after adoption stays 已采纳).
 _RANK = {SuggestionStatus.PENDING: 0, SuggestionStatus.REPLIED: 1, SuggestionStatus.FORWARDED: 2,
          SuggestionStatus.ADOPTED: 3}
-
-
-@dataclass(frozen=True)
-class PublicEvent:
-    """One step of a suggestion's history as people may see it."""
-
-    kind: SuggestionEventKind
-    text: str | None
-    points: Decimal | None
-    actor_name: str | None
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class PublicSuggestion:
-    """What people may see of a suggestion. `author_name` is None whenever it is anonymous."""
-
-    id: int
-    branch_id: int
-    status: SuggestionStatus
-    content: str
-    anonymous: bool
-    author_name: str | None
-    created_at: datetime
-    forwarded_to: str | None
-    points: Decimal | None
-    points_awarded: bool
-    history: tuple[PublicEvent, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +122,9 @@ async def submit(
     """建议 / 匿名建议: store the text as written; an anonymous one keeps its author only sealed."""
     example = t.EX_ANON if anonymous else t.EX_SUBMIT
     content = check_content(content, max_length, example)
+    # Lock the member row (PostgreSQL) so two suggestions sent at once cannot both pass the count;
+    # SQLite already serialises writers (BEGIN IMMEDIATE).
+    await session.exec(select(Member.id).where(Member.id == member.id).with_for_update())
     sent = await _count_today(session, member.id)  # type: ignore[arg-type]
     if sent >= daily_limit:
         raise Conflict(f"您今天已提交{sent}条建议，每天最多{daily_limit}条，请明天再提。谢谢您的热心！")
@@ -161,117 +152,14 @@ def parse_status(word: str) -> SuggestionStatus:
     return status
 
 
-async def _public(session: AsyncSession, rows: list[tuple[Suggestion, str | None]],
-                  with_history: bool = False) -> list[PublicSuggestion]:
-    history: dict[int, list[PublicEvent]] = {}
-    if with_history and rows:
-        stmt = select(SuggestionEvent).where(
-            col(SuggestionEvent.suggestion_id).in_([s.id for s, _ in rows])
-        ).order_by(col(SuggestionEvent.created_at), col(SuggestionEvent.id))
-        for event in (await session.exec(stmt)).all():
-            history.setdefault(event.suggestion_id, []).append(PublicEvent(
-                SuggestionEventKind(event.kind), event.text, event.points, event.actor_name,
-                event.created_at))
-    return [
-        PublicSuggestion(
-            id=s.id, branch_id=s.branch_id, status=SuggestionStatus(s.status),  # type: ignore[arg-type]
-            content=s.content, anonymous=s.anonymous,
-            author_name=None if s.anonymous else name, created_at=s.created_at,
-            forwarded_to=s.forwarded_to, points=s.points,
-            points_awarded=s.points_awarded_at is not None,
-            history=tuple(history.get(s.id, ())),  # type: ignore[arg-type]
-        )
-        for s, name in rows
-    ]
-
-
-def _with_author():  # noqa: ANN202
-    # Outer join on author_id: an anonymous row has none, so no name can come back for it.
-    return select(Suggestion, Member.name).join(
-        Member, col(Member.id) == col(Suggestion.author_id), isouter=True)
-
-
-async def list_for_branch(
-    session: AsyncSession, branch_id: int, *, status: SuggestionStatus | None = None,
-    since: datetime | None = None, until: datetime | None = None, limit: int | None = None,
-    with_history: bool = False,
-) -> list[PublicSuggestion]:
-    """The branch's suggestions, newest first, as people may see them (no anonymous authors).
-
-    The one read for lists, exports and pages; `since`/`until` bound `created_at` (UTC, [since, until)).
-    """
-    stmt = _with_author().where(Suggestion.branch_id == branch_id)
-    if status is not None:
-        stmt = stmt.where(Suggestion.status == status)
-    if since is not None:
-        stmt = stmt.where(col(Suggestion.created_at) >= since)
-    if until is not None:
-        stmt = stmt.where(col(Suggestion.created_at) < until)
-    stmt = stmt.order_by(col(Suggestion.created_at).desc(), col(Suggestion.id).desc())
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    rows = [(s, name) for s, name in (await session.exec(stmt)).all()]
-    return await _public(session, rows, with_history)
-
-
-async def count_for_branch(session: AsyncSession, branch_id: int,
-                           status: SuggestionStatus | None = None) -> int:
-    """How many suggestions the branch has (in one status, or all)."""
-    stmt = select(func.count()).select_from(Suggestion).where(Suggestion.branch_id == branch_id)
-    if status is not None:
-        stmt = stmt.where(Suggestion.status == status)
-    return int((await session.exec(stmt)).one())
-
-
-@dataclass(frozen=True)
-class SuggestionStats:
-    """Counts for reports: collected (收集) and adopted (采纳), as the seeds measure a branch."""
-
-    total: int
-    anonymous: int
-    by_status: dict[SuggestionStatus, int]
-
-
-async def stats(session: AsyncSession, branch_id: int, since: datetime | None = None,
-                until: datetime | None = None) -> SuggestionStats:
-    """Counts by status of the suggestions created in [since, until)."""
-    stmt = select(Suggestion.status, Suggestion.anonymous, func.count()).where(
-        Suggestion.branch_id == branch_id).group_by(col(Suggestion.status), col(Suggestion.anonymous))
-    if since is not None:
-        stmt = stmt.where(col(Suggestion.created_at) >= since)
-    if until is not None:
-        stmt = stmt.where(col(Suggestion.created_at) < until)
-    by_status = dict.fromkeys(SuggestionStatus, 0)
-    anonymous = 0
-    for status, anon, n in (await session.exec(stmt)).all():
-        by_status[SuggestionStatus(status)] += n
-        anonymous += n if anon else 0
-    return SuggestionStats(sum(by_status.values()), anonymous, by_status)
-
-
-async def _get(session: AsyncSession, branch_id: int, suggestion_id: int) -> Suggestion:
-    suggestion = await session.get(Suggestion, suggestion_id)
-    if suggestion is None or suggestion.branch_id != branch_id:
-        raise NotFound(f"本支部没有建议#{suggestion_id}。可发送“建议列表”查看。", t.EX_VIEW)
-    return suggestion
-
-
-async def public_view(session: AsyncSession, branch_id: int, suggestion_id: int) -> PublicSuggestion:
-    """One suggestion with its history, as people may see it (no anonymous author)."""
-    await _get(session, branch_id, suggestion_id)
-    stmt = _with_author().where(Suggestion.id == suggestion_id)
-    rows = [(s, name) for s, name in (await session.exec(stmt)).all()]
-    return (await _public(session, rows, with_history=True))[0]
-
-
 async def view_for(session: AsyncSession, *, branch_id: int, suggestion_id: int, viewer: Member | None,
                    role: Role) -> PublicSuggestion:
     """查看建议: committee and up see any; a member sees their own named ones (anonymous: 我的建议)."""
-    suggestion = await _get(session, branch_id, suggestion_id)
+    suggestion = await views.get_in_branch(session, branch_id, suggestion_id)
     own = viewer is not None and suggestion.author_id == viewer.id
     if role < Role.COMMITTEE and not own:
         raise PermissionDenied("只有支委可以查看他人的建议。您自己的建议请发送“我的建议”查看。")
-    return await public_view(session, branch_id, suggestion_id)
+    return await views.public_view(session, branch_id, suggestion_id)
 
 
 async def mine(session: AsyncSession, member: Member, limit: int, *,
@@ -287,7 +175,7 @@ async def mine(session: AsyncSession, member: Member, limit: int, *,
         own = or_(own, col(Suggestion.id).in_(sealed))
     stmt = select(Suggestion).where(own).order_by(col(Suggestion.created_at).desc(), col(Suggestion.id).desc()).limit(limit)
     rows = [(s, None if s.anonymous else member.name) for s in (await session.exec(stmt)).all()]
-    return await _public(session, rows, with_history=True)
+    return await views.build_public(session, rows, with_history=True)
 
 
 async def _route(session: AsyncSession, suggestion: Suggestion) -> Recipient | None:
@@ -318,7 +206,7 @@ async def _act(
 
 async def _outcome(session: AsyncSession, suggestion: Suggestion,
                    awarded: LedgerEntry | None = None) -> Outcome:
-    view = await public_view(session, suggestion.branch_id, suggestion.id)  # type: ignore[arg-type]
+    view = await views.public_view(session, suggestion.branch_id, suggestion.id)  # type: ignore[arg-type]
     return Outcome(view, await _route(session, suggestion), awarded)
 
 
@@ -327,7 +215,7 @@ async def reply(
     operator: Member | None, operator_name: str, max_length: int,
 ) -> Outcome:
     """回复建议: record the answer; the handler delivers it to the author privately."""
-    suggestion = await _get(session, branch_id, suggestion_id)
+    suggestion = await views.get_in_branch(session, branch_id, suggestion_id)
     text = text.strip()
     if not text:
         raise InvalidInput("请在编号后面写上答复内容。", t.EX_REPLY)
@@ -343,7 +231,7 @@ async def forward(
     operator: Member | None, operator_name: str,
 ) -> Outcome:
     """转交建议: note where it went (e.g. 社区居委会); the handler tells the author."""
-    suggestion = await _get(session, branch_id, suggestion_id)
+    suggestion = await views.get_in_branch(session, branch_id, suggestion_id)
     to = to.strip()
     if not to or len(to) > 100:
         raise InvalidInput("请写上转交去向（100字以内）。", t.EX_FORWARD)
@@ -361,7 +249,7 @@ async def adopt(
     operator: Member | None, operator_name: str,
 ) -> Outcome:
     """采纳建议: a named author gets the points now; an anonymous one only after answering 实名."""
-    suggestion = await _get(session, branch_id, suggestion_id)
+    suggestion = await views.get_in_branch(session, branch_id, suggestion_id)
     if suggestion.status == SuggestionStatus.ADOPTED:
         raise Conflict(f"建议#{suggestion_id} 已经采纳过了。")
     amount = points_given if points_given is not None else await points.rule(

@@ -270,3 +270,33 @@ def test_split_id_raw_keeps_punctuation() -> None:
     assert service.split_id_raw("三号 三天内修好", t.EX_REPLY) == (3, "三天内修好")
     with pytest.raises(InvalidInput):
         service.split_id_raw("好的", t.EX_REPLY)
+
+
+def test_public_views_never_touch_the_sealed_table() -> None:
+    """views.py, the read side for lists, exports and pages, does not even name the sealed table."""
+    from pathlib import Path
+
+    source = Path(service.views.__file__).read_text(encoding="utf-8")
+    assert "SealedAuthor" not in source and "sealed_author" not in source
+
+
+async def test_daily_limit_holds_under_concurrency(session: AsyncSession) -> None:
+    """Two suggestions sent at the same moment with one left: exactly one is accepted."""
+    import asyncio
+
+    from db import engine as db_engine
+
+    author, _ = await _people(session)
+
+    async def attempt(content: str) -> bool:
+        async with db_engine.session_factory()() as own:
+            member = await own.get(Member, author.id)
+            try:
+                await _submit(own, member, content, daily_limit=1)
+            except Conflict:
+                return False
+            return True
+
+    results = await asyncio.gather(attempt("甲"), attempt("乙"))
+    assert sorted(results) == [False, True]
+    assert len((await session.exec(select(Suggestion))).all()) == 1
