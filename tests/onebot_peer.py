@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import itertools
 import json
 import time
@@ -172,6 +173,8 @@ class OneBotPeer:
         self._tasks: list[asyncio.Task[None]] = []
         self._changed = asyncio.Condition()
         self._seq = itertools.count(1)
+        self.answer_concurrently = True
+        """Answer API calls as they come, like NapCat (False: one at a time, in order)."""
 
     # -- connection -------------------------------------------------------------------------
 
@@ -238,14 +241,26 @@ class OneBotPeer:
 
     async def _receive_loop(self) -> None:
         assert self._ws is not None
+        pending: set[asyncio.Task[None]] = set()
         with contextlib.suppress(ConnectionClosed):
             async for raw in self._ws:
-                request = json.loads(raw)
-                response = await self._answer(request.get("action", ""), request.get("params") or {})
-                response["echo"] = request.get("echo")
-                await self._ws.send(json.dumps(response, ensure_ascii=False))
+                if self.answer_concurrently:
+                    task = asyncio.create_task(self._respond(json.loads(raw)))
+                    pending.add(task)
+                    task.add_done_callback(pending.discard)
+                else:
+                    await self._respond(json.loads(raw))
+        for task in pending:
+            task.cancel()
         async with self._changed:
             self._changed.notify_all()
+
+    async def _respond(self, request: dict[str, Any]) -> None:
+        response = await self._answer(request.get("action", ""), request.get("params") or {})
+        response["echo"] = request.get("echo")
+        if self._ws is not None:
+            with contextlib.suppress(ConnectionClosed):
+                await self._ws.send(json.dumps(response, ensure_ascii=False))
 
     # -- posting events ---------------------------------------------------------------------
 
@@ -401,7 +416,7 @@ class OneBotPeer:
     # -- answering API calls ----------------------------------------------------------------
 
     def on_api(self, action: str, handler: Callable[[dict[str, Any]], Any]) -> None:
-        """Answer `action` with handler(params) (raise ApiFailure to fail it)."""
+        """Answer `action` with handler(params), sync or async (raise ApiFailure to fail it)."""
         self.handlers[action] = handler
 
     def fail_api(self, action: str, retcode: int = 100, message: str = "failed") -> None:
@@ -417,6 +432,8 @@ class OneBotPeer:
         handler = self.handlers.get(action) or getattr(self, f"_api_{action}", None)
         try:
             call.result = handler(params) if handler else None
+            if inspect.isawaitable(call.result):
+                call.result = await call.result
         except ApiFailure as failure:
             call.ok = False
             response = {"status": "failed", "retcode": failure.retcode, "data": None,
