@@ -59,6 +59,8 @@ async def plan_ahead(now: datetime | None = None) -> int:
                 rule = (await session.exec(select(PartydayRule).where(
                     PartydayRule.id == rule_id).with_for_update())).first()
                 if rule is not None and rule.active:
+                    if await service.stale_unknown(session, rule, now):
+                        await service.replan(session, rule, now)
                     created += await service.materialise(session, rule, now)
         except Exception as error:  # noqa: BLE001
             logger.exception(f"planning party days of rule {rule_id} failed: {error!r}")

@@ -28,7 +28,7 @@ from db.models.reminder import (
     TargetKind,
 )
 from plugins.partyday import reminders
-from plugins.partyday.calendar import Overrides, month_dates, plan
+from plugins.partyday.calendar import Overrides, month_dates, plan, year_known
 from plugins.partyday.engine import Rendered, Skip, renderer
 from plugins.partyday.parse import EX_RULE, RuleSpec, parse_offsets
 from plugins.partyday.words import render
@@ -195,6 +195,14 @@ async def _open(session: AsyncSession, rule: PartydayRule, occ: PartydayOccurren
             kind="partyday", ref=f"occurrence:{occ.id}", target_kind=TargetKind.GROUP,
             platform=target.platform, target_id=target.group_id, self_id=target.self_id,
             branch_id=rule.branch_id, now=now)
+
+
+async def stale_unknown(session: AsyncSession, rule: PartydayRule, now: datetime) -> bool:
+    """A party day planned while its year's holidays were unknown, now known (package update)."""
+    known = await overrides(session)
+    return any(o.holiday_unknown and not o.cancelled
+               and year_known(timeutil.local_date(o.starts_at).year, known)
+               for o in await _future_occurrences(session, rule, now))
 
 
 async def replan(session: AsyncSession, rule: PartydayRule, now: datetime) -> int:

@@ -1,6 +1,6 @@
 """主题党日: rule dates across month ends and February, holiday moves (调休), offsets, unknown years."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import time_machine
 from sqlmodel import col, select
@@ -143,3 +143,40 @@ async def test_theme_offsets_cancel_and_holiday_override(session: AsyncSession) 
     assert keys["2027-01-01:-2d"].due_at == datetime(2027, 1, 2, 1, 0, tzinfo=UTC)
     dec = await session.get(StudySession, cancelled.session_id)
     assert dec.cancelled is True
+
+
+async def test_occurrence_moved_onto_a_tiaoxiu_sunday_and_the_reminder_says_so(session: AsyncSession) -> None:
+    """Planned in Dec 2025: 每月1日 → 1 Jan 2026 is 元旦, 顺延 to Sunday 4 Jan (调休上班日)."""
+    branch = await make_branch(session)
+    now = datetime(2025, 12, 20, 4, 0, tzinfo=UTC)
+    with time_machine.travel(now, tick=False):
+        await service.set_rule(session, branch_id=branch.id, spec=_spec(day=1), now=now)
+        await session.commit()
+        occ = await service.next_occurrence(session, branch.id, now)
+    assert (occ.nominal_date, occ.starts_at) == (date(2026, 1, 1), datetime(2026, 1, 4, 1, 0, tzinfo=UTC))
+    rows = [r for r in await _reminders(session) if ":2026-01-01:" in r.dedupe_key]
+    assert [r.due_at for r in rows] == [datetime(2026, 1, 1, 1, 0, tzinfo=UTC),
+                                        datetime(2026, 1, 3, 1, 0, tzinfo=UTC),
+                                        datetime(2026, 1, 4, 0, 0, tzinfo=UTC)]
+    assert rows[1].text.splitlines()[:2] == ["【主题党日提醒】明天召开主题党日活动", "时间：1月4日（周日）09:00"]
+    assert "（原定1月1日（周四）适逢元旦，顺延至1月4日（周日），调休上班日）" in rows[1].text.splitlines()
+
+
+async def test_driven_time_month_ends_and_february(session: AsyncSession) -> None:
+    """每月31日 planned by the job as time moves on: 31 Dec, 31 Jan, 28 Feb, 31 Mar — each once."""
+    from plugins.partyday import jobs
+
+    branch = await make_branch(session)
+    with time_machine.travel(NOW, tick=False):
+        await service.set_rule(session, branch_id=branch.id, spec=_spec(day=31, hour=15), now=NOW)
+        await session.commit()
+    moment = NOW
+    while moment < datetime(2027, 3, 20, tzinfo=UTC):
+        moment += timedelta(days=9)
+        with time_machine.travel(moment, tick=False):
+            await jobs.plan_ahead()
+    occs = (await session.exec(select(PartydayOccurrence).order_by(col(PartydayOccurrence.starts_at)))).all()
+    assert [o.nominal_date for o in occs] == [date(2026, 11, 30), date(2026, 12, 31), date(2027, 1, 31),
+                                              date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30)]
+    keys = [r.dedupe_key for r in await _reminders(session)]
+    assert len(keys) == len(set(keys)) == 3 * 6

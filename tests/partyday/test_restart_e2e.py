@@ -40,6 +40,24 @@ async def _bound_bot(tmp_path: Path, database: str, **env: str) -> BotProcess:
     return bot
 
 
+async def test_running_bot_sends_within_seconds_of_due(tmp_path: Path, bot_database: str):
+    """No restart: the reminder reaches the group once, never before it is due, not marked late.
+
+    (The 2 s tick puts it out within a few seconds; no timed assertion beyond "not early".)
+    """
+    bot = await _bound_bot(tmp_path, bot_database, PARTYDAY_TICK_SECONDS="2", PARTYDAY_LATE_SECONDS="60")
+    try:
+        async with OneBotPeer(bot.url, token=bot.token, self_id=SELF_ID) as peer:
+            due = datetime.now(UTC) + timedelta(seconds=2)
+            _add_reminder(bot, due, "【提醒】下午学习")
+            sent = await peer.wait_for_sent(lambda m: m.chat == ("group", GROUP), within=10)
+            assert sent.text == "【提醒】下午学习"
+            assert datetime.now(UTC) >= due
+        assert _sql(bot, "SELECT state, late, attempts FROM reminder") == [("sent", 0, 1)]
+    finally:
+        bot.stop()
+
+
 async def test_killed_before_due_sent_once_late_after_restart(tmp_path: Path, bot_database: str):
     """Due 3 s after a SIGKILL; restarted 2 s after it was due: delivered exactly once, marked late."""
     bot = await _bound_bot(tmp_path, bot_database)
