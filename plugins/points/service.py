@@ -204,8 +204,10 @@ def _active(branch_id: int):  # noqa: ANN202
     return and_(col(Member.branch_id) == branch_id, col(Member.status) == MemberStatus.ACTIVE)
 
 
-def _cycle_join(cycle: int):  # noqa: ANN202
-    return and_(col(PointsBalance.member_id) == col(Member.id), col(PointsBalance.cycle) == cycle)
+def _cycle_join(branch_id: int, cycle: int):  # noqa: ANN202
+    # branch_id in the join lets the planner read the branch's slice of ix_points_balance_rank.
+    return and_(col(PointsBalance.member_id) == col(Member.id), col(PointsBalance.cycle) == cycle,
+                col(PointsBalance.branch_id) == branch_id)
 
 
 async def standing(session: AsyncSession, member: Member) -> Standing:
@@ -213,7 +215,8 @@ async def standing(session: AsyncSession, member: Member) -> Standing:
     cycle = timeutil.cycle_of(timeutil.now())
     total = await balance(session, member.id or 0, cycle)
     points = func.coalesce(PointsBalance.balance, 0)
-    base = select(func.count()).select_from(Member).outerjoin(PointsBalance, _cycle_join(cycle))
+    base = (select(func.count()).select_from(Member)
+            .outerjoin(PointsBalance, _cycle_join(member.branch_id, cycle)))
     above = (await session.exec(base.where(_active(member.branch_id), points > total))).one()
     of = (await session.exec(base.where(_active(member.branch_id)))).one()
     return Standing(cycle, total, await breakdown(session, member.id or 0, cycle), above + 1, of)
@@ -242,7 +245,7 @@ async def cycle_ranking(session: AsyncSession, branch_id: int, cycle: int) -> li
     """Every active member by this cycle's balance (ties share a place)."""
     stmt = (
         select(Member.id, Member.name, func.coalesce(PointsBalance.balance, 0))
-        .outerjoin(PointsBalance, _cycle_join(cycle)).where(_active(branch_id))
+        .outerjoin(PointsBalance, _cycle_join(branch_id, cycle)).where(_active(branch_id))
     )
     return _ranked([(i, n, Decimal(str(v))) for i, n, v in (await session.exec(stmt)).all()])
 
