@@ -28,6 +28,8 @@ class BranchOverview:
     volunteer_hours: Decimal
     suggestions: dict[str, int]
     leaders: list[service.PointsRow]
+    year_points: list[service.PointsRow]
+    """Every member's total this year (the points distribution chart)."""
 
 
 async def branch_overview(session: AsyncSession, branch: Branch) -> BranchOverview:
@@ -38,10 +40,11 @@ async def branch_overview(session: AsyncSession, branch: Branch) -> BranchOvervi
     sessions = await service.attendance_rows(session, bid, quarter)
     needs = await service.need_rows(session, bid, quarter, completed_only=True)
     year = Period(quarter.year, None)
-    leaders = [r for r in await service.points_rows(session, bid, year) if r.total > 0][:5]
+    year_points = await service.points_rows(session, bid, year)
     return BranchOverview(
         branch, quarter, len(members), service.overall_rate(sessions), len(sessions),
-        service.volunteer_hours(needs), await suggestions.status_counts(session, bid, quarter), leaders)
+        service.volunteer_hours(needs), await suggestions.status_counts(session, bid, quarter),
+        [r for r in year_points if r.total > 0][:5], year_points)
 
 
 async def county_overview(session: AsyncSession) -> list[BranchOverview]:
@@ -89,9 +92,8 @@ async def monthly_volunteer_hours(session: AsyncSession, branch_id: int, year: i
     return Series([f"{m}月" for m in months], [float(hours[m]) for m in months])
 
 
-async def points_distribution(session: AsyncSession, branch_id: int, year: int) -> Series:
-    """How many members' yearly totals fall in each band."""
-    rows = await service.points_rows(session, branch_id, Period(year, None))
+def points_distribution(rows: list[service.PointsRow]) -> Series:
+    """How many members' totals fall in each band."""
     counts = [0] * len(BUCKETS)
     for row in rows:
         for i, (low, high) in enumerate(BUCKETS):

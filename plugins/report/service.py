@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import func
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -27,6 +28,7 @@ from plugins.report.periods import Period
 
 ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.MAKEUP)
 ZERO = Decimal(0)
+TENTH = Decimal("0.1")
 
 
 @dataclass
@@ -77,25 +79,26 @@ async def attendance_rows(
     if not sessions:
         return []
     members = {m.id: m for m in await branch_members(session, branch_id)}
-    rows_stmt = select(Attendance).where(col(Attendance.session_id).in_([s.id for s in sessions]))
-    by_session: dict[int, dict[int, Attendance]] = defaultdict(dict)
-    for att in (await session.exec(rows_stmt)).all():
-        by_session[att.session_id][att.member_id] = att
+    # Plain columns, not ORM objects: a year of a large branch is thousands of rows.
+    rows_stmt = select(Attendance.session_id, Attendance.member_id, Attendance.status).where(
+        col(Attendance.session_id).in_([s.id for s in sessions]))
+    by_session: dict[int, dict[int, AttendanceStatus]] = defaultdict(dict)
+    for session_id, member_id, status in (await session.exec(rows_stmt)).all():  # type: ignore[call-overload]
+        by_session[session_id][member_id] = AttendanceStatus(status)
     return [_session_row(s, members, by_session[s.id or 0]) for s in sessions]
 
 
 def _session_row(s: StudySession, members: dict[int | None, Member],
-                 rows: dict[int, Attendance]) -> SessionRow:
-    expected = [m for m in members.values()
-                if m.id in rows or (m.status == MemberStatus.ACTIVE and m.created_at <= s.closes_at)]
-    statuses = {mid: AttendanceStatus(a.status) for mid, a in rows.items()}
+                 statuses: dict[int, AttendanceStatus]) -> SessionRow:
+    expected = [m for m in members.values() if m.id in statuses
+                or (m.status == MemberStatus.ACTIVE and m.created_at <= s.closes_at)]
     return SessionRow(
         id=s.id or 0, day=timeutil.local_date(s.starts_at), starts_at=s.starts_at, title=s.title,
         kind=s.kind, place=s.place or "", expected=len(expected),
         attended=sum(1 for st in statuses.values() if st in ATTENDED),
         late=sum(1 for st in statuses.values() if st == AttendanceStatus.LATE),
         leave=sum(1 for st in statuses.values() if st == AttendanceStatus.LEAVE),
-        absent=[m.name for m in expected if m.id not in rows],
+        absent=[m.name for m in expected if m.id not in statuses],
         attendees=[(members[mid].name, st.label) for mid, st in statuses.items() if mid in members],
     )
 
@@ -133,14 +136,16 @@ async def points_rows(session: AsyncSession, branch_id: int, period: Period) -> 
     """Every active member (and anyone with entries), ranked by total; ties share a rank."""
     original = aliased(LedgerEntry)
     stmt = (
-        select(LedgerEntry.member_id, LedgerEntry.kind, original.kind, LedgerEntry.delta)
+        select(LedgerEntry.member_id, LedgerEntry.kind, original.kind, func.sum(LedgerEntry.delta))
         .outerjoin(original, col(original.id) == col(LedgerEntry.reverses_id))
         .where(LedgerEntry.branch_id == branch_id, _period_filter(period))
+        .group_by(col(LedgerEntry.member_id), col(LedgerEntry.kind), original.kind)
     )
     sums: dict[int, dict[LedgerKind, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for member_id, kind, reversed_kind, delta in (await session.exec(stmt)).all():  # type: ignore[call-overload]
         counted = LedgerKind(reversed_kind if kind == LedgerKind.REVERSAL and reversed_kind else kind)
-        sums[member_id][counted] += Decimal(str(delta))
+        # SQLite sums NUMERIC as floating point: round back to the ledger's tenth of a point.
+        sums[member_id][counted] += Decimal(str(delta)).quantize(TENTH)
     rows = [
         PointsRow(m.id or 0, m.name, {k: sums[m.id or 0].get(k, ZERO) for k in COLUMNS},
                   sum(sums[m.id or 0].values(), ZERO))

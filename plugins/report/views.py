@@ -84,7 +84,7 @@ async def overview_view(ctx: Ctx) -> str:
                 _card(f"{sum(o.suggestions.values())}条", f"{o.quarter.label}建议"), class_="cards")
     att = await figures.monthly_attendance(ctx.session, bid, year)
     hours = await figures.monthly_volunteer_hours(ctx.session, bid, year)
-    dist = await figures.points_distribution(ctx.session, bid, year)
+    dist = figures.points_distribution(o.year_points)
     content = join([
         cards,
         tag("h2", "建议办理情况"), table(list(o.suggestions), [list(o.suggestions.values())]),

@@ -118,3 +118,20 @@ def test_parse_period_and_kind():
         parse_kind("工资")
     with pytest.raises(InvalidInput):
         parse_period("明年")
+
+
+async def test_points_sums_stay_exact_tenths(session, frozen):
+    """Three 0.1-point entries total 0.3 on both backends (SQLite sums NUMERIC as floating point)."""
+    from decimal import Decimal
+
+    from db.models import LedgerEntry, LedgerKind
+    from plugins.report import service
+
+    data = await seed(session)
+    session.add_all([LedgerEntry(branch_id=data.branch.id, member_id=data.wang.id, delta=Decimal("0.1"),
+                                 kind=LedgerKind.VOLUNTEER, reason="按小时", cycle=2026, quarter="2026Q4",
+                                 created_at=NOW) for _ in range(3)])
+    await session.commit()
+    rows = {r.name: r for r in await service.points_rows(session, data.branch.id, Q4)}
+    assert rows["王五"].by_kind[LedgerKind.VOLUNTEER] == Decimal("3.3")
+    assert rows["王五"].total == Decimal("3.3")
