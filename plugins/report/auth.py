@@ -74,15 +74,15 @@ async def prune(session: AsyncSession) -> None:
         col(WebSession.expires_at) < moment))
 
 
-async def peek(session: AsyncSession, token: str, secret: str) -> bool:
-    """True while a token would still log in (signed, unexpired, unused); does not use it up."""
+async def peek(session: AsyncSession, token: str, secret: str) -> LoginToken | None:
+    """The login a token would open (signed, unexpired, unused), without using it up."""
     raw = unsign(token, secret)
     if raw is None:
-        return False
-    stmt = select(LoginToken.id).where(
+        return None
+    stmt = select(LoginToken).where(
         LoginToken.token_hash == digest(raw), col(LoginToken.used_at).is_(None),
         LoginToken.expires_at > timeutil.now())
-    return (await session.exec(stmt)).first() is not None
+    return (await session.exec(stmt)).first()
 
 
 async def redeem(session: AsyncSession, token: str, secret: str) -> LoginToken | None:

@@ -107,14 +107,16 @@ def _secure() -> bool:
 @router.get("/login/{token}")
 async def login_page(token: str, session: DB) -> Response:
     """Show an 进入后台 button: link previewers that fetch the URL must not use up the token."""
-    if auth.unsign(token, config.report_secret) is None or not await auth.peek(
-            session, token, config.report_secret):
+    pending = await auth.peek(session, token, config.report_secret)
+    if pending is None:
         raise PageError(403, "链接已失效", "这个登录链接已过期或已经用过。" + LOGIN_HINT)
+    download = "/export/" in (pending.next_path or "")
+    hint = "请点下面的按钮，台账会自动下载。" if download else "请点下面的按钮进入后台。"
     nonce = secrets.token_urlsafe(16)
     form = tag("form", Safe(f'<input type="hidden" name="token" value="{e(token)}">'),
                csrf_field(nonce), Safe('<button type="submit">进入后台</button>'),
                method="post", action=f"{PREFIX}/login")
-    response = html(page("登录", Safe(tag("p", "请点下面的按钮进入后台。") + form)))
+    response = html(page("登录", Safe(tag("p", hint) + form)))
     response.set_cookie(LOGIN_COOKIE, nonce, max_age=600, path=PREFIX, httponly=True,
                         samesite="strict", secure=_secure())
     return response

@@ -205,3 +205,17 @@ async def test_old_tokens_and_sessions_are_pruned(session, frozen):
     session.expire_all()
     assert len((await session.exec(select(LoginToken))).all()) == 1
     assert (await session.exec(select(WebSession))).all() == []
+
+
+async def test_download_link_from_chat_lands_on_the_file(session, frozen):
+    """The link 导出 sends when no group file is possible: one tap, then the workbook downloads."""
+    data = await seed(session)
+    target = f"/yinling/b/{data.branch.id}/export/volunteer?period=2026Q4"
+    token = await make_token(branch_id=data.branch.id, member_id=data.zhang.id, next_path=target)
+    async with client() as http:
+        assert "台账会自动下载" in (await http.get(f"/yinling/login/{token}")).text
+        response = await follow(http, token)
+        assert response.headers["location"] == target
+        file = await http.get(target)
+    ws = load_workbook(BytesIO(file.content)).active
+    assert ws["A3"].value == "陪同老党员就医"
