@@ -31,6 +31,16 @@ def _add_reminder(bot: BotProcess, due: datetime, text: str) -> None:
          str(SELF_ID), str(GROUP), stamp, text, f"e2e:{text}", now)
 
 
+async def _rows_when(bot: BotProcess, expected: list[tuple], within: float = 10) -> list[tuple]:
+    """The reminder rows once they match (the bot marks a row just after the send returns)."""
+    deadline = asyncio.get_running_loop().time() + within
+    while (rows := _sql(bot, "SELECT state, late, attempts FROM reminder")) != expected:
+        if asyncio.get_running_loop().time() > deadline:
+            break
+        await asyncio.sleep(0.1)
+    return rows
+
+
 async def _bound_bot(tmp_path: Path, database: str, **env: str) -> BotProcess:
     bot = BotProcess(database_url=database, log_path=tmp_path / "bot.log",
                      extra_env={"PARTYDAY_TICK_SECONDS": "0.5", "PARTYDAY_LATE_SECONDS": "1"} | env)
@@ -53,7 +63,7 @@ async def test_running_bot_sends_within_seconds_of_due(tmp_path: Path, bot_datab
             sent = await peer.wait_for_sent(lambda m: m.chat == ("group", GROUP), within=10)
             assert sent.text == "【提醒】下午学习"
             assert datetime.now(UTC) >= due
-        assert _sql(bot, "SELECT state, late, attempts FROM reminder") == [("sent", 0, 1)]
+        assert await _rows_when(bot, [("sent", 0, 1)]) == [("sent", 0, 1)]
     finally:
         bot.stop()
 
@@ -72,7 +82,7 @@ async def test_killed_before_due_sent_once_late_after_restart(tmp_path: Path, bo
             assert sent.text.startswith("（补发：原定") and sent.text.endswith("提醒）\n【提醒】带好党员证")
             await asyncio.sleep(2)  # several more ticks: nothing is sent again
             assert [m.text for m in peer.sent if "党员证" in m.text] == [sent.text]
-        assert _sql(bot, "SELECT state, late, attempts FROM reminder") == [("sent", 1, 1)]
+        assert await _rows_when(bot, [("sent", 1, 1)]) == [("sent", 1, 1)]
     finally:
         bot.stop()
 
