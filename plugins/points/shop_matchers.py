@@ -5,7 +5,7 @@ from nonebot.adapters import Event
 from bot.chat import plain
 from bot.commands import command
 from bot.deps import Anyone, Arg, Registered, Secretary, SessionDep, replies_errors
-from core.textparse import parse_id
+from core.textparse import normalize, parse_id
 from plugins.points import service, shop
 from plugins.points import texts as t
 
@@ -54,6 +54,8 @@ redeem_cmd = command("兑换")
 @replies_errors
 async def handle_redeem(event: Event, session: SessionDep, caller: Registered, arg: Arg) -> None:
     """A member spends points on an item: balance and stock are checked by the database."""
+    if normalize(arg.extract_plain_text()) == "列表":  # `兑换 列表` typed with a space
+        await handle_list(event, session, caller)
     item_id = parse_id(arg.extract_plain_text(), "物品编号", t.EX_REDEEM)
     order, item, left = await shop.redeem(session, member=caller.me, item_id=item_id)
     await session.commit()

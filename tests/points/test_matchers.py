@@ -243,3 +243,15 @@ async def test_catalogue_redeem_and_deliver(app: App, chat_db) -> None:
     orders = (await chat_db.exec(select(RedemptionOrder.status))).all()
     assert orders == ["delivered"]
     assert await service.balance(chat_db, zhang.id) == D(7)
+
+
+async def test_new_year_in_beijing(app: App, chat_db) -> None:
+    """At 2026-12-31 16:00 UTC it is 1 January 2027 in Beijing: 积分 shows the new, empty cycle."""
+    _, _, _, zhang, _ = await _branch(chat_db)
+    with time_machine.travel(datetime(2026, 12, 31, 15, 59, tzinfo=UTC), tick=False):
+        await _give(chat_db, zhang, "8")
+        await _talk(app, (group_message("积分"), txt(
+            "张三 2026年度积分：8分\n其中：学习+8\n支部排名：第1名/共4人")))
+    with time_machine.travel(datetime(2026, 12, 31, 16, 0, tzinfo=UTC), tick=False):
+        await _talk(app, (group_message("积分"), txt("张三 2027年度积分：0分\n支部排名：第1名/共4人")),
+                    (group_message("兑换 列表"), txt("兑换列表还是空的。书记可以上架物品，例如：上架 保温杯 30 5")))

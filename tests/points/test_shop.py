@@ -139,3 +139,46 @@ def test_parse_listing_refuses(text: str) -> None:
     with pytest.raises(InvalidInput) as err:
         shop.parse_listing(text)
     assert err.value.reply.endswith("例如：上架 保温杯 30 5")
+
+
+async def _approve(branch_id: int, proposal_id: int) -> str:
+    from plugins.points import adjust
+
+    async with db_engine.session_factory()() as s:
+        try:
+            await adjust.approve(s, branch_id=branch_id, proposal_id=proposal_id, operator=None,
+                                 operator_name="王书记")
+            await s.commit()
+            return "ok"
+        except Conflict as error:
+            await s.rollback()
+            return error.message
+
+
+async def _award_one(member_id: int, delta: str) -> None:
+    from db.models import Member
+
+    async with db_engine.session_factory()() as s:
+        member = await s.get(Member, member_id)
+        await service.award(s, member=member, delta=D(delta), kind=LedgerKind.STUDY, reason="签到")
+        await s.commit()
+
+
+@time_machine.travel(NOV, tick=False)
+async def test_concurrent_awards_and_approvals(session: AsyncSession) -> None:
+    """Twenty awards at once keep the cached balance exact; two 批准 at once award once."""
+    from core.roles import Role
+    from plugins.points import adjust
+
+    branch = await make_branch(session)
+    zhang = await make_member(session, branch, "张三")
+    proposal = await adjust.adjust(session, member=zhang, delta=D(3), reason="组织学习",
+                                   role=Role.COMMITTEE, operator=None, operator_name="赵委员")
+    await session.commit()
+    ids = zhang.id, branch.id, proposal.id
+    await asyncio.gather(*[_award_one(ids[0], "1.5") for _ in range(20)])
+    results = await asyncio.gather(_approve(ids[1], ids[2]), _approve(ids[1], ids[2]))
+    assert sorted(results) == ["ok", "积分申请#1 已经批准过了。"]
+    session.expunge_all()
+    assert await service.balance(session, ids[0]) == D(33)
+    assert await service.ledger_balance(session, ids[0], 2026) == D(33)
