@@ -9,7 +9,15 @@ from sqlmodel import col, select
 
 from core.roles import Role
 from db.models.reminder import Reminder, ReminderState
-from tests.factories import SECRETARY_ID, group_message, make_branch, make_member, onebot
+from tests.factories import (
+    SECRETARY_ID,
+    SUPERUSER_ID,
+    group_message,
+    make_branch,
+    make_member,
+    onebot,
+    private_message,
+)
 
 NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)  # Sunday 12:00 Beijing
 
@@ -104,3 +112,40 @@ async def test_past_time_is_refused(app: App, chat_db):
             ctx.should_call_send(event, _text(
                 "11月22日 09:00 已经过去了，请写以后的时间。\n例如：提醒 明天9点 带好党员证"), result=None)
     assert (await chat_db.exec(select(Reminder))).all() == []
+
+
+async def test_offsets_policy_cancel_in_private_and_holiday_dates(app: App, chat_db):
+    """党日提醒, 党日节假日, 取消本次党日 said privately (the group still gets a notice), 节假日."""
+    await _secretary(chat_db)
+    with time_machine.travel(NOW, tick=False):
+        async with app.test_matcher() as ctx:
+            bot = onebot(ctx)
+            for text, reply in [
+                ("设置主题党日 每月1日 9点 党员活动室",
+                 "已设置主题党日：每月1日 09:00，地点：党员活动室\n下次：12月1日（周二）09:00"),
+                ("党日提醒 2天，30分钟", "已设置：主题党日前2天、30分钟提醒。"),
+                ("党日节假日 提前", "已设置：主题党日遇法定节假日提前。"),
+                ("党日节假日 看情况", "请选择：顺延、提前或不调整。\n例如：党日节假日 顺延"),
+            ]:
+                event = group_message(text, user_id=SECRETARY_ID)
+                ctx.receive_event(bot, event)
+                plain_reply = text.startswith(("设置主题党日", "党日节假日 看"))  # echo / refusal
+                ctx.should_call_send(event, _text(reply) if plain_reply else reply, result=None)
+            event = private_message("取消本次党日 场地维修", user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, _text(
+                "【通知】原定12月1日（周二）09:00的主题党日取消，原因：场地维修。相关提醒已停止。"), result=None)
+            event = group_message("节假日 2027-01-01 休", user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, _text("只有管理员可以录入节假日安排。"), result=None)
+            event = group_message("节假日 2027-01-01 休", user_id=SUPERUSER_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, "已录入：2027年1月1日（周五）放假，已调整1次主题党日。", result=None)
+    rows = (await chat_db.exec(select(Reminder).where(Reminder.state == "pending")
+                               .order_by(col(Reminder.due_at)))).all()
+    notice = rows[0]
+    assert (notice.kind, notice.target_id, notice.due_at) == ("notice", "20001", NOW + timedelta(seconds=1))
+    assert notice.text.startswith("【通知】原定12月1日（周二）09:00的主题党日取消")
+    # 1 Jan 2027 is now a holiday and the branch chose 提前: the party day is on Thu 31 Dec 2026.
+    assert {r.dedupe_key.split(":")[2] for r in rows[1:]} == {"2027-01-01"}
+    assert rows[-1].due_at == datetime(2026, 12, 31, 0, 30, tzinfo=UTC)
