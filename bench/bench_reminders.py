@@ -6,6 +6,10 @@ created). Baseline, measured in the same run: the bare send loop (the same 1,000
 the same fake outbox with no database). Then the engine unlimited, the engine at a send-rate limit
 (BENCH_RATE messages/s overall, default 200), and two schedulers on the same rows at once.
 Every run checks that all 1,000 were sent, each exactly once.
+
+Then the same 1,000 group reminders through the REAL bot process (`python -m bot`, as `make run`
+starts it) and the fake OneBot V11 peer over the reverse WebSocket: time from the due moment to the
+last message the peer received, unlimited and at the rate limit (BENCH_SKIP_BOT=1 skips this part).
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import asyncio
 import os
 import tempfile
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nonebot
@@ -154,6 +158,76 @@ async def _baseline() -> float:
     return time.perf_counter() - started
 
 
+def _bot_rows(database_url: str, due: datetime, run: str) -> None:
+    """1,000 branches, each with its group bound to bot 99999 and one reminder due at `due`."""
+    import sqlite3
+
+    path = database_url.split("///", 1)[1]
+    fmt = "%Y-%m-%d %H:%M:%S.%f"
+    stamp = due.astimezone(UTC).replace(tzinfo=None).strftime(fmt)
+    now = datetime.now(UTC).replace(tzinfo=None).strftime(fmt)
+    with sqlite3.connect(path) as conn:
+        if not conn.execute("SELECT count(*) FROM branch").fetchone()[0]:
+            conn.executemany("INSERT INTO branch (id, name, created_at) VALUES (?, ?, ?)",
+                             [(i + 1, f"第{i + 1}支部", now) for i in range(BRANCHES)])
+            conn.executemany(
+                "INSERT INTO group_binding (platform, group_id, branch_id, self_id, bound_at)"
+                " VALUES ('onebot', ?, ?, '99999', ?)",
+                [(str(300000 + i), i + 1, now) for i in range(BRANCHES)])
+        conn.executemany(
+            "INSERT INTO reminder (branch_id, kind, target_kind, platform, self_id, target_id, due_at,"
+            " text, mentions, dedupe_key, state, attempts, late, created_at) VALUES"
+            " (?, 'oneoff', 'group', 'onebot', '99999', ?, ?, '【主题党日提醒】1小时后召开主题党日活动',"
+            " '[]', ?, 'pending', 0, 0, ?)",
+            [(i + 1, str(300000 + i), stamp, f"bench:{run}:{i}", now) for i in range(BRANCHES)])
+
+
+def _recorder(peer, received: list[float], done: asyncio.Event):  # noqa: ANN001, ANN202
+    """A send_group_msg handler that notes when each message arrived."""
+
+    def record(params: dict) -> dict:
+        received.append(time.time())
+        if len(received) >= BRANCHES:
+            done.set()
+        return peer._record_sent("send_group_msg", ("group", int(params["group_id"])),
+                                 params.get("message"))
+
+    return record
+
+
+async def _real_bot(rate: float) -> None:
+    """Time 1,000 due reminders through the real bot and a connected fake QQ account."""
+    from tests.e2e.conftest import BotProcess, migrate
+    from tests.onebot_peer import OneBotPeer
+
+    folder = Path(tempfile.mkdtemp())
+    url = f"sqlite+aiosqlite:///{folder / 'bot.db'}"
+    await asyncio.to_thread(migrate, url)
+    print("real bot process + OneBot V11 peer over WebSocket, SQLite (tick 0.5 s):")
+    for label, limit in (("unlimited", 0.0), (f"limit {rate:g} msg/s", rate)):
+        bot = BotProcess(database_url=url, log_path=folder / "bot.log", extra_env={
+            "PARTYDAY_TICK_SECONDS": "0.5", "PARTYDAY_RATE_PER_SECOND": str(limit),
+            "LOG_LEVEL": "WARNING"})
+        bot.start()
+        try:
+            received: list[float] = []
+            done = asyncio.Event()
+            async with OneBotPeer(bot.url, token=bot.token, self_id=99999) as peer:
+                peer.on_api("send_group_msg", _recorder(peer, received, done))
+                due = datetime.now(UTC) + timedelta(seconds=2)
+                _bot_rows(url, due, label)
+                await asyncio.wait_for(done.wait(), 120)
+                await asyncio.sleep(1.0)  # a little longer: nothing may come twice
+                groups = [m.chat[1] for m in peer.sent]
+        finally:
+            bot.stop()
+        assert len(groups) == len(set(groups)) == BRANCHES, f"{len(groups)} sent, {len(set(groups))} groups"
+        first, last = received[0] - due.timestamp(), received[-1] - due.timestamp()
+        span = received[-1] - received[0]
+        print(f"  {label:<20} first {first:5.2f} s after due, last {last:6.2f} s; "
+              f"{BRANCHES / max(span, 1e-9):6.0f} msg/s between first and last")
+
+
 async def main() -> None:
     """Seed, then time the baseline and each dispatch mode on the same 1,000 rows."""
     _init_nonebot()
@@ -174,3 +248,5 @@ async def main() -> None:
           f"limited run took {limited:.2f} s for {BRANCHES} (floor at the limit "
           f"{(BRANCHES - 1) / rate:.2f} s), observed {BRANCHES / limited:.0f} msg/s ≤ {rate:g}")
     await db_engine.dispose_engine()
+    if not os.environ.get("BENCH_SKIP_BOT"):
+        await _real_bot(rate)
