@@ -60,6 +60,8 @@ class Level:
     p50: float
     p99: float
     errors: int
+    cpu_ms: float = 0.0
+    """CPU time the bot process spent per event (robust to other load on the machine)."""
 
 
 @dataclass
@@ -79,6 +81,13 @@ class Result:
     name: str
     levels: list[Level] = field(default_factory=list)
     bursts: list[Burst] = field(default_factory=list)
+
+
+def _cpu_seconds(proc: BotProcess) -> float:
+    """User + system CPU time of the bot process so far."""
+    assert proc.process is not None
+    fields = Path(f"/proc/{proc.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -237,47 +246,83 @@ def _wait_port(proc: BotProcess, timeout: float) -> None:
     raise TimeoutError(f"{proc.log_path.name} did not listen:\n{proc.log_tail()}")
 
 
-async def measure(name: str, proc: BotProcess, db: Database | None) -> Result:
-    """Start the process, run the warm-up, the three levels and the bursts, stop it."""
-    proc.start()
-    result = Result(name)
+@dataclass
+class Target:
+    """One bot under test: its process, its peer and reply matcher, its database (None for bare)."""
+
+    result: Result
+    proc: BotProcess
+    db: Database | None
+    peer: OneBotPeer | None = None
+    replies: Replies | None = None
+
+    async def connect(self) -> None:
+        """Start the process and connect the fake QQ."""
+        self.proc.start()
+        self.peer = await OneBotPeer(self.proc.url, token=self.proc.token, self_id=SELF_ID,
+                                     timeout=60).connect()
+        self.replies = Replies(self.peer)
+
+    async def close(self) -> None:
+        """Disconnect and stop the process."""
+        if self.peer is not None:
+            await self.peer.close()
+        self.proc.stop()
+        if self.replies and self.replies.stray:
+            print(f"  {self.result.name}: {len(self.replies.stray)} unmatched replies, "
+                  f"e.g. {self.replies.stray[0]!r}")
+
+    async def level(self, uids: list[int], concurrency: int, *, record: bool = True) -> None:
+        """One closed-loop level on a fresh session; checked against the database."""
+        assert self.peer and self.replies
+        session_id = await self.db.open_session(f"并发{concurrency}") if self.db else 0
+        cpu = _cpu_seconds(self.proc)
+        level = await closed_loop(self.peer, self.replies, uids, concurrency)
+        level.cpu_ms = (_cpu_seconds(self.proc) - cpu) / len(uids) * 1000
+        if not record:
+            return
+        self.result.levels.append(level)
+        check = await self.db.check(session_id, len(uids)) if self.db else ""
+        print(f"  {self.result.name:6} C={concurrency:<3} {level.rate:7.1f} ev/s  p50 {level.p50:7.1f} ms"
+              f"  p99 {level.p99:7.1f} ms  cpu {level.cpu_ms:5.2f} ms/ev  errors {level.errors}  {check}",
+              flush=True)
+
+    async def burst(self, uids: list[int], spread: float, label: str) -> None:
+        """An open-loop burst on a fresh session; checked against the database."""
+        assert self.peer and self.replies
+        session_id = await self.db.open_session(label) if self.db else 0
+        burst = await open_loop(self.peer, self.replies, uids, spread, label)
+        if self.db:
+            burst.recorded = await self.db.check(session_id, len(uids))
+        self.result.bursts.append(burst)
+        print(f"  {self.result.name:6} burst {label:11}: last reply {burst.last_reply * 1000:6.0f} ms after"
+              f" the first post, max latency {burst.max_latency * 1000:6.0f} ms  {burst.recorded}",
+              flush=True)
+
+
+async def measure(targets: list[Target]) -> None:
+    """Warm up, then every level and burst on each target in turn (interleaved, so load drifts
+    on the machine hit both alike)."""
     uids = list(range(FIRST_UID, FIRST_UID + EVENTS))
-    try:
-        async with OneBotPeer(proc.url, token=proc.token, self_id=SELF_ID, timeout=60) as peer:
-            replies = Replies(peer)
-            if db:
-                await db.open_session("热身")
-            await closed_loop(peer, replies, uids[:40], 10)  # warm-up: imports, pools, caches
-            for concurrency in LEVELS:
-                session_id = await db.open_session(f"并发{concurrency}") if db else 0
-                level = await closed_loop(peer, replies, uids, concurrency)
-                result.levels.append(level)
-                check = await db.check(session_id, EVENTS) if db else ""
-                print(f"  {name:8} C={concurrency:<3} {level.rate:7.1f} ev/s  p50 {level.p50:6.1f} ms"
-                      f"  p99 {level.p99:6.1f} ms  errors {level.errors}  {check}", flush=True)
-            for label, spread in (("50 at once", 0.0), ("50 over 1 s", 1.0)):
-                session_id = await db.open_session(label) if db else 0
-                burst = await open_loop(peer, replies, uids[:BURST], spread, label)
-                if db:
-                    burst.recorded = await db.check(session_id, BURST)
-                result.bursts.append(burst)
-                print(f"  {name:8} burst {label:11}: last reply {burst.last_reply * 1000:6.0f} ms after "
-                      f"the first post, max latency {burst.max_latency * 1000:6.0f} ms  {burst.recorded}",
-                      flush=True)
-            if replies.stray:
-                print(f"  {name}: {len(replies.stray)} unmatched replies, e.g. {replies.stray[0]!r}")
-    finally:
-        proc.stop()
-    return result
+    for target in targets:
+        await target.level(uids[:50], 10, record=False)  # warm-up: imports, pools, caches
+    for concurrency in LEVELS:
+        for target in targets:
+            await target.level(uids, concurrency)
+    for label, spread in (("50 at once", 0.0), ("50 over 1 s", 1.0)):
+        for target in targets:
+            await target.burst(uids[:BURST], spread, label)
 
 
 def _report(bare: Result, real: Result) -> None:
-    print("\n  C   | bare ev/s  p50 ms  p99 ms | signin ev/s  p50 ms  p99 ms | throughput  p99   | target")
+    print("\n  C   | bare ev/s  p50 ms  p99 ms | signin ev/s  p50 ms  p99 ms | throughput  p99   | target"
+          "                | cpu ms/ev bare / signin")
     for b, r in zip(bare.levels, real.levels, strict=True):
         thr, p99 = r.rate / b.rate, r.p99 / b.p99
         verdict = "met" if thr >= 0.5 and p99 <= 1.5 else "MISSED"
         print(f"  {b.concurrency:<3} | {b.rate:9.1f} {b.p50:7.1f} {b.p99:7.1f} | {r.rate:11.1f} {r.p50:7.1f}"
-              f" {r.p99:7.1f} | {thr:9.2f}x {p99:5.2f}x | {verdict} (≥0.5x, ≤1.5x)")
+              f" {r.p99:7.1f} | {thr:9.2f}x {p99:5.2f}x | {verdict:6} (≥0.5x, ≤1.5x) | "
+              f"{b.cpu_ms:.2f} / {r.cpu_ms:.2f}")
     for b, r in zip(bare.bursts, real.bursts, strict=True):
         verdict = "met" if r.last_reply <= 1.0 and r.recorded.startswith("OK") else "MISSED"
         print(f"  burst {r.label:11}: signin all answered after {r.last_reply * 1000:.0f} ms "
@@ -306,10 +351,18 @@ async def main() -> None:
     await db.seed(EVENTS)
     print(f"  database: {'PostgreSQL' if pg else 'SQLite'}; {EVENTS} events per level, "
           f"{os.cpu_count()} CPUs; logs in {tmp}", flush=True)
-    quiet = {"LOG_LEVEL": "WARNING"}
-    bare = await measure("bare", BareProcess(database_url=url, log_path=tmp / "bare.log",
-                                             extra_env=quiet), None)
-    real = await measure("signin", BotProcess(database_url=url, log_path=tmp / "bot.log",
-                                              extra_env=quiet), db)
-    await db.dispose()
-    _report(bare, real)
+    quiet = {"LOG_LEVEL": "WARNING",
+             "APSCHEDULER_AUTOSTART": os.environ.get("BENCH_SCHEDULER", "false")}
+    bare = Target(Result("bare"), BareProcess(database_url=url, log_path=tmp / "bare.log",
+                                              extra_env=quiet), None)
+    real = Target(Result("signin"), BotProcess(database_url=url, log_path=tmp / "bot.log",
+                                               extra_env=quiet), db)
+    try:
+        for target in (bare, real):
+            await target.connect()
+        await measure([bare, real])
+    finally:
+        for target in (bare, real):
+            await target.close()
+        await db.dispose()
+    _report(bare.result, real.result)

@@ -1,23 +1,19 @@
 """Study sessions and sign-in: 发布学习, 开始签到, 签到, 请假, 代签, 补签, 签到情况, 学习记录."""
 
-from nonebot import get_plugin_config, require
+from nonebot import get_plugin_config
 from nonebot.adapters import Event, Message
 from nonebot.plugin import PluginMetadata
 
-# bot.deps imports plugins.roster.service; loading roster first (as a plugin) keeps that import
-# from re-entering bot.deps half-initialised when `python -m bot` happens to load signin first.
-require("plugins.roster")
-
-from bot.chat import arg_text, parse_name_list, parse_targets, plain  # noqa: E402
-from bot.commands import CommandDoc, command  # noqa: E402
-from bot.deps import Anyone, Arg, Committee, Registered, Secretary, SessionDep, replies_errors  # noqa: E402
-from core import timeutil  # noqa: E402
-from core.errors import InvalidInput  # noqa: E402
-from core.roles import Role  # noqa: E402
-from core.textparse import normalize, parse_id, split_id  # noqa: E402
-from plugins.signin import service  # noqa: E402
-from plugins.signin import texts as t  # noqa: E402
-from plugins.signin.config import Config  # noqa: E402
+from bot.chat import arg_text, parse_name_list, parse_targets, plain
+from bot.commands import CommandDoc, command
+from bot.deps import Anyone, Arg, Committee, Registered, Secretary, SessionDep, replies_errors
+from core import timeutil
+from core.errors import InvalidInput
+from core.roles import Role
+from core.textparse import normalize, parse_id, split_id
+from plugins.signin import service
+from plugins.signin import texts as t
+from plugins.signin.config import Config
 
 __plugin_meta__ = PluginMetadata(
     name="学习签到",

@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -113,14 +115,17 @@ async def publish(
                                   place=place, created_by=created_by)
 
 
-async def open_session(session: AsyncSession, branch_id: int) -> StudySession | None:
-    """The branch's session whose sign-in window is open now (the earliest, if several)."""
-    moment = timeutil.now()
-    stmt = select(StudySession).where(
+def _open_at(branch_id: int, moment: datetime):  # noqa: ANN202
+    """The branch's sessions whose sign-in window is open at `moment`, earliest first."""
+    return select(StudySession).where(
         StudySession.branch_id == branch_id, col(StudySession.cancelled).is_(False),
         StudySession.opens_at <= moment, StudySession.closes_at > moment,
     ).order_by(col(StudySession.starts_at), col(StudySession.id)).limit(1)
-    return (await session.exec(stmt)).first()
+
+
+async def open_session(session: AsyncSession, branch_id: int) -> StudySession | None:
+    """The branch's session whose sign-in window is open now (the earliest, if several)."""
+    return (await session.exec(_open_at(branch_id, timeutil.now()))).first()
 
 
 async def next_session(session: AsyncSession, branch_id: int) -> StudySession | None:
@@ -221,32 +226,69 @@ async def _award(
     return delta
 
 
+async def _bump_open(session: AsyncSession, branch_id: int) -> tuple[StudySession, int] | None:
+    """Find the open session and take its next 第N位 in one statement (None when nothing is open)."""
+    open_id = _open_at(branch_id, timeutil.now()).with_only_columns(col(StudySession.id))
+    stmt = (
+        update(StudySession).where(col(StudySession.id) == open_id.scalar_subquery())
+        .values(signin_count=col(StudySession.signin_count) + 1)
+        .returning(StudySession, col(StudySession.signin_count))
+        .execution_options(synchronize_session=False)
+    )
+    # The count comes as its own column: an already loaded StudySession keeps its stale attributes.
+    row = (await session.exec(stmt)).first()  # type: ignore[call-overload]
+    return (row[0], int(row[1])) if row else None
+
+
+def _insert_ignore(session: AsyncSession):  # noqa: ANN202
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+async def _record(
+    session: AsyncSession, study: StudySession, seq: int, member: Member, proxy: Member | None,
+    proxy_name: str | None,
+) -> SignIn:
+    """Write the sign-in holding 第seq位 (the session row is locked by the bump until commit)."""
+    moment = timeutil.now()
+    status = AttendanceStatus.LATE if moment > study.late_after else AttendanceStatus.PRESENT
+    values = dict(session_id=study.id, member_id=member.id, status=status, seq=seq,
+                  signed_at=moment, proxy_by=proxy.id if proxy else None)
+    # One round trip in the common case; an existing row (signed in before, or on leave) is read after.
+    stmt = (_insert_ignore(session)(Attendance).values(**values)
+            .on_conflict_do_nothing(index_elements=["session_id", "member_id"])
+            .returning(col(Attendance.id)))
+    new_id = (await session.exec(stmt)).scalar_one_or_none()  # type: ignore[call-overload]
+    if new_id is not None:
+        row = Attendance(id=new_id, **values)
+    else:
+        row = await _attendance(session, study.id, member.id)
+        assert row is not None
+        if row.status in ATTENDED:
+            await _bump(session, study.id, -1)
+            return SignIn(member, study, row, already=True)
+        for key, value in values.items():  # on leave, then came after all
+            setattr(row, key, value)
+        row.reason = None
+        session.add(row)
+        await session.flush()
+    delta = await _award(session, member, study, row, proxy, proxy_name)
+    return SignIn(member, study, row, points=delta)
+
+
 async def sign_in_to(
     session: AsyncSession, study: StudySession, member: Member, *, proxy: Member | None = None,
     proxy_name: str | None = None,
 ) -> SignIn:
     """Sign a member in to an open session: 第N位 from an atomic counter, points in this transaction."""
-    # Bump first: the row lock serialises this session's sign-ins, so the check below cannot race.
-    seq = await _bump(session, study.id, 1)
-    row = await _attendance(session, study.id, member.id)
-    if row is not None and row.status in ATTENDED:
-        await _bump(session, study.id, -1)
-        return SignIn(member, study, row, already=True)
-    moment = timeutil.now()
-    status = AttendanceStatus.LATE if moment > study.late_after else AttendanceStatus.PRESENT
-    if row is None:
-        row = Attendance(session_id=study.id, member_id=member.id, status=status)
-    row.status, row.seq, row.signed_at, row.reason = status, seq, moment, None
-    row.proxy_by = proxy.id if proxy else None
-    session.add(row)
-    await session.flush()
-    delta = await _award(session, member, study, row, proxy, proxy_name)
-    return SignIn(member, study, row, points=delta)
+    return await _record(session, study, await _bump(session, study.id, 1), member, proxy, proxy_name)
 
 
 async def sign_in(session: AsyncSession, *, branch_id: int, member: Member) -> SignIn:
     """签到: the member signs themself in to the branch's open session."""
-    return await sign_in_to(session, await require_open(session, branch_id), member)
+    bumped = await _bump_open(session, branch_id)
+    if bumped is None:
+        raise NotFound(t.no_open_session(await next_session(session, branch_id)))
+    return await _record(session, *bumped, member, None, None)
 
 
 @dataclass
