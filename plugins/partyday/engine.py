@@ -8,6 +8,7 @@ RETURNING, so two processes never claim the same row; SQLite: one writer at a ti
 """
 
 import asyncio
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from db.models.reminder import Reminder, ReminderState, TargetKind
+
+log = logging.getLogger(__name__)
 
 
 class DeliveryFailed(RuntimeError):
@@ -261,6 +264,11 @@ async def tick(
             await session.commit()
         for reminder in rows:
             await pacer.wait(target_key(reminder))
-            await deliver(factory, outbox, reminder, cfg, result)
+            try:
+                await deliver(factory, outbox, reminder, cfg, result)
+            except Exception as error:  # one bad row must not strand the rest of the batch
+                log.exception("reminder #%s could not be delivered", reminder.id)
+                async with factory() as session:
+                    await _failed(session, reminder, f"内部错误：{error!r}", cfg, result)
         if len(rows) < cfg.batch:
             return result

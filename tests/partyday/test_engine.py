@@ -188,3 +188,29 @@ async def test_two_schedulers_send_each_reminder_exactly_once(db_url: str) -> No
     assert {r.state for r in rows} == {"sent"} and {r.attempts for r in rows} == {1}
     for eng in engines:
         await eng.dispose()
+
+
+async def test_a_row_whose_renderer_crashes_does_not_strand_the_batch(session: AsyncSession) -> None:
+    """An unexpected error in one row: that row is retried later, the others are sent now."""
+    from plugins.partyday import engine
+
+    async def broken(_session: AsyncSession, _reminder: Reminder) -> None:
+        raise ZeroDivisionError("bug")
+
+    engine.RENDERERS["broken"] = broken
+    try:
+        await add_group_reminder(session, T0, "k:1", text="一", now=T0 - timedelta(minutes=1))
+        await add_group_reminder(session, T0, "k:2", text="二", now=T0 - timedelta(minutes=1))
+        (first, _) = await _rows(session)
+        first.kind = "broken"
+        session.add(first)
+        await session.commit()
+        outbox = FakeOutbox()
+        with time_machine.travel(T0, tick=False):
+            result = await tick(db_engine.session_factory(), outbox, Pacer(), _cfg())
+        assert (result.sent, result.retried, outbox.sent) == (1, 1, [("20001", "二", [])])
+        broken_row, sent = await _rows(session)
+        assert (broken_row.state, broken_row.attempts, sent.state) == ("pending", 1, "sent")
+        assert broken_row.last_error == "内部错误：ZeroDivisionError('bug')"
+    finally:
+        del engine.RENDERERS["broken"]
