@@ -6,6 +6,7 @@ import nonebot
 from fastapi import FastAPI
 from nonebot import logger
 from nonebot.adapters import Bot, Event
+from nonebot.drivers import ASGIMixin
 from nonebot.plugin import PluginMetadata
 
 from bot.chat import plain
@@ -33,7 +34,7 @@ __plugin_meta__ = PluginMetadata(
 )
 
 web.configure(nonebot.get_plugin_config(Config))
-_app = nonebot.get_app()
+_app = nonebot.get_app() if isinstance(nonebot.get_driver(), ASGIMixin) else None
 if isinstance(_app, FastAPI):
     _app.include_router(web.router)
     _app.add_exception_handler(web.PageError, web.page_error)
