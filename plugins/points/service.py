@@ -8,7 +8,7 @@ ledger (the ledger stays the truth; a test compares both).
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, delete, func, insert, update
+from sqlalchemy import and_, case, delete, func, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -214,12 +214,12 @@ async def standing(session: AsyncSession, member: Member) -> Standing:
     """积分 for one member: balance, breakdown, rank among the branch's active members."""
     cycle = timeutil.cycle_of(timeutil.now())
     total = await balance(session, member.id or 0, cycle)
-    points = func.coalesce(PointsBalance.balance, 0)
-    base = (select(func.count()).select_from(Member)
-            .outerjoin(PointsBalance, _cycle_join(member.branch_id, cycle)))
-    above = (await session.exec(base.where(_active(member.branch_id), points > total))).one()
-    of = (await session.exec(base.where(_active(member.branch_id)))).one()
-    return Standing(cycle, total, await breakdown(session, member.id or 0, cycle), above + 1, of)
+    above = func.sum(case((func.coalesce(PointsBalance.balance, 0) > total, 1), else_=0))
+    stmt = (select(func.count(), func.coalesce(above, 0)).select_from(Member)
+            .outerjoin(PointsBalance, _cycle_join(member.branch_id, cycle))
+            .where(_active(member.branch_id)))
+    of, higher = (await session.exec(stmt)).one()
+    return Standing(cycle, total, await breakdown(session, member.id or 0, cycle), higher + 1, of)
 
 
 @dataclass
