@@ -91,7 +91,8 @@ td{min-width:3.5em}
 td:first-child{white-space:nowrap}
 .chart{width:100%;max-width:720px;height:auto;background:#fff;border:1px solid #e0d6c8;border-radius:8px;margin:6px 0}
 form.filters{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:8px 0}
-input,select,button{font-size:20px;padding:6px 10px}
+input,select,button{font-size:20px;padding:6px 10px;max-width:100%}
+form.filters label{max-width:100%}
 button{background:#b71c1c;color:#fff;border:0;border-radius:8px;padding:8px 16px}
 .empty{color:#777}
 .note{background:#fff8e1;border:1px solid #ffe082;border-radius:8px;padding:8px 12px}

@@ -115,7 +115,7 @@ async def test_secretary_logs_in_sees_figures_downloads_and_is_refused_elsewhere
 
 
 async def test_roster_import_form_from_the_browser(server, browser, chat_db, tmp_path):
-    """The import form posts a real multipart upload with its CSRF token; the new member is listed."""
+    """The import form posts a real multipart upload with its CSRF token; no page is wider than a phone."""
     from openpyxl import Workbook
 
     with time_machine.travel(NOW, tick=True):
@@ -127,7 +127,7 @@ async def test_roster_import_form_from_the_browser(server, browser, chat_db, tmp
         book.save(sheet)
         token = await make_token(branch_id=data.branch.id, member_id=data.zhang.id,
                                  next_path=f"/yinling/b/{data.branch.id}/roster")
-        context = await browser.new_context(java_script_enabled=False)
+        context = await browser.new_context(viewport={"width": 360, "height": 740})
         page = await context.new_page()
         await page.goto(f"{server}/yinling/login/{token}")
         await page.get_by_role("button", name="进入后台").click()
@@ -137,4 +137,8 @@ async def test_roster_import_form_from_the_browser(server, browser, chat_db, tmp
         await page.wait_for_load_state()
         text = await page.inner_text("main")
         assert "新增1人，更新0人，跳过0行" in text and "县水利局" in text and "不能参加活动" in text
+        for path in ("/", "/sessions", "/volunteer", "/suggestions", "/points", "/roster", "/exports"):
+            await page.goto(f"{server}/yinling/b/{data.branch.id}{path}")
+            width = await page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, f"{path} is {width}px wide on a 360px phone"
         await context.close()
