@@ -66,6 +66,8 @@ class BotProcess:
     token: str = TOKEN
     superusers: tuple[str, ...] = (str(SUPERUSER),)
     extra_env: dict[str, str] = field(default_factory=dict)
+    module: str = "bot"
+    """What `python -m` starts (benchmarks start a bare NoneBot baseline the same way)."""
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -88,7 +90,7 @@ class BotProcess:
         """Start `python -m bot` and return once its port accepts connections."""
         assert self.process is None, "already running"
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=self.env(),
+        self.process = subprocess.Popen([sys.executable, "-m", self.module], cwd=ROOT, env=self.env(),
                                         stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + timeout
