@@ -61,6 +61,13 @@ class _CommandFirst(Rule):
             return False
         return await super().__call__(bot, event, state, *args, **kwargs)
 
+    def __and__(self, other: Any) -> Rule:
+        # `matcher.rule & extra` (a plugin narrowing a command) keeps the command check first.
+        return _CommandFirst(Rule.__and__(self, other), self.commands)
+
+    def __rand__(self, other: Any) -> Rule:
+        return _CommandFirst(Rule.__rand__(self, other), self.commands)
+
 
 def command(name: str, *aliases: str, bare: bool = False, **kwargs: Any) -> type[Matcher]:
     """A command matcher: with or without '/', with or without a space before the argument.
