@@ -1,0 +1,28 @@
+"""bot.commands: the command-word check runs before a matcher's full rule, and survives narrowing."""
+
+from nonebot.consts import CMD_KEY, PREFIX_KEY
+from nonebot.rule import Rule
+
+from bot.commands import _CommandFirst
+from plugins.roster import info_cmd, register_cmd
+
+
+async def _never_called() -> bool:
+    raise AssertionError("the full rule ran for another command")
+
+
+async def test_other_command_words_stop_before_the_full_rule():
+    """A message starting with 报到 never reaches 支部信息's own checkers."""
+    rule = _CommandFirst(Rule(_never_called), {("支部信息",)})
+    state = {PREFIX_KEY: {CMD_KEY: ("报到",)}}
+    assert await rule(None, None, state) is False  # type: ignore[arg-type]
+    assert await rule(None, None, {PREFIX_KEY: {CMD_KEY: None}}) is False  # type: ignore[arg-type]
+
+
+def test_command_matchers_carry_their_words_and_narrowing_keeps_them():
+    """command() registers name and aliases; `rule & extra` stays a command-first rule."""
+    assert isinstance(info_cmd.rule, _CommandFirst)
+    assert register_cmd.rule.commands == {("报到",), ("注册",), ("登记",)}
+    narrowed = register_cmd.rule & Rule(_never_called)
+    assert isinstance(narrowed, _CommandFirst) and narrowed.commands == register_cmd.rule.commands
+    assert len(narrowed.checkers) == len(register_cmd.rule.checkers) + 1
