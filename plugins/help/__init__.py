@@ -9,7 +9,7 @@ from nonebot.plugin import PluginMetadata
 
 from bot.chat import plain
 from bot.commands import CommandDoc, command
-from bot.deps import Arg, CallerDep
+from bot.deps import Arg, CallerDep, SessionDep
 from core.roles import Role
 from core.textparse import normalize
 from plugins.help import catalog
@@ -40,9 +40,10 @@ help_cmd = command("帮助", "菜单")
 
 
 @help_cmd.handle()
-async def handle_help(event: Event, caller: CallerDep, arg: Arg,
+async def handle_help(event: Event, session: SessionDep, caller: CallerDep, arg: Arg,
                       raw: Annotated[str, RawCommand()]) -> None:
     """帮助: the menu for this caller's role; 帮助 <命令>: one command in detail."""
+    await session.commit()  # the caller is resolved; end the read before sending (SQLite lock)
     word = normalize(arg.extract_plain_text())
     known = sections()
     if not word:

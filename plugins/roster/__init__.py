@@ -83,7 +83,9 @@ info_cmd = command("支部信息", bare=True)
 @info_cmd.handle()
 async def handle_info(session: SessionDep, caller: Anyone) -> None:
     """Anyone: branch name, secretary, committee, counts."""
-    await info_cmd.finish(t.info(await service.branch_info(session, caller.branch_id)))
+    info = await service.branch_info(session, caller.branch_id)
+    await session.commit()  # end the read before sending: on SQLite it holds the write lock
+    await info_cmd.finish(t.info(info))
 
 
 register_cmd = command("报到", "注册", "登记")
@@ -134,6 +136,7 @@ async def handle_member_list(event: Event, session: SessionDep, caller: Anyone) 
     """Committee and up: numbered members with category and whether a chat account is linked."""
     caller.need(Role.COMMITTEE)
     rows = await service.members(session, caller.branch_id)
+    await session.commit()  # end the read before sending (see handle_info)
     if not rows:
         await list_cmd.finish("名册还是空的。请成员发送“报到 姓名”，或书记发送“添加成员 姓名”。")
     lines = [f"【成员列表】共{len(rows)}人（✔已报到 ○无QQ）"]
