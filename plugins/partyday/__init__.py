@@ -1,5 +1,6 @@
 """主题党日 and every reminder: 设置主题党日, 主题党日, 本月主题, 提醒, 提醒列表 … and the scheduler."""
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import nonebot
@@ -41,13 +42,39 @@ config = nonebot.get_plugin_config(Config)
 jobs.configure(config)
 
 
+_dispatching: asyncio.Task[None] | None = None
+_stopping = asyncio.Event()
+
+
+async def _dispatch() -> None:
+    try:
+        result = await jobs.dispatch_due(stop=_stopping)
+    except Exception as error:  # noqa: BLE001  (logged; the next tick tries again)
+        logger.exception(f"reminder dispatch failed: {error!r}")
+        return
+    if result.sent or result.skipped or result.failed or result.retried:
+        logger.info(f"reminders: {result}")
+
+
 @scheduler.scheduled_job("interval", seconds=config.partyday_tick_seconds, id="partyday.tick",
                          max_instances=1, coalesce=True)
 async def tick_job() -> None:
-    """Send what is due (the engine claims rows atomically; safe with several processes)."""
-    result = await jobs.dispatch_due()
-    if result.sent or result.skipped or result.failed or result.retried:
-        logger.info(f"reminders: {result}")
+    """Send what is due (the engine claims rows atomically; safe with several processes).
+
+    A large paced fan-out outlasts many ticks: it runs as one background task and ticks that
+    find it still running return at once (instead of APScheduler warning on every tick).
+    """
+    global _dispatching
+    if not _stopping.is_set() and (_dispatching is None or _dispatching.done()):
+        _dispatching = asyncio.create_task(_dispatch())
+
+
+@nonebot.get_driver().on_shutdown
+async def finish_sending() -> None:
+    """A graceful stop puts claimed, unsent rows back (rows left in `sending` would be failed)."""
+    _stopping.set()
+    if _dispatching is not None and not _dispatching.done():
+        await asyncio.wait([_dispatching], timeout=10)
 
 
 @scheduler.scheduled_job("interval", minutes=config.partyday_plan_minutes, id="partyday.plan",

@@ -247,11 +247,25 @@ async def _failed(
     result.retried += 1
 
 
+async def _release(factory: async_sessionmaker[AsyncSession], rows: list[Reminder]) -> None:
+    """Give back claimed rows untouched (shutting down), for the next process to send."""
+    async with factory() as session:
+        await session.exec(
+            update(Reminder)
+            .where(Reminder.id.in_([r.id for r in rows]), Reminder.state == ReminderState.SENDING)  # type: ignore[union-attr]
+            .values(state=ReminderState.PENDING, attempts=Reminder.attempts - 1, claimed_until=None)
+            .execution_options(synchronize_session=False))
+        await session.commit()
+
+
 async def tick(
     factory: async_sessionmaker[AsyncSession], outbox: Outbox, pacer: Pacer, cfg: EngineConfig,
-    now: datetime | None = None,
+    now: datetime | None = None, stop: asyncio.Event | None = None,
 ) -> TickResult:
-    """One scheduler tick: expire, then claim and send batches until nothing due is left."""
+    """One scheduler tick: expire, then claim and send batches until nothing due is left.
+
+    `stop` (set at shutdown) ends the loop at once: claimed rows not yet sent are put back.
+    """
     now = now or timeutil.now()
     result = TickResult()
     async with factory() as session:
@@ -262,13 +276,19 @@ async def tick(
         async with factory() as session:
             rows = await claim(session, now, accounts, cfg)
             await session.commit()
-        for reminder in rows:
+        for n, reminder in enumerate(rows):
+            if stop is not None and stop.is_set():
+                await _release(factory, rows[n:])
+                return result
             await pacer.wait(target_key(reminder))
+            if reminder.self_id is not None and reminder.self_id not in outbox.accounts():
+                await _release(factory, [reminder])  # went offline mid fan-out: wait for it
+                continue
             try:
                 await deliver(factory, outbox, reminder, cfg, result)
             except Exception as error:  # one bad row must not strand the rest of the batch
                 log.exception("reminder #%s could not be delivered", reminder.id)
                 async with factory() as session:
                     await _failed(session, reminder, f"内部错误：{error!r}", cfg, result)
-        if len(rows) < cfg.batch:
+        if len(rows) < cfg.batch or (stop is not None and stop.is_set()):
             return result

@@ -1,5 +1,6 @@
 """The two scheduled jobs as plain async functions (tests call them directly)."""
 
+import asyncio
 from datetime import datetime, time, timedelta
 
 from nonebot import logger
@@ -36,13 +37,14 @@ def configure(config: Config) -> None:
                    volunteer_private=config.partyday_volunteer_private_default)
 
 
-async def dispatch_due(outbox: Outbox | None = None, now: datetime | None = None) -> TickResult:
+async def dispatch_due(outbox: Outbox | None = None, now: datetime | None = None,
+                       stop: asyncio.Event | None = None) -> TickResult:
     """Job partyday.tick: send every due reminder this process can deliver."""
     if outbox is None:
         from plugins.partyday.outbox import BotOutbox
 
         outbox = BotOutbox()
-    return await tick(session_factory(), outbox, pacer, engine_config, now)
+    return await tick(session_factory(), outbox, pacer, engine_config, now, stop)
 
 
 async def plan_ahead(now: datetime | None = None) -> int:
