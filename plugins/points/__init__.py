@@ -118,6 +118,8 @@ async def _adjust(event: Event, session: SessionDep, caller: Committee, arg: Arg
     targets, rest = parse_targets(arg)
     if not targets:
         raise InvalidInput("请写上成员姓名（或@他）、分数和原因。", example)
+    if len(targets) > 1:
+        raise InvalidInput("一次只能给一位成员加分或扣分，请分开发送。", example)
     amount, reason = service.parse_amount_reason(
         rest, low=config.points_entry_min, high=config.points_entry_max, example=example)
     member = await resolve_member(session, caller.branch_id, caller.ctx.platform, targets[0],

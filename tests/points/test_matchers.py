@@ -255,3 +255,19 @@ async def test_new_year_in_beijing(app: App, chat_db) -> None:
     with time_machine.travel(datetime(2026, 12, 31, 16, 0, tzinfo=UTC), tick=False):
         await _talk(app, (group_message("积分"), txt("张三 2027年度积分：0分\n支部排名：第1名/共4人")),
                     (group_message("兑换 列表"), txt("兑换列表还是空的。书记可以上架物品，例如：上架 保温杯 30 5")))
+
+
+async def test_guests_and_roles_are_refused(app: App, chat_db) -> None:
+    """Not yet 报到: asked to 报到; a member cannot 冲正; two @ in one 加分 are refused."""
+    await _branch(chat_db)
+    two = Message("加分 ") + MessageSegment.at(int(MEMBER_ID)) + MessageSegment.at(int(COMMITTEE_ID)) + " 2 帮忙"
+    await _talk(
+        app,
+        (group_message("积分", user_id="10999"), txt("您还没有报到。请先发送：报到 您的姓名\n例如：报到 张三")),
+        (private_message("兑换 #1", user_id="10999"), txt(
+            "请先在支部群里发送“报到 姓名”，之后才能私聊使用。\n例如：报到 张三")),
+        (group_message("冲正 #1 错了"), txt("这条命令需要支部书记或以上身份，您当前是党员。")),
+        (group_message(two, user_id=SECRETARY_ID), txt(
+            "一次只能给一位成员加分或扣分，请分开发送。\n例如：加分 张三 5 协助社区清扫")),
+    )
+    assert (await chat_db.exec(select(LedgerEntry))).all() == []
