@@ -50,6 +50,12 @@ def make_engine(url: str, *, sqlite_foreign_keys: bool = True, **kwargs: Any) ->
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+            # One pooled connection: every transaction takes the write lock (BEGIN IMMEDIATE), so
+            # more connections add no parallelism, only SQLite's busy handler (sleep and retry,
+            # unfair): under 50 simultaneous 签到 some writers starved past the timeout ("database
+            # is locked", event dropped). With one, waiters queue in order in the pool (bench_signin).
+            kwargs.setdefault("pool_size", 1)
+            kwargs.setdefault("max_overflow", 0)
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _sqlite_setup(engine, sqlite_foreign_keys)
         return engine
