@@ -79,6 +79,7 @@ mine_cmd = command("积分", "我的积分", bare=True)
 async def handle_mine(event: Event, session: SessionDep, caller: Registered) -> None:
     """This cycle's balance, breakdown and place in the branch."""
     standing = await service.standing(session, caller.me)
+    await session.commit()  # end the read before sending: on SQLite it holds the write lock
     await mine_cmd.finish(plain(event, t.standing(caller.me.name, standing)))
 
 
@@ -89,6 +90,7 @@ history_cmd = command("积分明细", bare=True)
 async def handle_history(event: Event, session: SessionDep, caller: Registered) -> None:
     """The member's latest entries with 流水号."""
     entries = await service.history(session, caller.me.id or 0, config.points_history_size)
+    await session.commit()  # end the read before sending
     await history_cmd.finish(plain(event, t.history(caller.me.name, entries)))
 
 
@@ -110,6 +112,7 @@ async def handle_rank(event: Event, session: SessionDep, caller: Anyone, arg: Ar
         cycle = timeutil.cycle_of(moment)
         title, places = f"{cycle}年", await service.cycle_ranking(session, caller.branch_id, cycle)
     me = caller.member.id if caller.member else None
+    await session.commit()  # end the read before sending
     await rank_cmd.finish(plain(event, t.ranking(title, places, config.points_rank_top, me)))
 
 
@@ -127,10 +130,12 @@ async def _adjust(event: Event, session: SessionDep, caller: Committee, arg: Arg
     done = await adjust.adjust(session, member=member, delta=amount * sign, reason=reason,
                                role=caller.role, operator=caller.member,
                                operator_name=caller.operator_name)
-    await session.commit()
     if isinstance(done, LedgerEntry):
-        return t.adjusted(member.name, done, await service.balance(session, member.id or 0))
-    return t.proposed(member.name, done)
+        reply = t.adjusted(member.name, done, await service.balance(session, member.id or 0))
+    else:
+        reply = t.proposed(member.name, done)
+    await session.commit()
+    return reply
 
 
 bonus_cmd = command("加分")
@@ -163,12 +168,14 @@ async def handle_approve(event: Event, session: SessionDep, caller: Secretary, a
     """批准 #3; without a number, list what waits."""
     text = arg.extract_plain_text().strip()
     if not text:
-        await approve_cmd.finish(plain(event, t.pending(await adjust.pending(session, caller.branch_id))))
+        rows = await adjust.pending(session, caller.branch_id)
+        await session.commit()  # end the read before sending
+        await approve_cmd.finish(plain(event, t.pending(rows)))
     proposal, member = await adjust.approve(
         session, branch_id=caller.branch_id, proposal_id=parse_id(text, "申请编号", t.EX_APPROVE),
         operator=caller.member, operator_name=caller.operator_name)
-    await session.commit()
     total = await service.balance(session, member.id or 0)
+    await session.commit()
     await approve_cmd.finish(plain(event, t.approved(proposal, member.name, total)))
 
 
@@ -198,8 +205,8 @@ async def handle_reverse(event: Event, session: SessionDep, caller: Secretary, a
     original, entry = await service.reverse(
         session, branch_id=caller.branch_id, entry_id=entry_id, reason=reason,
         operator=caller.member, operator_name=caller.operator_name)
-    await session.commit()
     name, total = await service.name_and_balance(session, original.member_id)
+    await session.commit()
     await reverse_cmd.finish(plain(event, t.reversed_(name, original, entry, total)))
 
 
@@ -209,7 +216,9 @@ rules_cmd = command("积分规则", bare=True)
 @rules_cmd.handle()
 async def handle_rules(event: Event, session: SessionDep, caller: Anyone) -> None:
     """Each rule's points in this branch."""
-    await rules_cmd.finish(plain(event, t.rules(await service.rules(session, caller.branch_id))))
+    values = await service.rules(session, caller.branch_id)
+    await session.commit()  # end the read before sending
+    await rules_cmd.finish(plain(event, t.rules(values)))
 
 
 set_rules_cmd = command("设置积分规则", "修改积分规则")

@@ -17,6 +17,7 @@ async def handle_list(event: Event, session: SessionDep, caller: Anyone) -> None
     """Items on offer, and the caller's balance when they are a member."""
     items = await shop.catalogue(session, caller.branch_id)
     mine = await service.balance(session, caller.member.id or 0) if caller.member else None
+    await session.commit()  # end the read before sending: on SQLite it holds the write lock
     await list_cmd.finish(plain(event, t.catalogue(items, mine)))
 
 
@@ -69,7 +70,9 @@ orders_cmd = command("兑换记录", bare=True)
 @replies_errors
 async def handle_orders(event: Event, session: SessionDep, caller: Secretary) -> None:
     """Secretary: orders waiting to be handed over."""
-    await orders_cmd.finish(plain(event, t.orders(await shop.pending_orders(session, caller.branch_id))))
+    rows = await shop.pending_orders(session, caller.branch_id)
+    await session.commit()  # end the read before sending
+    await orders_cmd.finish(plain(event, t.orders(rows)))
 
 
 deliver_cmd = command("发放")
