@@ -324,9 +324,14 @@ def _report(bare: Result, real: Result) -> None:
               f" {r.p99:7.1f} | {thr:9.2f}x {p99:5.2f}x | {verdict:6} (≥0.5x, ≤1.5x) | "
               f"{b.cpu_ms:.2f} / {r.cpu_ms:.2f}")
     for b, r in zip(bare.bursts, real.bursts, strict=True):
-        verdict = "met" if r.last_reply <= 1.0 and r.recorded.startswith("OK") else "MISSED"
-        print(f"  burst {r.label:11}: signin all answered after {r.last_reply * 1000:.0f} ms "
-              f"(bare {b.last_reply * 1000:.0f} ms) — {verdict} (≤1000 ms, all recorded)")
+        # At once: everything answered within 1 s of the first arrival. Spread over a second: each
+        # sign-in answered within 1 s of its own arrival. Both: every row recorded (checked above).
+        took = r.last_reply if r.label == "50 at once" else r.max_latency
+        verdict = "met" if took <= 1.0 and r.recorded.startswith("OK") else "MISSED"
+        what = "all answered" if r.label == "50 at once" else "slowest answer"
+        print(f"  burst {r.label:11}: signin {what} after {took * 1000:.0f} ms (bare "
+              f"{(b.last_reply if r.label == '50 at once' else b.max_latency) * 1000:.0f} ms) — "
+              f"{verdict} (≤1000 ms, all recorded)")
 
 
 async def _pg_database(url: str) -> str:
