@@ -13,6 +13,7 @@ from core.roles import Role
 from db.models import (
     LedgerEntry,
     LedgerKind,
+    Member,
     MemberStatus,
     PointsBalance,
     PointsProposal,
@@ -253,3 +254,69 @@ async def test_ledger_rebuild_matches_cache(session: AsyncSession) -> None:
     session.expunge_all()
     rebuilt = {(r.member_id, r.cycle): r.balance for r in (await session.exec(select(PointsBalance)))}
     assert rebuilt == truth
+
+
+async def _all_balances(session: AsyncSession) -> dict[tuple[int, int], Decimal]:
+    rows = (await session.exec(select(PointsBalance))).all()
+    return {(r.member_id, r.cycle): Decimal(str(r.balance)) for r in rows if r.balance}
+
+
+async def _ledger_sums(session: AsyncSession) -> dict[tuple[int, int], Decimal]:
+    from sqlalchemy import func
+
+    stmt = select(LedgerEntry.member_id, LedgerEntry.cycle, func.sum(LedgerEntry.delta)).group_by(
+        LedgerEntry.member_id, LedgerEntry.cycle)
+    return {(m, c): Decimal(str(v)) for m, c, v in (await session.exec(stmt)).all() if v}
+
+
+async def test_every_balance_rebuilt_from_ledger_after_mixed_history(session: AsyncSession) -> None:
+    """Awards, approvals, 兑换, 冲正 across quarters and the Beijing new year: cache == ledger."""
+    import random
+
+    from plugins.points import shop
+
+    rng = random.Random(3)
+    branch = await make_branch(session)
+    members = [await make_member(session, branch, f"成员{i}") for i in range(6)]
+    item = await shop.add_item(session, branch_id=branch.id, name="茶叶", cost=D(3), stock=50)
+    await session.commit()
+    branch_id, item_id, member_ids = branch.id, item.id, [m.id for m in members]
+    entries: list[int] = []
+    moments = [datetime(2026, m, 10, 2, tzinfo=UTC) for m in (3, 6, 9, 11)] + [
+        datetime(2026, 12, 31, 15, 59, tzinfo=UTC), datetime(2026, 12, 31, 16, 0, tzinfo=UTC),
+        datetime(2027, 1, 5, 2, tzinfo=UTC)]
+    for moment in moments:
+        with time_machine.travel(moment, tick=False):
+            for _ in range(12):
+                member = await session.get(Member, rng.choice(member_ids))
+                action = rng.randrange(4)
+                if action == 0 and entries:
+                    try:
+                        await service.reverse(session, branch_id=branch_id, entry_id=rng.choice(entries),
+                                              reason="纠错", operator=None, operator_name="书记")
+                    except Conflict:
+                        await session.rollback()
+                        continue
+                elif action == 1:
+                    try:
+                        order, _, _ = await shop.redeem(session, member=member, item_id=item_id)
+                        entries.append(order.entry_id)
+                    except Conflict:
+                        await session.rollback()
+                        continue
+                else:
+                    delta = D(rng.choice(["0.5", "1", "2", "3.5", "-1"]))
+                    entry = await service.award(session, member=member, delta=delta,
+                                                kind=LedgerKind.BONUS, reason="测试")
+                    entries.append(entry.id)
+                await session.commit()
+    cached = await _all_balances(session)
+    truth = await _ledger_sums(session)
+    assert cached == truth
+    assert {c for _, c in truth} == {2026, 2027}
+    kinds = set((await session.exec(select(LedgerEntry.kind))).all())
+    assert kinds == {LedgerKind.BONUS, LedgerKind.REDEEM, LedgerKind.REVERSAL}
+    await service.rebuild_balances(session)
+    await session.commit()
+    session.expunge_all()
+    assert await _all_balances(session) == truth
