@@ -74,18 +74,18 @@ async def handle_bind(event: Event, session: SessionDep, ctx: ContextDep,
         session, platform=ctx.platform, group_id=ctx.group_id, self_id=ctx.self_id,
         branch_name=text.removesuffix(" 确认"), by=ctx.user_id, confirm=confirm)
     await session.commit()
-    await bind_cmd.finish(t.bound(branch.name, previous.name if previous else None))
+    await bind_cmd.finish(plain(event, t.bound(branch.name, previous.name if previous else None)))
 
 
 info_cmd = command("支部信息", bare=True)
 
 
 @info_cmd.handle()
-async def handle_info(session: SessionDep, caller: Anyone) -> None:
+async def handle_info(event: Event, session: SessionDep, caller: Anyone) -> None:
     """Anyone: branch name, secretary, committee, counts."""
     info = await service.branch_info(session, caller.branch_id)
     await session.commit()  # end the read before sending: on SQLite it holds the write lock
-    await info_cmd.finish(t.info(info))
+    await info_cmd.finish(plain(event, t.info(info)))  # names as written, never CQ codes
 
 
 register_cmd = command("报到", "注册", "登记")

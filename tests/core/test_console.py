@@ -47,8 +47,9 @@ async def test_console_user_binds_and_registers(app: App, chat_db, console_super
         bot = ctx.create_bot(base=ConsoleBot, self_id=Robot("robot"))  # type: ignore[arg-type]
         event = console_message("绑定支部 测试支部")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "本群已绑定“测试支部”。\n请各位党员发送“报到 姓名”完成登记，"
-                                    "例如：报到 张三", result=None)
+        ctx.should_call_send(event, ConsoleMessage(ConsoleSegment.text(
+            "本群已绑定“测试支部”。\n请各位党员发送“报到 姓名”完成登记，例如：报到 张三")),
+            result=None)
         event = console_message("报到 张三")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, ConsoleMessage(ConsoleSegment.text(

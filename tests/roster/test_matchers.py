@@ -25,8 +25,9 @@ async def test_bind_group_as_superuser(app: App, chat_db):
         bot = onebot(ctx)
         event = group_message("/绑定支部 城关镇第一党支部", user_id=SUPERUSER_ID)
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "本群已绑定“城关镇第一党支部”。\n请各位党员发送“报到 姓名”完成登记，"
-                                    "例如：报到 张三", result=None)
+        ctx.should_call_send(event, Message(MessageSegment.text(
+            "本群已绑定“城关镇第一党支部”。\n请各位党员发送“报到 姓名”完成登记，例如：报到 张三")),
+            result=None)
     binding = (await chat_db.exec(select(GroupBinding))).one()
     branch = await chat_db.get(Branch, binding.branch_id)
     assert (binding.group_id, branch.name) == (str(GROUP_ID), "城关镇第一党支部")
@@ -108,3 +109,20 @@ async def test_newcomer_is_welcomed(app: App, chat_db):
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, "欢迎新朋友！请发送“报到 您的姓名”完成登记，例如：报到 张三\n"
                                     "发送“帮助”查看能用的命令。", result=None)
+
+
+async def test_branch_name_is_echoed_as_plain_text(app: App, chat_db):
+    """A branch name that looks like a CQ code is repeated as text: it never @-mentions everyone."""
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = group_message(Message(MessageSegment.text("绑定支部 [CQ:at,qq=all]")),
+                              user_id=SUPERUSER_ID)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, Message(MessageSegment.text(
+            "本群已绑定“[CQ:at,qq=all]”。\n请各位党员发送“报到 姓名”完成登记，例如：报到 张三")),
+            result=None)
+        event = group_message("支部信息", user_id=SUPERUSER_ID)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, Message(MessageSegment.text(
+            "【[CQ:at,qq=all]】\n书记：未设置\n委员：未设置\n"
+            "在册党员：0人（正常活动0人、适当参加活动0人、不能参加活动0人）")), result=None)
