@@ -23,7 +23,7 @@ from core.errors import InvalidInput  # noqa: E402
 from core.roles import Role  # noqa: E402
 from core.textparse import normalize, parse_id, split_id  # noqa: E402
 from db.models import LedgerEntry  # noqa: E402
-from plugins.points import adjust, publish, service  # noqa: E402
+from plugins.points import adjust, corrections, publish, service  # noqa: E402
 from plugins.points import texts as t  # noqa: E402
 from plugins.points.config import Config  # noqa: E402
 from plugins.roster.service import resolve_member  # noqa: E402
@@ -202,7 +202,7 @@ reverse_cmd = command("冲正")
 async def handle_reverse(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
     """冲正 #12 原因: a reversing entry, never an edit."""
     entry_id, reason = split_id(arg.extract_plain_text(), "流水号", t.EX_REVERSE)
-    original, entry = await service.reverse(
+    original, entry = await corrections.reverse(
         session, branch_id=caller.branch_id, entry_id=entry_id, reason=reason,
         operator=caller.member, operator_name=caller.operator_name)
     name, total = await service.name_and_balance(session, original.member_id)

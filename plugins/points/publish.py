@@ -1,4 +1,8 @@
-"""积分公示: a quarter's totals with an objection deadline; after it the quarter is closed."""
+"""积分公示: a quarter's totals with an objection deadline; after it the quarter is closed.
+
+A quarter is open until its 公示 deadline (never before it ends); one never published closes when the
+following quarter ends.
+"""
 
 import re
 from dataclasses import dataclass
@@ -14,6 +18,23 @@ from plugins.points.service import Place, quarter_ranking
 
 EX_PUBLISH = "积分公示 2026Q4"
 _QUARTER = re.compile(r"^(\d{4})\s*(?:年)?\s*(?:Q|第)?\s*([1-4一二三四])\s*(?:季度)?$", re.I)
+
+
+def next_quarter(quarter: str) -> str:
+    """'2026Q4' → '2027Q1'."""
+    year, q = int(quarter[:4]), int(quarter[5])
+    return f"{year + 1}Q1" if q == 4 else f"{year}Q{q + 1}"
+
+
+async def quarter_closed(session: AsyncSession, branch_id: int, quarter: str) -> bool:
+    """Nothing more may be dated into a closed quarter."""
+    moment = timeutil.now()
+    if timeutil.quarter_bounds(quarter)[1] > moment:
+        return False
+    publication = await session.get(QuarterPublication, (branch_id, quarter))
+    if publication is not None:
+        return moment >= publication.closes_at
+    return next_quarter(quarter) != timeutil.quarter_of(moment)
 
 
 def previous_quarter(quarter: str) -> str:

@@ -8,28 +8,23 @@ ledger (the ledger stays the truth; a test compares both).
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, case, delete, func, insert, update
+from sqlalchemy import and_, case, delete, func, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import InvalidInput
 from core.textparse import fmt_points, normalize, parse_points
 from db.models import (
-    CatalogueItem,
     LedgerEntry,
     LedgerKind,
     Member,
     MemberStatus,
-    OrderStatus,
     PointsBalance,
     PointsRule,
-    QuarterPublication,
-    RedemptionOrder,
 )
 
 ZERO = Decimal(0)
@@ -117,11 +112,11 @@ def _upsert_balance(session: AsyncSession, entry: LedgerEntry):  # noqa: ANN202
     )
 
 
-async def _append(session: AsyncSession, entry: LedgerEntry, *, to_balance: bool = True) -> None:
+async def append(session: AsyncSession, entry: LedgerEntry) -> None:
+    """Add an entry and its delta to the cached balance of its member and cycle."""
     session.add(entry)
     await session.flush()
-    if to_balance:
-        await session.exec(_upsert_balance(session, entry))
+    await session.exec(_upsert_balance(session, entry))
 
 
 async def award(
@@ -136,7 +131,7 @@ async def award(
         operator_name=operator_name or (operator.name if operator else None),
         cycle=timeutil.cycle_of(moment), quarter=timeutil.quarter_of(moment), created_at=moment,
     )
-    await _append(session, entry)
+    await append(session, entry)
     return entry
 
 
@@ -269,79 +264,6 @@ async def history(session: AsyncSession, member_id: int, limit: int = 10) -> lis
     stmt = (select(LedgerEntry).where(LedgerEntry.member_id == member_id)
             .order_by(col(LedgerEntry.id).desc()).limit(limit))
     return list((await session.exec(stmt)).all())
-
-
-# ---- quarters: open until their 公示 deadline (or, never published, until the next one ends) ----
-
-def next_quarter(quarter: str) -> str:
-    """'2026Q4' → '2027Q1'."""
-    year, q = int(quarter[:4]), int(quarter[5])
-    return f"{year + 1}Q1" if q == 4 else f"{year}Q{q + 1}"
-
-
-async def quarter_closed(session: AsyncSession, branch_id: int, quarter: str) -> bool:
-    """Nothing more may be dated into a closed quarter."""
-    moment = timeutil.now()
-    if timeutil.quarter_bounds(quarter)[1] > moment:
-        return False
-    publication = await session.get(QuarterPublication, (branch_id, quarter))
-    if publication is not None:
-        return moment >= publication.closes_at
-    return next_quarter(quarter) != timeutil.quarter_of(moment)
-
-
-# ---- 冲正 ----
-
-async def reverse(
-    session: AsyncSession, *, branch_id: int, entry_id: int, reason: str,
-    operator: Member | None, operator_name: str,
-) -> tuple[LedgerEntry, LedgerEntry]:
-    """A reversing entry for a mistake: in the original's quarter while it is open, else now."""
-    original = await session.get(LedgerEntry, entry_id)
-    example = "冲正 #12 重复录入"
-    if original is None or original.branch_id != branch_id:
-        raise NotFound(f"本支部没有流水号#{entry_id}。可让成员发送“积分明细”查看流水号。", example)
-    if original.kind == LedgerKind.REVERSAL:
-        raise Conflict(f"#{entry_id} 本身是冲正记录，不能再冲正。")
-    reason = check_reason(reason, example)
-    await _cancel_order_of(session, original)
-    moment = timeutil.now()
-    cycle, quarter, note = original.cycle, original.quarter, ""
-    if await quarter_closed(session, branch_id, original.quarter):
-        cycle, quarter = timeutil.cycle_of(moment), timeutil.quarter_of(moment)
-        note = f"（原记入{original.quarter}，该季度已结算）"
-    entry = LedgerEntry(
-        branch_id=branch_id, member_id=original.member_id, delta=-Decimal(str(original.delta)),
-        kind=LedgerKind.REVERSAL, reason=f"冲正#{entry_id}：{reason}{note}"[:200],
-        source=f"reversal:{entry_id}", operator_id=operator.id if operator else None,
-        operator_name=operator_name, reverses_id=entry_id, cycle=cycle, quarter=quarter,
-        created_at=moment,
-    )
-    try:
-        async with session.begin_nested():
-            await _append(session, entry)
-    except IntegrityError:
-        raise Conflict(f"#{entry_id} 已经冲正过了，不能重复冲正。") from None
-    return original, entry
-
-
-async def _cancel_order_of(session: AsyncSession, entry: LedgerEntry) -> None:
-    if entry.kind != LedgerKind.REDEEM:
-        return
-    order = (await session.exec(
-        select(RedemptionOrder).where(RedemptionOrder.entry_id == entry.id))).first()
-    if order is None:
-        return
-    cancelled = await session.exec(
-        update(RedemptionOrder)
-        .where(col(RedemptionOrder.id) == order.id, col(RedemptionOrder.status) == OrderStatus.PENDING)
-        .values(status=OrderStatus.CANCELLED).execution_options(synchronize_session=False))
-    if not cancelled.rowcount:
-        raise Conflict(f"订单#{order.id}（{order.item_name}）已发放，不能冲正。")
-    await session.exec(
-        update(CatalogueItem).where(col(CatalogueItem.id) == order.item_id,
-                                    col(CatalogueItem.stock).is_not(None))
-        .values(stock=col(CatalogueItem.stock) + 1).execution_options(synchronize_session=False))
 
 
 def check_reason(reason: str, example: str) -> str:

@@ -20,7 +20,7 @@ from db.models import (
     ProposalStatus,
     QuarterPublication,
 )
-from plugins.points import adjust, publish, service
+from plugins.points import adjust, corrections, publish, service
 from tests.factories import make_branch, make_member
 
 D = Decimal
@@ -178,24 +178,24 @@ async def test_reverse_open_and_closed_quarters(session: AsyncSession) -> None:
         # Q3 ended but its 公示 objection window is open: the correction goes into Q3.
         await publish.publish(session, branch_id=branch.id, quarter="2026Q3", by="王书记",
                               objection_days=7)
-        _, early = await service.reverse(session, branch_id=branch.id, entry_id=first.id,
+        _, early = await corrections.reverse(session, branch_id=branch.id, entry_id=first.id,
                                          reason="重复录入", operator=None, operator_name="王书记")
         await session.commit()
     row = await session.get(QuarterPublication, (branch.id, "2026Q3"))
     assert row.objection_deadline == datetime(2026, 10, 15, 16, tzinfo=UTC)
     with time_machine.travel(datetime(2026, 10, 15, 16, tzinfo=UTC), tick=False):
-        assert await service.quarter_closed(session, branch.id, "2026Q3")
-        _, late = await service.reverse(session, branch_id=branch.id, entry_id=second.id,
+        assert await publish.quarter_closed(session, branch.id, "2026Q3")
+        _, late = await corrections.reverse(session, branch_id=branch.id, entry_id=second.id,
                                         reason="录错人", operator=None, operator_name="王书记")
         await session.commit()
         with pytest.raises(Conflict, match="已经冲正过了"):
-            await service.reverse(session, branch_id=branch.id, entry_id=second.id,
+            await corrections.reverse(session, branch_id=branch.id, entry_id=second.id,
                                   reason="再来", operator=None, operator_name="王书记")
         with pytest.raises(Conflict, match="本身是冲正记录"):
-            await service.reverse(session, branch_id=branch.id, entry_id=late.id,
+            await corrections.reverse(session, branch_id=branch.id, entry_id=late.id,
                                   reason="再来", operator=None, operator_name="王书记")
         with pytest.raises(NotFound):
-            await service.reverse(session, branch_id=branch.id, entry_id=999, reason="x",
+            await corrections.reverse(session, branch_id=branch.id, entry_id=999, reason="x",
                                   operator=None, operator_name="王书记")
     assert (early.quarter, early.delta, early.reason) == ("2026Q3", D(-4), "冲正#1：重复录入")
     assert (late.quarter, late.delta) == ("2026Q4", D(-3))
@@ -207,11 +207,11 @@ async def test_unpublished_quarter_closes_after_next(session: AsyncSession) -> N
     """A quarter never published stays open through the next quarter, then closes."""
     branch = await make_branch(session)
     with time_machine.travel(datetime(2026, 12, 31, 15, 59, tzinfo=UTC), tick=False):
-        assert not await service.quarter_closed(session, branch.id, "2026Q3")
-        assert not await service.quarter_closed(session, branch.id, "2026Q4")
+        assert not await publish.quarter_closed(session, branch.id, "2026Q3")
+        assert not await publish.quarter_closed(session, branch.id, "2026Q4")
     with time_machine.travel(datetime(2026, 12, 31, 16, 0, tzinfo=UTC), tick=False):
-        assert await service.quarter_closed(session, branch.id, "2026Q3")
-        assert not await service.quarter_closed(session, branch.id, "2026Q4")
+        assert await publish.quarter_closed(session, branch.id, "2026Q3")
+        assert not await publish.quarter_closed(session, branch.id, "2026Q4")
 
 
 @time_machine.travel(NOV, tick=False)
@@ -242,7 +242,7 @@ async def test_ledger_rebuild_matches_cache(session: AsyncSession) -> None:
         for delta in ("2", "1.5", "-0.5"):
             await _award(session, m, D(delta) * (i + 1))
     e = await _award(session, members[0], "3")
-    await service.reverse(session, branch_id=branch.id, entry_id=e.id, reason="错", operator=None,
+    await corrections.reverse(session, branch_id=branch.id, entry_id=e.id, reason="错", operator=None,
                           operator_name="王书记")
     await session.commit()
     cached = {(r.member_id, r.cycle): r.balance for r in (await session.exec(select(PointsBalance)))}
@@ -292,7 +292,7 @@ async def test_every_balance_rebuilt_from_ledger_after_mixed_history(session: As
                 action = rng.randrange(4)
                 if action == 0 and entries:
                     try:
-                        await service.reverse(session, branch_id=branch_id, entry_id=rng.choice(entries),
+                        await corrections.reverse(session, branch_id=branch_id, entry_id=rng.choice(entries),
                                               reason="纠错", operator=None, operator_name="书记")
                     except Conflict:
                         await session.rollback()

@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.errors import Conflict, InvalidInput, NotFound
 from db import engine as db_engine
 from db.models import CatalogueItem, LedgerEntry, LedgerKind, OrderStatus, RedemptionOrder
-from plugins.points import service, shop
+from plugins.points import corrections, service, shop
 from tests.factories import make_branch, make_member
 
 D = Decimal
@@ -88,7 +88,7 @@ async def test_redeem_deliver_and_reverse(session: AsyncSession) -> None:
     await session.commit()
     assert [(o.id, n) for o, n in await shop.pending_orders(session, branch.id)] == [
         (order.id, "张三"), (second.id, "李四")]
-    await service.reverse(session, branch_id=branch.id, entry_id=order.entry_id, reason="不要了",
+    await corrections.reverse(session, branch_id=branch.id, entry_id=order.entry_id, reason="不要了",
                           operator=None, operator_name="王书记")
     await session.commit()
     done, member = await shop.deliver(session, branch_id=branch.id, order_id=second.id, by="王书记")
@@ -99,7 +99,7 @@ async def test_redeem_deliver_and_reverse(session: AsyncSession) -> None:
     with pytest.raises(Conflict, match="已冲正取消"):
         await shop.deliver(session, branch_id=branch.id, order_id=order.id, by="王书记")
     with pytest.raises(Conflict, match="已发放，不能冲正"):
-        await service.reverse(session, branch_id=branch.id, entry_id=second.entry_id,
+        await corrections.reverse(session, branch_id=branch.id, entry_id=second.entry_id,
                               reason="x", operator=None, operator_name="王书记")
     await session.rollback()
     session.expunge_all()
