@@ -334,16 +334,22 @@ def _report(bare: Result, real: Result) -> None:
               f"{verdict} (≤1000 ms, all recorded)")
 
 
+PG_NAME = f"yinling_bench_{os.getpid()}"
+
+
+async def _pg_admin(url: str, *statements: str) -> None:
+    admin = make_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
+    async with admin.connect() as conn:
+        for statement in statements:
+            await conn.execute(text(statement))
+    await admin.dispose()
+
+
 async def _pg_database(url: str) -> str:
     from sqlalchemy.engine import make_url
 
-    name = f"yinling_bench_{os.getpid()}"
-    admin = make_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
-    async with admin.connect() as conn:
-        await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
+    await _pg_admin(url, f'DROP DATABASE IF EXISTS "{PG_NAME}"', f'CREATE DATABASE "{PG_NAME}"')
+    return make_url(url).set(database=PG_NAME).render_as_string(hide_password=False)
 
 
 async def main() -> None:
@@ -370,4 +376,6 @@ async def main() -> None:
         for target in (bare, real):
             await target.close()
         await db.dispose()
+        if pg:
+            await _pg_admin(pg, f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
     _report(bare.result, real.result)

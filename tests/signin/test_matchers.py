@@ -62,6 +62,7 @@ async def test_sign_in_twice_and_a_sentence(app: App, chat_db: AsyncSession) -> 
             ctx.receive_event(bot, event)
             ctx.should_call_send(event, text("张三 已签到（09:28）"), result=None)
             ctx.receive_event(bot, group_message("签到表在哪"))
+            ctx.receive_event(bot, group_message("签到", message_id=event.message_id))  # redelivered
     assert await _rows(chat_db) == [(2, "present", 1, None)]
     sources = (await chat_db.exec(select(LedgerEntry.source))).all()
     assert sources == ["signin:1"]

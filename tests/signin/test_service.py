@@ -250,3 +250,17 @@ async def test_my_record_lists_this_year(session: AsyncSession) -> None:
     assert [(s.starts_at, a.status if a else None) for s, a in rows] == [
         (starts[0], AttendanceStatus.PRESENT), (starts[1], AttendanceStatus.LEAVE), (starts[2], None)]
     assert isinstance(zhang, Member)
+
+
+@pytest.mark.parametrize(("text", "starts"), [
+    ("2026-11-25 09:30 学习党章", START),
+    ("11-25 9:30 学习党章", START),
+    ("11月25日9点半 学习党章", START),
+    ("明天上午9点 学习党章", datetime(2026, 11, 23, 1, 0, tzinfo=UTC)),
+    ("下周三14:00 学习党章", datetime(2026, 11, 25, 6, 0, tzinfo=UTC)),
+    ("１１月２５日　９：３０　学习党章", START),
+])
+def test_publish_understands_how_people_write_times(text: str, starts: datetime) -> None:
+    """The forms in the issue, read in Beijing time on Sunday 22 November 2026 (20:00)."""
+    moment = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+    assert service.parse_publish(text, moment) == (starts, "学习党章", None)
