@@ -238,6 +238,12 @@ async def main() -> None:
     print(f"database: {db_engine.get_engine().url.render_as_string(hide_password=True)}")
     seeded = await _seed()
     print(f"materialised {BRANCHES} rules (occurrence + sign-in session + reminder): {seeded:.1f} s")
+    from plugins.partyday import jobs
+
+    started = time.perf_counter()
+    assert await jobs.plan_ahead(NOW) == 0
+    print(f"plan job over {BRANCHES} rules with nothing new to plan: "
+          f"{time.perf_counter() - started:.2f} s")
     base = await _baseline()
     print(f"{'baseline: bare send loop, no DB':<34} {base:7.3f} s  {BRANCHES / base:8.0f} msg/s")
     unlimited = await _run("engine, unlimited", 0)

@@ -4,7 +4,7 @@ import asyncio
 from datetime import datetime, time, timedelta
 
 from nonebot import logger
-from sqlmodel import col, select
+from sqlmodel import select
 
 from core import timeutil
 from db.engine import session_factory, session_scope
@@ -52,8 +52,8 @@ async def plan_ahead(now: datetime | None = None) -> int:
     now = now or timeutil.now()
     created = 0
     async with session_factory()() as session:
-        rule_ids = list((await session.exec(
-            select(PartydayRule.id).where(col(PartydayRule.active)))).all())
+        rule_ids = await service.rules_to_plan(session, now)
+        await session.rollback()
     for rule_id in rule_ids:
         try:  # one branch's trouble must not stop the others' reminders
             async with session_scope() as session:

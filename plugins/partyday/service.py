@@ -28,7 +28,7 @@ from db.models.reminder import (
     TargetKind,
 )
 from plugins.partyday import reminders
-from plugins.partyday.calendar import Overrides, month_dates, plan, year_known
+from plugins.partyday.calendar import Overrides, Planned, month_dates, plan, year_known
 from plugins.partyday.engine import Rendered, Skip, renderer
 from plugins.partyday.parse import EX_RULE, RuleSpec, parse_offsets
 from plugins.partyday.words import render
@@ -144,20 +144,45 @@ def _insert(session: AsyncSession):  # noqa: ANN202
     return pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert  # type: ignore[union-attr]
 
 
-async def materialise(session: AsyncSession, rule: PartydayRule, now: datetime,
-                      extra_days: int = 0) -> int:
-    """Create the occurrences (session + reminders) of the next `horizon` days; returns how many."""
+def _due_dates(rule: PartydayRule, now: datetime, known: Overrides,
+               extra_days: int = 0) -> list[tuple[date, Planned, datetime]]:
+    """The rule's dates within the horizon whose (holiday-adjusted) start is still ahead."""
     today = timeutil.local_date(now)
-    horizon = _config.horizon_days + extra_days
-    known = await overrides(session)
-    created = 0
+    result = []
     # Start a little back: a date moved forward by a holiday may still be ahead.
-    for nominal in month_dates(today - timedelta(days=15), today + timedelta(days=horizon),
+    for nominal in month_dates(today - timedelta(days=15),
+                               today + timedelta(days=_config.horizon_days + extra_days),
                                month_day=rule.month_day, nth=rule.nth, weekday=rule.weekday):
         planned = plan(nominal, rule.holiday_policy, known)
         starts_at = timeutil.at_local(planned.day, time(rule.hour, rule.minute))
-        if starts_at <= now:
-            continue
+        if starts_at > now:
+            result.append((nominal, planned, starts_at))
+    return result
+
+
+async def rules_to_plan(session: AsyncSession, now: datetime) -> list[int]:
+    """Active rules with a date not yet materialised or planned with holidays since learnt.
+
+    One read for all branches, so the every-minute job opens a write transaction only when needed.
+    """
+    known = await overrides(session)
+    rules = (await session.exec(select(PartydayRule).where(col(PartydayRule.active)))).all()
+    since = timeutil.local_date(now) - timedelta(days=15)
+    occs = (await session.exec(select(PartydayOccurrence).where(
+        PartydayOccurrence.nominal_date >= since))).all()
+    have = {(o.rule_id, o.nominal_date) for o in occs}
+    stale = {o.rule_id for o in occs if o.holiday_unknown and not o.cancelled and o.starts_at > now
+             and year_known(timeutil.local_date(o.starts_at).year, known)}
+    return [r.id for r in rules if r.id is not None and (r.id in stale or any(
+        (r.id, nominal) not in have for nominal, _, _ in _due_dates(r, now, known)))]
+
+
+async def materialise(session: AsyncSession, rule: PartydayRule, now: datetime,
+                      extra_days: int = 0) -> int:
+    """Create the occurrences (session + reminders) of the next `horizon` days; returns how many."""
+    known = await overrides(session)
+    created = 0
+    for nominal, planned, starts_at in _due_dates(rule, now, known, extra_days):
         result = await session.exec(_insert(session)(PartydayOccurrence).values(  # type: ignore[call-overload]
             rule_id=rule.id, branch_id=rule.branch_id, nominal_date=nominal, starts_at=starts_at,
             place=rule.place, moved_note=planned.note, holiday_unknown=planned.unknown,

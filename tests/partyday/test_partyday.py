@@ -6,6 +6,7 @@ import time_machine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db import engine as db_engine
 from db.models import SessionKind, StudySession
 from db.models.reminder import PartydayOccurrence, Reminder
 from plugins.partyday import service, words
@@ -180,3 +181,27 @@ async def test_driven_time_month_ends_and_february(session: AsyncSession) -> Non
                                               date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30)]
     keys = [r.dedupe_key for r in await _reminders(session)]
     assert len(keys) == len(set(keys)) == 3 * 6
+
+
+async def test_plan_job_replans_when_an_unknown_year_becomes_known(session: AsyncSession) -> None:
+    """Planned while 2027 was unknown; once its dates are known the job moves the party day."""
+    from db.models.reminder import HolidayOverride
+    from plugins.partyday import jobs
+
+    branch = await make_branch(session)
+    with time_machine.travel(NOW, tick=False):
+        await service.set_rule(session, branch_id=branch.id, spec=_spec(day=1), now=NOW)
+        await session.commit()
+    jan = (await session.exec(select(PartydayOccurrence).where(
+        PartydayOccurrence.nominal_date == date(2027, 1, 1)))).one()
+    assert (jan.holiday_unknown, jan.starts_at) == (True, datetime(2027, 1, 1, 1, 0, tzinfo=UTC))
+    # As if chinesecalendar had been upgraded: the year's dates are known without the command.
+    session.add(HolidayOverride(day=date(2027, 1, 1), is_holiday=True))
+    await session.commit()
+    with time_machine.travel(NOW, tick=False):
+        await jobs.plan_ahead()
+        async with db_engine.session_factory()() as fresh:  # this test's session caches `jan`
+            assert await service.rules_to_plan(fresh, NOW) == []
+    jan = (await session.exec(select(PartydayOccurrence).where(
+        PartydayOccurrence.nominal_date == date(2027, 1, 1)).execution_options(populate_existing=True))).one()
+    assert (jan.holiday_unknown, jan.starts_at) == (False, datetime(2027, 1, 4, 1, 0, tzinfo=UTC))
