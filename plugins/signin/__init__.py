@@ -11,7 +11,7 @@ from core import timeutil
 from core.errors import InvalidInput
 from core.roles import Role
 from core.textparse import normalize, parse_id, split_id
-from plugins.signin import service
+from plugins.signin import records, service
 from plugins.signin import texts as t
 from plugins.signin.config import Config
 
@@ -101,7 +101,7 @@ async def handle_end(event: Event, session: SessionDep, caller: Committee) -> No
     """Close the open session now and show the counts."""
     study = await service.end_session(session, caller.branch_id)
     await session.commit()
-    report = await service.report(session, branch_id=caller.branch_id, session_id=study.id)
+    report = await records.report(session, branch_id=caller.branch_id, session_id=study.id)
     await end_cmd.finish(plain(event, t.ended(report)))
 
 
@@ -155,7 +155,7 @@ async def handle_report(event: Event, session: SessionDep, caller: Anyone, arg: 
     """应到 / 实到 / 迟到 / 请假 / 缺席 of a session."""
     text = normalize(arg.extract_plain_text())
     session_id = parse_id(text, "学习编号", "签到情况 #3") if text else None
-    report = await service.report(session, branch_id=caller.branch_id, session_id=session_id)
+    report = await records.report(session, branch_id=caller.branch_id, session_id=session_id)
     await report_cmd.finish(plain(event, t.report(report)))
 
 
@@ -167,5 +167,5 @@ record_cmd = command("学习记录", "我的学习", bare=True)
 async def handle_record(event: Event, session: SessionDep, caller: Registered) -> None:
     """The caller's own sessions this year."""
     year = timeutil.cycle_of(timeutil.now())
-    rows = await service.my_record(session, member=caller.me, year=year)
+    rows = await records.my_record(session, member=caller.me, year=year)
     await record_cmd.finish(plain(event, t.record(caller.me.name, year, rows)))

@@ -7,7 +7,8 @@ from core.textparse import fmt_points
 from db.models import Attendance, AttendanceStatus, Member, SessionKind, StudySession
 
 if TYPE_CHECKING:
-    from plugins.signin.service import ProxyResult, Report, SignIn
+    from plugins.signin.records import Report
+    from plugins.signin.service import ProxyResult, SignIn
 
 EX_PUBLISH = "发布学习 明天上午9点 学习党章 党员活动室"
 EX_PROXY = "代签 张三 李四"

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from db.models import AttendanceStatus
-from plugins.signin import service
+from plugins.signin import records, service
 from plugins.signin import texts as t
 from tests.factories import make_branch, make_member
 
@@ -82,8 +82,8 @@ async def test_record_year_turns_at_beijing_midnight(session: AsyncSession, serv
         await service.schedule_session(session, branch_id=branch.id, starts_at=starts, title="学习")
     await session.commit()
     with time_machine.travel(datetime(2026, 12, 31, 15, 59, tzinfo=UTC), tick=False):
-        before = await service.my_record(session, member=zhang)
+        before = await records.my_record(session, member=zhang)
     with time_machine.travel(datetime(2026, 12, 31, 16, 45, tzinfo=UTC), tick=False):
-        after = await service.my_record(session, member=zhang)
+        after = await records.my_record(session, member=zhang)
     assert [s.starts_at for s, _ in before] == [old_year]
     assert [s.starts_at for s, _ in after] == [new_year]

@@ -22,7 +22,7 @@ from db.models import (
     SessionKind,
     StudySession,
 )
-from plugins.signin import service
+from plugins.signin import records, service
 from tests.factories import make_branch, make_member
 
 START = datetime(2026, 11, 25, 1, 30, tzinfo=UTC)  # Wednesday 09:30 Beijing
@@ -184,7 +184,7 @@ async def test_report_counts_expected_members(session: AsyncSession) -> None:
         await service.sign_in(session, branch_id=branch.id, member=members[1])
         await session.commit()
     with time_machine.travel(START + timedelta(hours=2), tick=False):
-        report = await service.report(session, branch_id=branch.id, session_id=None)
+        report = await records.report(session, branch_id=branch.id, session_id=None)
     assert report.study.id == study.id
     assert (report.expected, [m.name for m, _ in report.attended], [m.name for m in report.late]) == (
         5, ["张三", "李四"], ["李四"])
@@ -246,7 +246,7 @@ async def test_my_record_lists_this_year(session: AsyncSession) -> None:
         await service.take_leave(session, branch_id=branch.id, member=zhang, reason=None)
         await session.commit()
     with time_machine.travel(START, tick=False):
-        rows = await service.my_record(session, member=zhang)
+        rows = await records.my_record(session, member=zhang)
     assert [(s.starts_at, a.status if a else None) for s, a in rows] == [
         (starts[0], AttendanceStatus.PRESENT), (starts[1], AttendanceStatus.LEAVE), (starts[2], None)]
     assert isinstance(zhang, Member)
