@@ -205,3 +205,41 @@ async def test_plan_job_replans_when_an_unknown_year_becomes_known(session: Asyn
     jan = (await session.exec(select(PartydayOccurrence).where(
         PartydayOccurrence.nominal_date == date(2027, 1, 1)).execution_options(populate_existing=True))).one()
     assert (jan.holiday_unknown, jan.starts_at) == (False, datetime(2027, 1, 4, 1, 0, tzinfo=UTC))
+
+
+async def test_two_processes_planning_at_once_make_one_party_day(db_url: str) -> None:
+    """Two engines (like two bot processes) materialise the same rule at once: one occurrence,
+    one sign-in session and one set of reminders per date."""
+    import asyncio
+
+    from sqlalchemy.ext.asyncio import async_sessionmaker
+
+    from db.models.reminder import PartydayRule
+
+    async with db_engine.session_factory()() as session:
+        branch = await make_branch(session)
+        rule = PartydayRule(branch_id=branch.id, month_day=10, hour=9, minute=0)
+        session.add(rule)
+        await session.commit()
+    engines = [db_engine.make_engine(db_url) for _ in range(2)]
+
+    async def plan(engine) -> int:  # noqa: ANN001
+        factory = async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
+        async with factory() as session:
+            locked = (await session.exec(select(PartydayRule).where(
+                PartydayRule.id == rule.id).with_for_update())).one()
+            created = await service.materialise(session, locked, NOW)
+            await session.commit()
+            return created
+
+    with time_machine.travel(NOW, tick=False):
+        results = await asyncio.gather(*(plan(e) for e in engines))
+    for engine in engines:
+        await engine.dispose()
+    assert sorted(results) == [0, 1]
+    async with db_engine.session_factory()() as session:
+        sessions = (await session.exec(select(StudySession))).all()
+        reminders = (await session.exec(select(Reminder))).all()
+    assert [(s.kind, s.starts_at) for s in sessions] == [
+        (SessionKind.PARTYDAY, datetime(2026, 12, 10, 1, 0, tzinfo=UTC))]
+    assert len(reminders) == 3
