@@ -33,7 +33,6 @@ async def reverse(
     if original.kind == LedgerKind.REVERSAL:
         raise Conflict(f"#{entry_id} 本身是冲正记录，不能再冲正。")
     reason = check_reason(reason, example)
-    await _cancel_order_of(session, original)
     moment = timeutil.now()
     cycle, quarter, note = original.cycle, original.quarter, ""
     if await quarter_closed(session, branch_id, original.quarter):
@@ -48,7 +47,9 @@ async def reverse(
     )
     try:
         async with session.begin_nested():
+            # The balance row is locked first, as 兑换 does, so the two never wait on each other.
             await append(session, entry)
+            await _cancel_order_of(session, original)
     except IntegrityError:
         raise Conflict(f"#{entry_id} 已经冲正过了，不能重复冲正。") from None
     return original, entry

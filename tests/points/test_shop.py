@@ -182,3 +182,32 @@ async def test_concurrent_awards_and_approvals(session: AsyncSession) -> None:
     session.expunge_all()
     assert await service.balance(session, ids[0]) == D(33)
     assert await service.ledger_balance(session, ids[0], 2026) == D(33)
+
+
+async def _reverse(branch_id: int, entry_id: int) -> str:
+    async with db_engine.session_factory()() as s:
+        try:
+            await corrections.reverse(s, branch_id=branch_id, entry_id=entry_id, reason="不要了",
+                                      operator=None, operator_name="王书记")
+            await s.commit()
+            return "ok"
+        except Conflict as error:
+            await s.rollback()
+            return error.message
+
+
+@time_machine.travel(NOV, tick=False)
+async def test_reverse_while_redeeming_same_item(session: AsyncSession) -> None:
+    """冲正 of a 兑换 racing new 兑换 of the same item by the same member: no deadlock, cache exact."""
+    branch, (zhang, *_), item = await _setup(session, "20", "5", 3)
+    order, _, _ = await shop.redeem(session, member=zhang, item_id=item.id)
+    await session.commit()
+    ids = branch.id, zhang.id, item.id, order.entry_id
+    results = await asyncio.gather(_reverse(ids[0], ids[3]), _try_redeem(ids[1], ids[2]),
+                                   _try_redeem(ids[1], ids[2]), _reverse(ids[0], ids[3]))
+    assert results.count(f"#{ids[3]} 已经冲正过了，不能重复冲正。") == 1
+    assert sum(r.startswith("ok") for r in results) == 3
+    session.expunge_all()
+    assert await service.balance(session, ids[1]) == await service.ledger_balance(session, ids[1], 2026)
+    assert (await session.get(CatalogueItem, ids[2])).stock == 1
+    assert await service.balance(session, ids[1]) == D(10)
