@@ -148,7 +148,8 @@ async def add_oneoff(session: AsyncSession, *, branch_id: int, text: str, key: s
 
 
 _KINDS = {"partyday": "主题党日提醒", "study": "学习提醒", "study_absent": "未签到提醒",
-          "need_private": "志愿服务提醒（私聊）", "need_group": "志愿服务提醒", "oneoff": "提醒"}
+          "need_private": "志愿服务提醒（私聊）", "need_group": "志愿服务提醒", "oneoff": "提醒",
+          "notice": "通知"}
 
 
 def label(row: Reminder) -> str:
