@@ -1,0 +1,25 @@
+"""README.md stays true: every chat command the plugins publish is in its command reference."""
+
+from pathlib import Path
+
+from plugins.help import sections
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def test_every_command_and_its_example_is_documented():
+    """Each CommandDoc's name appears in README.md's chat-command section, and so does its example."""
+    text = README.read_text(encoding="utf-8")
+    reference = text.split("## Chat commands", 1)[1].split("\n## Development", 1)[0]
+    missing = [f"{doc.name}（例：{doc.example}）" for section in sections() for doc in section.commands
+               if doc.name not in reference]
+    assert missing == []
+
+
+def test_every_command_has_an_example_that_starts_with_its_word():
+    """The help shows one example per command; it must be something a member can type as is."""
+    docs = [doc for section in sections() for doc in section.commands]
+    assert len(docs) > 40
+    wrong = [doc.name for doc in docs
+             if not any(doc.example.lstrip("/").startswith(w) for w in (doc.name, *doc.aliases))]
+    assert wrong == []
