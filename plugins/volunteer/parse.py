@@ -40,7 +40,7 @@ TITLE_MAX, PLACE_MAX, NOTE_MAX = 30, 50, 300
 _LINE_RE = re.compile(r"^(" + "|".join(sorted(FORM_KEYS, key=len, reverse=True)) + r")\s*[:：]\s*(.*)$")
 _NUM = r"(\d+|[零〇一二两三四五六七八九十百]+)"
 _CAPACITY_RE = re.compile(rf"^(?:名额|限)?{_NUM}(?:人|名|位)$|^名额{_NUM}$")
-_PER_HOUR_RE = re.compile(r"^每(?:个)?小时(.+?)分?$")
+_PER_HOUR_RE = re.compile(r"^每(?:个)?小时(.*?)分?$")
 _PER_PERSON_RE = re.compile(r"^(?:每人)?(\d+(?:\.\d+)?|[零一二两三四五六七八九十]+)分$")
 
 
@@ -57,6 +57,8 @@ class NeedDraft:
     points_per_hour: Decimal | None = None
     suits: Suitability = Suitability.NORMAL
     description: str | None = None
+    hourly: bool = False
+    """Per hour at the branch's volunteer_per_hour rate (`每小时` written without a number)."""
 
 
 def parse_need(text: str, now: datetime) -> NeedDraft:
@@ -170,12 +172,13 @@ def _set_points(draft: NeedDraft, text: str, example: str) -> None:
     text = normalize(text).replace(" ", "").removeprefix("每人")
     low, high = Decimal("0.5"), Decimal("50")
     if match := _PER_HOUR_RE.match(text):
-        draft.points_per_hour = parse_points(match.group(1), low=low, high=high, example=example)
-        draft.points_per_person = None
+        draft.hourly, draft.points_per_person = True, None
+        draft.points_per_hour = parse_points(match.group(1), low=low, high=high,
+                                             example=example) if match.group(1) else None
     else:
         amount = re.sub(r"[（(]?每人[)）]?$", "", text)
         draft.points_per_person = parse_points(amount, low=low, high=high, example=example)
-        draft.points_per_hour = None
+        draft.points_per_hour, draft.hourly = None, False
 
 
 def _suits(text: str, example: str) -> Suitability:

@@ -19,6 +19,7 @@ from db.models import Claim, ClaimStatus, HealthCategory, Member, Need, NeedStat
 
 ACTIVE = (ClaimStatus.CLAIMED, ClaimStatus.WAITLIST)
 EX_CLAIM = "认领 #3"
+ID_MAX = 2**31 - 1
 
 
 def suits(need: Need, category: HealthCategory | str) -> bool:
@@ -33,7 +34,9 @@ def suits(need: Need, category: HealthCategory | str) -> bool:
 
 async def get_need(session: AsyncSession, branch_id: int, need_id: int, *, lock: bool = False) -> Need:
     """A need of this branch (fresh from the database, row-locked when asked); NotFound otherwise."""
-    need = await session.get(Need, need_id, with_for_update=lock, populate_existing=True)
+    # A number past the integer column is no need at all (asking the database would overflow).
+    need = None if not 0 < need_id <= ID_MAX else await session.get(
+        Need, need_id, with_for_update=lock, populate_existing=True)
     if need is None or need.branch_id != branch_id:
         raise NotFound(f"没有#{need_id}号需求。可发送“需求列表”查看。", EX_CLAIM)
     return need

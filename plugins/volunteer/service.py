@@ -49,14 +49,16 @@ LIST_GRACE = timedelta(days=7)
 async def post_need(
     session: AsyncSession, *, branch_id: int, draft: NeedDraft, created_by: Member | None
 ) -> Need:
-    """发布需求: store the need; without points the branch's per-need rule applies."""
-    per_person = draft.points_per_person
-    if per_person is None and draft.points_per_hour is None:
+    """发布需求: store the need; points not given come from the branch's per-need / per-hour rule."""
+    per_person, per_hour = draft.points_per_person, draft.points_per_hour
+    if draft.hourly and per_hour is None:
+        per_hour = await rule(session, branch_id, "volunteer_per_hour")
+    elif per_person is None and per_hour is None:
         per_person = await rule(session, branch_id, "volunteer_per_need")
     need = Need(
         branch_id=branch_id, title=draft.title, starts_at=draft.starts_at, ends_at=draft.ends_at,
         place=draft.place, capacity=draft.capacity, points_per_person=per_person,
-        points_per_hour=draft.points_per_hour, suits=draft.suits, description=draft.description,
+        points_per_hour=per_hour, suits=draft.suits, description=draft.description,
         created_by=created_by.id if created_by else None,
     )
     session.add(need)

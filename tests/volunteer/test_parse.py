@@ -107,3 +107,15 @@ def test_parse_hours_refuses_nonsense():
 def test_default_hours_from_posted_times():
     """9:00–11:00 is 2 hours."""
     assert default_hours(START, END) == Decimal("2")
+
+
+@pytest.mark.parametrize("text", [
+    "清扫 11月28日9:00-11:00 枣行社区 5人 每小时",
+    "清扫 11月28日9:00-11:00 枣行社区 5人 每小时分",
+    "标题：清扫\n时间：11月28日 9:00-11:00\n地点：枣行社区\n名额：5\n积分：每小时",
+])
+def test_per_hour_without_a_number_asks_for_the_branch_rule(text):
+    """`每小时` alone means per hour at the branch's rate, not part of the place or an error."""
+    draft = parse_need(text, NOW)
+    assert (draft.place, draft.points_per_hour, draft.points_per_person, draft.hourly) == (
+        "枣行社区", None, None, True)

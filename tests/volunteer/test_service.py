@@ -124,6 +124,26 @@ async def test_claims_close_at_start_and_closed_needs_refuse(session: AsyncSessi
     assert caught.value.reply == "#1 文明劝导 已经开始（11月28日 09:00），认领已截止。"
 
 
+async def test_post_per_hour_without_rate_uses_branch_rule(session: AsyncSession) -> None:
+    """`每小时` without a number gets the branch's volunteer_per_hour (1 by default)."""
+    branch = await make_branch(session)
+    draft = NeedDraft(title="清扫", starts_at=START, ends_at=END, place="社区", capacity=2,
+                      hourly=True)
+    need = await service.post_need(session, branch_id=branch.id, draft=draft, created_by=None)
+    await session.commit()
+    row = await session.get(Need, need.id)
+    assert (row.points_per_person, row.points_per_hour) == (None, Decimal("1"))
+
+
+async def test_huge_need_number_is_not_found(session: AsyncSession) -> None:
+    """`认领 #99999999999999999999` is a need that does not exist, not a database overflow."""
+    branch = await make_branch(session)
+    zhang = await make_member(session, branch, "张三")
+    for need_id in (2**31, 10**22):
+        with pytest.raises(NotFound):
+            await service.claim_need(session, branch_id=branch.id, need_id=need_id, member=zhang)
+
+
 async def test_need_of_another_branch_is_not_found(session: AsyncSession) -> None:
     """Isolation: #N of another branch does not exist here."""
     mine = await make_branch(session)
