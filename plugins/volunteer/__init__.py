@@ -1,6 +1,8 @@
 """Volunteer-service needs: 发布需求, 需求列表, 认领, 代认领, 取消认领, 我的认领, 修改名额, 取消需求, 完成需求, 缺勤."""
 
+from collections.abc import Callable
 from contextlib import suppress
+from functools import partial
 
 from nonebot import on_command
 from nonebot.adapters import Bot, Event, Message
@@ -63,18 +65,24 @@ __plugin_meta__ = PluginMetadata(
 )
 
 
-async def _notify(bot: Bot, session: SessionDep, caller: Caller, text: str,
-                  members: list[Member]) -> None:
-    """Tell these members in the branch's group, @-ing those with a chat account."""
+async def _notify(bot: Bot, session: SessionDep, caller: Caller,
+                  compose: Callable[[list[Member]], str], members: list[Member]) -> None:
+    """Tell these members in the branch's group: @ those with a chat account, name the others.
+
+    compose(unreached) builds the text; it names only the members no @ can reach.
+    """
     if not members:
         return
     group = caller.ctx.group_id or await service.group_of(session, caller.branch_id,
                                                           caller.ctx.platform)
+    accounts = await service.accounts_of(session, members, caller.ctx.platform)
+    await session.commit()  # end the read before sending: on SQLite it holds the write lock
     if group is None:
         return
-    mentions = await service.user_ids(session, members, caller.ctx.platform)
+    unreached = [m for m in members if m.id not in accounts]
+    mentions = [accounts[m.id] for m in members if m.id in accounts]
     with suppress(DeliveryError):  # the change is committed; send_group has logged the failure
-        await send_group(bot, group, text, mentions)
+        await send_group(bot, group, compose(unreached), mentions)
 
 
 def _need_id(arg: Message, example: str) -> tuple[int, str]:
@@ -119,6 +127,7 @@ list_cmd = command("需求列表", "志愿需求", "服务清单", bare=True)
 async def handle_list(event: Event, session: SessionDep, caller: Anyone) -> None:
     """Anyone: open needs; ★ marks those that suit the caller."""
     needs = await service.open_needs(session, caller.branch_id)
+    await session.commit()  # end the read before sending: on SQLite it holds the write lock
     await list_cmd.finish(plain(event, t.need_list(needs, caller.member)))
 
 
@@ -176,7 +185,7 @@ async def handle_unclaim(bot: Bot, event: Event, session: SessionDep, caller: Re
                                         member=caller.me)
     await session.commit()
     await unclaim_cmd.send(plain(event, t.unclaimed(caller.me.name, result)))
-    await _notify(bot, session, caller, t.promoted(result), result.promoted)
+    await _notify(bot, session, caller, partial(t.promoted, result), result.promoted)
     await unclaim_cmd.finish()
 
 
@@ -187,6 +196,7 @@ mine_cmd = command("我的认领", bare=True)
 async def handle_mine(event: Event, session: SessionDep, caller: Registered) -> None:
     """Member: their places and waitlist spots."""
     rows = await service.my_claims(session, caller.me)
+    await session.commit()  # end the read before sending (see handle_list)
     await mine_cmd.finish(plain(event, t.my_claims(caller.me.name, rows)))
 
 
@@ -206,7 +216,7 @@ async def handle_capacity(bot: Bot, event: Event, session: SessionDep, caller: S
                                         capacity=capacity)
     await session.commit()
     await capacity_cmd.send(plain(event, t.capacity_changed(result)))
-    await _notify(bot, session, caller, t.promoted(result), result.promoted)
+    await _notify(bot, session, caller, partial(t.promoted, result), result.promoted)
     await capacity_cmd.finish()
 
 
@@ -223,7 +233,7 @@ async def handle_cancel(bot: Bot, event: Event, session: SessionDep, caller: Sec
                                        reason=reason[:200])
     await session.commit()
     await cancel_cmd.send(plain(event, t.need_cancelled(people)))
-    await _notify(bot, session, caller, t.need_cancelled_notice(people),
+    await _notify(bot, session, caller, partial(t.need_cancelled_notice, people),
                   people.claimed + people.waiting)
     await cancel_cmd.finish()
 
@@ -257,5 +267,5 @@ async def handle_absent(bot: Bot, event: Event, session: SessionDep, caller: Sec
                                        member=member)
     await session.commit()
     await absent_cmd.send(plain(event, t.absent(member.name, result)))
-    await _notify(bot, session, caller, t.promoted(result), result.promoted)
+    await _notify(bot, session, caller, partial(t.promoted, result), result.promoted)
     await absent_cmd.finish()

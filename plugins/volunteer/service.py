@@ -319,12 +319,11 @@ async def group_of(session: AsyncSession, branch_id: int, platform: str) -> str 
     return (await session.exec(stmt)).first()
 
 
-async def user_ids(session: AsyncSession, members: list[Member], platform: str) -> list[str]:
-    """Chat user ids to @ for these members (members without an account are named, not @'d)."""
+async def accounts_of(session: AsyncSession, members: list[Member], platform: str) -> dict[int, str]:
+    """member id → chat user id on this platform, for the members who have one."""
     ids = [m.id for m in members]
     if not ids:
-        return []
+        return {}
     stmt = select(ChatAccount.member_id, ChatAccount.user_id).where(
         col(ChatAccount.member_id).in_(ids), ChatAccount.platform == platform)
-    found = dict((await session.exec(stmt)).all())
-    return [found[m.id] for m in members if m.id in found]
+    return dict((await session.exec(stmt)).all())

@@ -111,11 +111,15 @@ def unclaimed(name: str, result: CancelResult) -> str:
     return f"已取消 {name} 对#{need.id} {need.title}的{what}（现{need.claimed}/{need.capacity}）。"
 
 
-def promoted(result: Promotion) -> str:
-    """Group notice for those moved up from the waitlist (they are @'d before this text)."""
+def _names(members: list[Member]) -> str:
+    """'赵六、钱七：' addressing members no @ reaches (those with a chat account are @'d instead)."""
+    return "、".join(m.name for m in members) + "：" if members else ""
+
+
+def promoted(result: Promotion, unreached: list[Member]) -> str:
+    """Group notice for those moved up from the waitlist (@'d before this text, or named in it)."""
     need = result.need
-    names = "、".join(m.name for m in result.promoted)
-    return (f"{names}：#{need.id} {need.title} 有空位了，已从候补转为认领。\n"
+    return (f"{_names(unreached)}#{need.id} {need.title} 有空位了，已从候补转为认领。\n"
             f"时间：{when(need)}\n地点：{need.place}")
 
 
@@ -142,11 +146,11 @@ def need_cancelled(people: NeedPeople) -> str:
     return text
 
 
-def need_cancelled_notice(people: NeedPeople) -> str:
-    """Group notice to the claimants of a cancelled need."""
+def need_cancelled_notice(people: NeedPeople, unreached: list[Member]) -> str:
+    """Group notice to the claimants of a cancelled need (those without a chat account named)."""
     need = people.need
     reason = f"原因：{need.status_reason}。" if need.status_reason else ""
-    return (f"通知：#{need.id} {need.title}（{when(need)}）已取消。{reason}"
+    return (f"{_names(unreached) or '通知：'}#{need.id} {need.title}（{when(need)}）已取消。{reason}"
             "已认领和候补的同志不用前往了，谢谢大家！")
 
 

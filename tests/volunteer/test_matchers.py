@@ -227,7 +227,7 @@ async def test_unclaim_promotes_first_waitlisted_with_at(app: App, chat_db):
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, text("已取消 张三 对#1 文明劝导的认领（现1/1）。"), result=None)
         ctx.should_call_api("send_group_msg", {"group_id": GROUP_ID, "message": notice(
-            "李四：#1 文明劝导 有空位了，已从候补转为认领。\n时间：11月28日（周六）09:00-11:00\n"
+            "#1 文明劝导 有空位了，已从候补转为认领。\n时间：11月28日（周六）09:00-11:00\n"
             "地点：枣行社区", "10004")}, result=None)
     assert await _claims(chat_db) == [
         ("张三", "cancelled"), ("李四", "claimed"), ("赵六", "waitlist")]
@@ -365,9 +365,32 @@ async def test_raising_capacity_promotes_waitlist_with_at(app: App, chat_db):
         ctx.should_call_send(event, text(
             "已将#1 文明劝导的名额从1人改为3人（现3/3）。\n候补递补2人：李四、赵六"), result=None)
         ctx.should_call_api("send_group_msg", {"group_id": GROUP_ID, "message": notice(
-            f"李四、赵六：#1 文明劝导 有空位了，已从候补转为认领。\n{WHEN}", "10004", "10006")},
+            f"#1 文明劝导 有空位了，已从候补转为认领。\n{WHEN}", "10004", "10006")},
             result=None)
         event = group_message("修改名额 #1 很多", user_id=SECRETARY_ID)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, text("请写1到200之间的人数。\n例如：修改名额 #3 8"), result=None)
+    assert await _claims(chat_db) == [("张三", "claimed"), ("李四", "claimed"), ("赵六", "claimed")]
+
+
+async def test_notice_ats_members_with_accounts_and_names_the_others(app: App, chat_db):
+    """A promotion @s 李四 (no name repeated after the @) and names 赵六, who has no chat account."""
+    branch = await _branch(chat_db)
+    await make_member(chat_db, branch, "李四", user_id="10004")
+    await make_member(chat_db, branch, "赵六")  # no QQ
+    await _post(app, 1)
+    await _claim_all(app, [(MEMBER_ID, "张三"), ("10004", "李四")], 1)
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = group_message("代认领 #1 赵六", user_id=SECRETARY_ID)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, text(
+            "#1 文明劝导 名额已满（1/1），已为 赵六 登记候补第2位。有人取消时会按顺序递补。"),
+            result=None)
+        event = group_message("修改名额 #1 3", user_id=SECRETARY_ID)
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, text(
+            "已将#1 文明劝导的名额从1人改为3人（现3/3）。\n候补递补2人：李四、赵六"), result=None)
+        ctx.should_call_api("send_group_msg", {"group_id": GROUP_ID, "message": notice(
+            f"赵六：#1 文明劝导 有空位了，已从候补转为认领。\n{WHEN}", "10004")}, result=None)
     assert await _claims(chat_db) == [("张三", "claimed"), ("李四", "claimed"), ("赵六", "claimed")]
