@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.errors import Conflict, InvalidInput, NotFound
-from core.textparse import fmt_points, normalize, parse_points
+from core.textparse import fmt_points, normalize, parse_points, to_int
 from db.models import (
     CatalogueItem,
     LedgerEntry,
@@ -19,25 +19,35 @@ from db.models import (
     PointsBalance,
     RedemptionOrder,
 )
-from plugins.points.service import balance
+from plugins.points.service import balance, get_by_id
 
 EX_LIST = "上架 保温杯 30 5"
 COST_MAX = Decimal(10000)
 STOCK_MAX = 100000
-_STOCK = re.compile(r"^(\d+)\s*(?:件|个|份|张|次)?$")
+_STOCK = re.compile(r"^([0-9]+|[零〇一二两三四五六七八九十百]+)\s*(?:件|个|份|张|次)?$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百]+)\s*分?$")
+
+
+def _stock(word: str) -> int:
+    match = _STOCK.match(word)
+    stock = to_int(match.group(1)) if match else None
+    if stock is None or not 1 <= stock <= STOCK_MAX:
+        raise InvalidInput(f"库存须是1到{STOCK_MAX}之间的整数，不限量可不写。", EX_LIST)
+    return stock
 
 
 def parse_listing(text: str) -> tuple[str, Decimal, int | None]:
-    """'保温杯 30 5' → (name, cost, stock); the stock may be left out (unlimited)."""
+    """'保温杯 30 5' → (name, cost, stock); the stock may be left out (unlimited).
+
+    A third number is the stock only when a number stands before it, so '理发 服务 10' is a name
+    with a space, and '茶杯 5 1.5' is refused instead of listing “茶杯 5” for 1.5 points.
+    """
     words = normalize(text).split(" ")
     if len(words) < 2 or not words[0]:
         raise InvalidInput("请写上名称和所需积分，库存可不写（不限量）。", EX_LIST)
     stock: int | None = None
-    if len(words) >= 3 and (match := _STOCK.match(words[-1])):
-        stock = int(match.group(1))
-        if not 1 <= stock <= STOCK_MAX:
-            raise InvalidInput(f"库存须在1到{STOCK_MAX}之间。", EX_LIST)
-        words = words[:-1]
+    if len(words) >= 3 and _NUMBER.match(words[-2]):
+        stock, words = _stock(words[-1]), words[:-1]
     cost = parse_points(words[-1], low=Decimal("0.5"), high=COST_MAX, example=EX_LIST)
     name = " ".join(words[:-1])
     if not name or len(name) > 30:
@@ -55,7 +65,7 @@ async def add_item(session: AsyncSession, *, branch_id: int, name: str, cost: De
 
 
 async def _item(session: AsyncSession, branch_id: int, item_id: int) -> CatalogueItem:
-    item = await session.get(CatalogueItem, item_id)
+    item = await get_by_id(session, CatalogueItem, item_id)
     if item is None or item.branch_id != branch_id or not item.active:
         raise NotFound(f"兑换列表里没有#{item_id}。发送“兑换列表”查看可兑换的物品。", "兑换 #3")
     return item
@@ -137,15 +147,15 @@ async def pending_orders(session: AsyncSession, branch_id: int) -> list[tuple[Re
 async def deliver(session: AsyncSession, *, branch_id: int, order_id: int, by: str
                   ) -> tuple[RedemptionOrder, Member]:
     """发放: a pending order is marked handed over (once)."""
+    order = await get_by_id(session, RedemptionOrder, order_id)
+    if order is None or order.branch_id != branch_id:
+        raise NotFound(f"没有订单#{order_id}。发送“兑换记录”查看待发放的订单。", "发放 #5")
     done = await session.exec(
         update(RedemptionOrder)
         .where(col(RedemptionOrder.id) == order_id, col(RedemptionOrder.branch_id) == branch_id,
                col(RedemptionOrder.status) == OrderStatus.PENDING)
         .values(status=OrderStatus.DELIVERED, delivered_at=timeutil.now(), delivered_by=by)
         .execution_options(synchronize_session=False))
-    order = await session.get(RedemptionOrder, order_id)
-    if order is None or order.branch_id != branch_id:
-        raise NotFound(f"没有订单#{order_id}。发送“兑换记录”查看待发放的订单。", "发放 #5")
     await session.refresh(order)
     if not done.rowcount:
         state = "已经发放过了" if order.status == OrderStatus.DELIVERED else "已冲正取消"
