@@ -10,7 +10,7 @@ from core import timeutil
 from core.errors import Conflict, NotFound
 from core.roles import Role
 from db.models import LedgerEntry, LedgerKind, Member, PointsProposal, ProposalStatus
-from plugins.points.service import award, check_reason
+from plugins.points.service import award, check_reason, get_by_id
 
 
 async def adjust(
@@ -32,6 +32,9 @@ async def adjust(
 
 async def _decide(session: AsyncSession, branch_id: int, proposal_id: int, status: ProposalStatus,
                   by: str, reason: str | None) -> PointsProposal:
+    proposal = await get_by_id(session, PointsProposal, proposal_id)
+    if proposal is None or proposal.branch_id != branch_id:
+        raise NotFound(f"没有待批的积分申请#{proposal_id}。发送“批准”可查看待批列表。", "批准 #3")
     # One conditional UPDATE: two secretaries approving at once cannot award twice.
     decided = await session.exec(
         update(PointsProposal)
@@ -39,9 +42,6 @@ async def _decide(session: AsyncSession, branch_id: int, proposal_id: int, statu
                col(PointsProposal.status) == ProposalStatus.PENDING)
         .values(status=status, decided_by=by, decided_at=timeutil.now(), decision_reason=reason)
         .execution_options(synchronize_session=False))
-    proposal = await session.get(PointsProposal, proposal_id)
-    if proposal is None or proposal.branch_id != branch_id:
-        raise NotFound(f"没有待批的积分申请#{proposal_id}。发送“批准”可查看待批列表。", "批准 #3")
     await session.refresh(proposal)
     if not decided.rowcount:
         done = "批准" if proposal.status == ProposalStatus.APPROVED else "驳回"

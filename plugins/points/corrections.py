@@ -18,7 +18,7 @@ from db.models import (
     RedemptionOrder,
 )
 from plugins.points.publish import quarter_closed
-from plugins.points.service import append, check_reason
+from plugins.points.service import append, check_reason, get_by_id
 
 
 async def reverse(
@@ -26,7 +26,7 @@ async def reverse(
     operator: Member | None, operator_name: str,
 ) -> tuple[LedgerEntry, LedgerEntry]:
     """A reversing entry for a mistake: in the original's quarter while it is open, else now."""
-    original = await session.get(LedgerEntry, entry_id)
+    original = await get_by_id(session, LedgerEntry, entry_id)
     example = "冲正 #12 重复录入"
     if original is None or original.branch_id != branch_id:
         raise NotFound(f"本支部没有流水号#{entry_id}。可让成员发送“积分明细”查看流水号。", example)

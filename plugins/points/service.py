@@ -7,6 +7,7 @@ ledger (the ledger stays the truth; a test compares both).
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import and_, case, delete, func, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,6 +29,7 @@ from db.models import (
 )
 
 ZERO = Decimal(0)
+_T = TypeVar("_T")
 # Defaults for the per-branch rules (积分规则); a branch may override each key.
 DEFAULT_RULES: dict[str, Decimal] = {
     "signin_on_time": Decimal("2"),
@@ -55,6 +57,12 @@ RULE_WORDS = {
 RULE_MAX = Decimal(50)
 EX_RULES = "设置积分规则 按时签到 3 迟到 1"
 REASON_MAX = 100
+ID_MAX = 2**31 - 1  # ids are INTEGER (PostgreSQL int4); a larger number typed in is simply not found
+
+
+async def get_by_id(session: AsyncSession, model: type[_T], value: int) -> _T | None:
+    """session.get for a number a user typed: None (not an overflow error) past any possible id."""
+    return await session.get(model, value) if 0 < value <= ID_MAX else None
 
 
 async def rule(session: AsyncSession, branch_id: int, key: str) -> Decimal:
@@ -280,6 +288,8 @@ def parse_amount_reason(text: str, *, low: Decimal, high: Decimal, example: str
                         ) -> tuple[Decimal, str]:
     """'5 协助社区清扫' → (5, '协助社区清扫'); amount checked, reason required."""
     amount, _, reason = normalize(text).partition(" ")
+    if reason == "分" or reason.startswith("分 "):  # '5 分 原因': the unit typed apart
+        reason = reason[1:]
     if not amount:
         raise InvalidInput("请写上分数和原因。", example)
     value = parse_points(amount, low=low, high=high, example=example)
