@@ -3,14 +3,15 @@
 from collections.abc import Callable
 from contextlib import suppress
 from functools import partial
+from typing import Annotated
 
-from nonebot import on_command
 from nonebot.adapters import Bot, Event, Message
+from nonebot.params import CommandWhitespace
 from nonebot.plugin import PluginMetadata
 from nonebot.rule import Rule
 
 from bot.chat import arg_text, parse_targets, plain
-from bot.commands import PRIORITY, CommandDoc, command
+from bot.commands import CommandDoc, command
 from bot.deps import (
     Anyone,
     Arg,
@@ -131,10 +132,11 @@ async def handle_list(event: Event, session: SessionDep, caller: Anyone) -> None
     await list_cmd.finish(plain(event, t.need_list(needs, caller.member)))
 
 
-async def _names_a_need(arg: Arg) -> bool:
-    # `认领的人多吗` is chat, not a claim: fire only on `认领` alone or followed by a number.
+async def _names_a_need(arg: Arg, space: Annotated[str | None, CommandWhitespace()]) -> bool:
+    # `认领的人多吗` is chat, not a claim: fire on `认领` alone, followed by a number, or set apart
+    # by a space (`认领 abc` was meant as a command and gets an example).
     text = arg_text(arg)
-    if not text:
+    if not text or space:
         return True
     try:
         split_id(text)
@@ -143,8 +145,8 @@ async def _names_a_need(arg: Arg) -> bool:
     return True
 
 
-# bot.commands.command() takes no rule, and this one needs the rule above.
-claim_cmd = on_command("认领", rule=Rule(_names_a_need), priority=PRIORITY, block=True)
+claim_cmd = command("认领")
+claim_cmd.rule = claim_cmd.rule & Rule(_names_a_need)  # keeps the command-word check first
 
 
 @claim_cmd.handle()

@@ -139,6 +139,10 @@ async def test_claim_forms_waitlist_and_chat_sentence(app: App, chat_db):
     async with app.test_matcher() as ctx:
         bot = onebot(ctx)
         ctx.receive_event(bot, group_message("认领的人多吗"))  # chat, no reply
+        for wrong in ("认领 abc", "认领　张三"):  # set apart by a space: meant as a command
+            event = group_message(wrong)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, text("请写上需求编号。\n例如：认领 #3"), result=None)
         event = group_message("认领#1")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, text(
