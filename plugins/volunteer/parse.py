@@ -188,7 +188,7 @@ def _suits(text: str, example: str) -> Suitability:
     return SUITS_WORDS[word]
 
 
-_HALF = Decimal("0.5")
+_HALF, _DAY = Decimal("0.5"), Decimal(24)
 
 
 def parse_hours(text: str, example: str) -> Decimal:
@@ -205,8 +205,9 @@ def parse_hours(text: str, example: str) -> Decimal:
         value += _HALF if match.group(2) else 0
     if value is None or value <= 0:
         raise InvalidInput(f"时长“{text.strip()}”没看懂，请写几小时。", example)
-    hours = (value / _HALF).quantize(Decimal(1), rounding=ROUND_HALF_UP) * _HALF
-    if not _HALF <= hours <= 24:
+    # Check the range before rounding: a 40-digit number is past what quantize can hold.
+    hours = (min(value, _DAY + 1) / _HALF).quantize(Decimal(1), rounding=ROUND_HALF_UP) * _HALF
+    if not _HALF <= hours <= _DAY:
         raise InvalidInput("时长要在半小时到24小时之间。", example)
     return hours
 

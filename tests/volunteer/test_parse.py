@@ -99,7 +99,7 @@ def test_parse_hours(text, hours):
 
 def test_parse_hours_refuses_nonsense():
     """Not a duration, or beyond a day."""
-    for text in ("很久", "30小时", "0"):
+    for text in ("很久", "30小时", "0", "-3小时", "9" * 40 + "小时", "１" + "０" * 30):
         with pytest.raises(InvalidInput):
             parse_hours(text, "x")
 
