@@ -1,7 +1,9 @@
 """Points (积分, 时间银行): 积分, 积分明细, 积分排行, 加分/扣分, 批准/驳回, 冲正, 积分规则, 积分公示, 兑换."""
 
+import contextlib
+
 from nonebot import get_plugin_config, require
-from nonebot.adapters import Event
+from nonebot.adapters import Bot, Event
 from nonebot.plugin import PluginMetadata
 
 # bot.deps imports plugins.roster.service lazily; loading roster first keeps plugin order irrelevant.
@@ -18,6 +20,7 @@ from bot.deps import (  # noqa: E402
     SessionDep,
     replies_errors,
 )
+from bot.send import DeliveryError, send_private  # noqa: E402
 from core import timeutil  # noqa: E402
 from core.errors import InvalidInput  # noqa: E402
 from core.roles import Role  # noqa: E402
@@ -47,7 +50,7 @@ __plugin_meta__ = PluginMetadata(
                    private=True),
         CommandDoc("加分", "给成员加分（委员提议，书记批准后生效）", t.EX_BONUS, Role.COMMITTEE,
                    "加分 <姓名或@> <分数> <原因>", private=True,
-                   details=("每次1到20分，最小0.5分；书记加分立即生效。",)),
+                   details=("每次1到20分，最小0.5分；书记加分立即生效；委员提议时书记会收到私信。",)),
         CommandDoc("扣分", "给成员扣分（委员提议，书记批准后生效）", t.EX_PENALTY, Role.COMMITTEE,
                    "扣分 <姓名或@> <分数> <原因>", private=True),
         CommandDoc("批准", "批准委员的加分/扣分申请；不写编号时列出待批申请", t.EX_APPROVE,
@@ -65,6 +68,8 @@ __plugin_meta__ = PluginMetadata(
         CommandDoc("上架", "把物品或服务加入兑换列表", t.EX_LIST, Role.SECRETARY,
                    "上架 <名称> <积分> [库存]", private=True, details=("库存不写表示不限量。",)),
         CommandDoc("下架", "从兑换列表撤下", t.EX_UNLIST, Role.SECRETARY, "下架 <编号>",
+                   private=True),
+        CommandDoc("我的兑换", "我兑换过的物品和是否已发放", "我的兑换", aliases=("我的订单",),
                    private=True),
         CommandDoc("兑换记录", "待发放的兑换订单", "兑换记录", Role.SECRETARY, private=True),
         CommandDoc("发放", "兑换的物品已交给成员", t.EX_DELIVER, Role.SECRETARY, "发放 <订单号>",
@@ -116,7 +121,7 @@ async def handle_rank(event: Event, session: SessionDep, caller: Anyone, arg: Ar
     await rank_cmd.finish(plain(event, t.ranking(title, places, config.points_rank_top, me)))
 
 
-async def _adjust(event: Event, session: SessionDep, caller: Committee, arg: Arg, sign: int,
+async def _adjust(bot: Bot, session: SessionDep, caller: Committee, arg: Arg, sign: int,
                   example: str) -> str:
     targets, rest = parse_targets(arg)
     if not targets:
@@ -132,10 +137,19 @@ async def _adjust(event: Event, session: SessionDep, caller: Committee, arg: Arg
                                operator_name=caller.operator_name)
     if isinstance(done, LedgerEntry):
         reply = t.adjusted(member.name, done, await service.balance(session, member.id or 0))
-    else:
-        reply = t.proposed(member.name, done)
+        await session.commit()
+        return reply
+    secretaries = await adjust.secretary_accounts(session, caller.branch_id, caller.ctx.platform)
     await session.commit()
-    return reply
+    await _tell(bot, secretaries, t.proposal_notice(member.name, done))
+    return t.proposed(member.name, done)
+
+
+async def _tell(bot: Bot, user_ids: list[str], text: str) -> None:
+    # Best effort: QQ only delivers private messages to friends; the proposal waits in 批准 anyway.
+    for user_id in user_ids:
+        with contextlib.suppress(DeliveryError):
+            await send_private(bot, user_id, text)
 
 
 bonus_cmd = command("加分")
@@ -143,9 +157,10 @@ bonus_cmd = command("加分")
 
 @bonus_cmd.handle()
 @replies_errors
-async def handle_bonus(event: Event, session: SessionDep, caller: Committee, arg: Arg) -> None:
-    """Secretary: add now; committee: propose."""
-    await bonus_cmd.finish(plain(event, await _adjust(event, session, caller, arg, 1, t.EX_BONUS)))
+async def handle_bonus(bot: Bot, event: Event, session: SessionDep, caller: Committee,
+                       arg: Arg) -> None:
+    """Secretary: add now; committee: propose (the secretary is told privately)."""
+    await bonus_cmd.finish(plain(event, await _adjust(bot, session, caller, arg, 1, t.EX_BONUS)))
 
 
 penalty_cmd = command("扣分")
@@ -153,9 +168,10 @@ penalty_cmd = command("扣分")
 
 @penalty_cmd.handle()
 @replies_errors
-async def handle_penalty(event: Event, session: SessionDep, caller: Committee, arg: Arg) -> None:
-    """Secretary: deduct now; committee: propose."""
-    reply = await _adjust(event, session, caller, arg, -1, t.EX_PENALTY)
+async def handle_penalty(bot: Bot, event: Event, session: SessionDep, caller: Committee,
+                         arg: Arg) -> None:
+    """Secretary: deduct now; committee: propose (the secretary is told privately)."""
+    reply = await _adjust(bot, session, caller, arg, -1, t.EX_PENALTY)
     await penalty_cmd.finish(plain(event, reply))
 
 

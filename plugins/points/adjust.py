@@ -9,7 +9,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core import timeutil
 from core.errors import Conflict, NotFound
 from core.roles import Role
-from db.models import LedgerEntry, LedgerKind, Member, PointsProposal, ProposalStatus
+from db.models import (
+    ChatAccount,
+    LedgerEntry,
+    LedgerKind,
+    Member,
+    MemberStatus,
+    PointsProposal,
+    ProposalStatus,
+)
 from plugins.points.service import award, check_reason, get_by_id
 
 
@@ -89,3 +97,15 @@ async def pending(session: AsyncSession, branch_id: int) -> list[tuple[PointsPro
         .order_by(col(PointsProposal.id))
     )
     return [(p, n) for p, n in (await session.exec(stmt)).all()]
+
+
+async def secretary_accounts(session: AsyncSession, branch_id: int, platform: str) -> list[str]:
+    """User ids of the branch's active secretaries on a platform (told privately of a proposal)."""
+    stmt = (
+        select(ChatAccount.user_id)
+        .join(Member, col(Member.id) == col(ChatAccount.member_id))
+        .where(Member.branch_id == branch_id, col(Member.role) >= int(Role.SECRETARY),
+               Member.status == MemberStatus.ACTIVE, ChatAccount.platform == platform)
+        .order_by(col(ChatAccount.id))
+    )
+    return list((await session.exec(stmt)).all())

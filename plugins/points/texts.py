@@ -5,7 +5,14 @@ from decimal import Decimal
 
 from core import timeutil
 from core.textparse import fmt_delta, fmt_points
-from db.models import CatalogueItem, LedgerEntry, LedgerKind, PointsProposal, RedemptionOrder
+from db.models import (
+    CatalogueItem,
+    LedgerEntry,
+    LedgerKind,
+    OrderStatus,
+    PointsProposal,
+    RedemptionOrder,
+)
 from plugins.points.publish import Publication
 from plugins.points.service import RULE_LABELS, Place, Standing
 
@@ -108,6 +115,13 @@ def proposed(name: str, p: PointsProposal) -> str:
             f"等待支部书记发送“批准 #{p.id}”或“驳回 #{p.id} 原因”。")
 
 
+def proposal_notice(name: str, p: PointsProposal) -> str:
+    """To the secretary, privately: a committee member's proposal waits."""
+    what = "加分" if p.delta > 0 else "扣分"
+    return (f"【待批积分申请#{p.id}】{p.proposer_name}提议为 {name} {what}{fmt_points(abs(p.delta))}分"
+            f"（{p.reason}）。\n批准请发送：批准 #{p.id}\n驳回请发送：驳回 #{p.id} 原因")
+
+
 def pending(rows: list[tuple[PointsProposal, str]]) -> str:
     """批准 without a number: what waits."""
     if not rows:
@@ -171,3 +185,20 @@ def orders(rows: list[tuple[RedemptionOrder, str]]) -> str:
     lines += [f"#{o.id} {n} {o.item_name} {pts(o.cost)} {day(o.created_at)}" for o, n in rows]
     lines.append(f"发放后请发送：{EX_DELIVER}")
     return "\n".join(lines)
+
+
+def my_orders(name: str, rows: list[RedemptionOrder]) -> str:
+    """我的兑换: the member's own orders and whether each was handed over."""
+    if not rows:
+        return f"{name} 还没有兑换过。发送“兑换列表”看看能换什么。"
+    lines = [f"【{name} 的兑换】最近{len(rows)}单"]
+    lines += [f"#{o.id} {o.item_name} {pts(o.cost)} {day(o.created_at)} {_state(o)}" for o in rows]
+    return "\n".join(lines)
+
+
+def _state(order: RedemptionOrder) -> str:
+    if order.status == OrderStatus.DELIVERED:
+        return f"已发放（{day(order.delivered_at)}）" if order.delivered_at else "已发放"
+    if order.status == OrderStatus.CANCELLED:
+        return "已取消（积分已退回）"
+    return "待发放"

@@ -147,14 +147,24 @@ async def test_member_cannot_add_points(app: App, chat_db) -> None:
 
 @time_machine.travel(NOV, tick=False)
 async def test_committee_proposes_secretary_approves_or_rejects(app: App, chat_db) -> None:
-    """委员 加分 → 申请; 批准 lists and approves; 驳回 needs a reason."""
+    """委员 加分 → 申请, the secretary told privately; 批准 lists and approves; 驳回 needs a reason."""
     await _branch(chat_db)
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        for i, (text, notice, reply) in enumerate([
+            ("加分 张三 3 组织学习", "赵委员提议为 张三 加分3分（组织学习）",
+             "已提交申请#1：为 张三 加分3分（组织学习）。"),
+            ("扣分 李四 2 缺席", "赵委员提议为 李四 扣分2分（缺席）", "已提交申请#2：为 李四 扣分2分（缺席）。"),
+        ], start=1):
+            event = group_message(text, user_id=COMMITTEE_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_api("send_private_msg", {"user_id": int(SECRETARY_ID), "message": txt(
+                f"【待批积分申请#{i}】{notice}。\n批准请发送：批准 #{i}\n驳回请发送：驳回 #{i} 原因")},
+                result={"message_id": i})
+            ctx.should_call_send(event, txt(
+                f"{reply}\n等待支部书记发送“批准 #{i}”或“驳回 #{i} 原因”。"), result=None)
     await _talk(
         app,
-        (group_message("加分 张三 3 组织学习", user_id=COMMITTEE_ID), txt(
-            "已提交申请#1：为 张三 加分3分（组织学习）。\n等待支部书记发送“批准 #1”或“驳回 #1 原因”。")),
-        (group_message("扣分 李四 2 缺席", user_id=COMMITTEE_ID), txt(
-            "已提交申请#2：为 李四 扣分2分（缺席）。\n等待支部书记发送“批准 #2”或“驳回 #2 原因”。")),
         (group_message("批准", user_id=SECRETARY_ID), txt(
             "【待批积分申请】共2条\n#1 张三 +3分 组织学习（赵委员提议）\n#2 李四 -2分 缺席（赵委员提议）\n"
             "批准：批准 #3　驳回：驳回 #3 已在上次计分")),
