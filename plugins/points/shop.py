@@ -144,6 +144,14 @@ async def pending_orders(session: AsyncSession, branch_id: int) -> list[tuple[Re
     return [(o, n) for o, n in (await session.exec(stmt)).all()]
 
 
+async def member_orders(session: AsyncSession, member_id: int, limit: int = 10
+                        ) -> list[RedemptionOrder]:
+    """我的兑换: the member's latest orders (any state), newest first."""
+    stmt = (select(RedemptionOrder).where(RedemptionOrder.member_id == member_id)
+            .order_by(col(RedemptionOrder.id).desc()).limit(limit))
+    return list((await session.exec(stmt)).all())
+
+
 async def deliver(session: AsyncSession, *, branch_id: int, order_id: int, by: str
                   ) -> tuple[RedemptionOrder, Member]:
     """发放: a pending order is marked handed over (once)."""

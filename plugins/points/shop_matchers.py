@@ -63,6 +63,17 @@ async def handle_redeem(event: Event, session: SessionDep, caller: Registered, a
     await redeem_cmd.finish(plain(event, t.redeemed(order, item, left)))
 
 
+mine_cmd = command("我的兑换", "我的订单", bare=True)
+
+
+@mine_cmd.handle()
+async def handle_mine(event: Event, session: SessionDep, caller: Registered) -> None:
+    """A member's own orders: what was redeemed and whether it was handed over."""
+    rows = await shop.member_orders(session, caller.me.id or 0)
+    await session.commit()  # end the read before sending
+    await mine_cmd.finish(plain(event, t.my_orders(caller.me.name, rows)))
+
+
 orders_cmd = command("兑换记录", bare=True)
 
 
