@@ -209,7 +209,7 @@ capacity_cmd = command("修改名额", "调整名额")
 @replies_errors
 async def handle_capacity(bot: Bot, event: Event, session: SessionDep, caller: Secretary,
                           arg: Arg) -> None:
-    """Secretary: change the number of places; lowering moves the latest claims to the waitlist."""
+    """Secretary: change the places; those moved to or from the waitlist are told in the group."""
     need_id, rest = _need_id(arg, t.EX_CAPACITY)
     capacity = to_int(normalize(rest).removesuffix("人").removesuffix("名"))
     if not capacity or capacity > CAPACITY_MAX:
@@ -218,7 +218,8 @@ async def handle_capacity(bot: Bot, event: Event, session: SessionDep, caller: S
                                         capacity=capacity)
     await session.commit()
     await capacity_cmd.send(plain(event, t.capacity_changed(result)))
-    await _notify(bot, session, caller, partial(t.promoted, result), result.promoted)
+    moved = result.promoted or [member for member, _ in result.demoted]  # never both
+    await _notify(bot, session, caller, partial(t.capacity_notice, result), moved)
     await capacity_cmd.finish()
 
 

@@ -136,6 +136,16 @@ def capacity_changed(result: CapacityResult) -> str:
     return "\n".join(lines)
 
 
+def capacity_notice(result: CapacityResult, unreached: list[Member]) -> str:
+    """Group notice after 修改名额: who moved up, or who went back to the waitlist."""
+    if result.promoted:
+        return promoted(result, unreached)
+    need = result.need
+    moved = "、".join(f"{m.name}（候补第{pos}位）" for m, pos in result.demoted)
+    return (f"#{need.id} {need.title} 名额减为{need.capacity}人，最后认领的转为候补：{moved}。"
+            "有空位时按顺序递补并通知。")
+
+
 def need_cancelled(people: NeedPeople) -> str:
     """Reply to 取消需求."""
     need = people.need
