@@ -30,7 +30,7 @@ from core.roles import Role
 from core.textparse import normalize, split_id, to_int
 from db.models import Member
 from plugins.roster.service import resolve_member
-from plugins.volunteer import service
+from plugins.volunteer import completion, service
 from plugins.volunteer import texts as t
 from plugins.volunteer.parse import CAPACITY_MAX, parse_hours, parse_need
 
@@ -250,7 +250,7 @@ async def handle_complete(event: Event, session: SessionDep, caller: Secretary, 
     """Secretary: close a started need and award points to everyone who took part."""
     need_id, rest = _need_id(arg, t.EX_COMPLETE)
     hours = parse_hours(rest, t.EX_COMPLETE) if rest else None
-    result = await service.complete_need(session, branch_id=caller.branch_id, need_id=need_id,
+    result = await completion.complete_need(session, branch_id=caller.branch_id, need_id=need_id,
                                          hours=hours, operator=caller.member,
                                          operator_name=caller.operator_name)
     await session.commit()
@@ -266,7 +266,7 @@ async def handle_absent(bot: Bot, event: Event, session: SessionDep, caller: Sec
                         arg: Arg) -> None:
     """Secretary: someone who claimed did not come; before the start their place moves on."""
     need_id, member = await _id_and_member(session, caller, arg, t.EX_ABSENT)
-    result = await service.mark_absent(session, branch_id=caller.branch_id, need_id=need_id,
+    result = await completion.mark_absent(session, branch_id=caller.branch_id, need_id=need_id,
                                        member=member)
     await session.commit()
     await absent_cmd.send(plain(event, t.absent(member.name, result)))

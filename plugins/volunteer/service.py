@@ -5,7 +5,6 @@ How places are held under concurrency is in plugins/volunteer/places.py.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -19,14 +18,13 @@ from db.models import (
     ClaimStatus,
     GroupBinding,
     HealthCategory,
-    LedgerKind,
     Member,
     Need,
     NeedStatus,
     Suitability,
 )
-from plugins.points.service import award, rule
-from plugins.volunteer.parse import NeedDraft, default_hours
+from plugins.points.service import rule
+from plugins.volunteer.parse import NeedDraft
 from plugins.volunteer.places import (
     ACTIVE,
     active_claim,
@@ -241,74 +239,6 @@ async def cancel_need(
         await members_of(session, await claims_of(session, need.id, ClaimStatus.CLAIMED)),
         await members_of(session, await claims_of(session, need.id, ClaimStatus.WAITLIST)),
     )
-
-
-@dataclass
-class Completion:
-    """完成需求 summary."""
-
-    need: Need
-    hours: Decimal
-    each: Decimal
-    people: list[Member]
-    absent: list[Member]
-
-    @property
-    def total(self) -> Decimal:
-        """Points awarded altogether."""
-        return self.each * len(self.people)
-
-
-async def complete_need(
-    session: AsyncSession, *, branch_id: int, need_id: int, hours: Decimal | None,
-    operator: Member | None, operator_name: str | None = None,
-) -> Completion:
-    """完成需求 once started: every claimant not marked absent earns points, all in this transaction."""
-    need = await get_need(session, branch_id, need_id, lock=True)
-    ensure_open(need, claiming=False)
-    if need.starts_at > timeutil.now():
-        raise Conflict(f"#{need.id} {need.title} 还没开始（{timeutil.fmt_dt(need.starts_at)}），"
-                       "开始后才能完成。")
-    hours = hours or default_hours(need.starts_at, need.ends_at)
-    if need.points_per_hour is not None:
-        each = (Decimal(need.points_per_hour) * hours).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    else:
-        each = Decimal(need.points_per_person or 0)
-    claims = await claims_of(session, need.id, ClaimStatus.CLAIMED)
-    people = []
-    for claim in claims:
-        member = await session.get(Member, claim.member_id)
-        if member is None:
-            continue
-        people.append(member)
-        if each > 0:
-            await award(session, member=member, delta=each, kind=LedgerKind.VOLUNTEER,
-                        reason=f"志愿服务#{need.id} {need.title}"[:200], source=f"volunteer:{claim.id}",
-                        operator=operator, operator_name=operator_name)
-    moment = timeutil.now()
-    need.status, need.hours, need.completed_at = NeedStatus.COMPLETED, hours, moment
-    session.add(need)
-    await session.flush()
-    absent = await members_of(session, await claims_of(session, need.id, ClaimStatus.ABSENT))
-    return Completion(need, hours, each, people, absent)
-
-
-async def mark_absent(
-    session: AsyncSession, *, branch_id: int, need_id: int, member: Member
-) -> Promotion:
-    """缺勤 before completion: the member earns nothing; before the start their place moves on."""
-    need = await get_need(session, branch_id, need_id, lock=True)
-    ensure_open(need, claiming=False)
-    claim = await active_claim(session, need, member, member.name)
-    if claim.status != ClaimStatus.CLAIMED:
-        raise Conflict(f"{member.name} 在#{need.id}只是候补，没有名额，无需登记缺勤。")
-    claim.status, claim.updated_at = ClaimStatus.ABSENT, timeutil.now()
-    session.add(claim)
-    await session.flush()
-    await release_place(session, need)
-    promoted = await fill_from_waitlist(session, need)
-    await session.refresh(need)
-    return Promotion(need, promoted)
 
 
 async def group_of(session: AsyncSession, branch_id: int, platform: str) -> str | None:

@@ -4,14 +4,14 @@ from decimal import Decimal
 
 from core.textparse import fmt_points
 from core.timeutil import fmt_dt_week, fmt_hm, now, to_local
-from db.models import HealthCategory, Member, Need, Suitability
+from db.models import Member, Need, Suitability
+from plugins.volunteer.completion import Completion
 from plugins.volunteer.parse import EX_ONE_LINE
 from plugins.volunteer.places import started, suits
 from plugins.volunteer.service import (
     CancelResult,
     CapacityResult,
     ClaimResult,
-    Completion,
     MyClaim,
     NeedPeople,
     Promotion,
@@ -188,7 +188,3 @@ def absent(name: str, result: Promotion) -> str:
     return (f"已登记 {name} 在#{need.id} {need.title}缺勤，完成时不计积分"
             f"（现{need.claimed}/{need.capacity}）。")
 
-
-def category_label(category: HealthCategory | str) -> str:
-    """正常活动 / 适当参加活动 / 不能参加活动."""
-    return HealthCategory(category).label

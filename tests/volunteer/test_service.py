@@ -24,7 +24,7 @@ from db.models import (
     NeedStatus,
     Suitability,
 )
-from plugins.volunteer import service
+from plugins.volunteer import completion, service
 from plugins.volunteer.parse import NeedDraft
 from tests.factories import make_branch, make_member
 
@@ -271,10 +271,10 @@ async def test_complete_awards_per_person_in_one_go(session: AsyncSession) -> No
     for member in (a, b, c, d):
         await _claim(session, need, member)
     with time_machine.travel(START + timedelta(minutes=30), tick=False):
-        absent = await service.mark_absent(session, branch_id=branch.id, need_id=need.id, member=b)
+        absent = await completion.mark_absent(session, branch_id=branch.id, need_id=need.id, member=b)
         await session.commit()
         assert (absent.need.claimed, absent.promoted) == (2, [])  # no promotion after the start
-        done = await service.complete_need(session, branch_id=branch.id, need_id=need.id,
+        done = await completion.complete_need(session, branch_id=branch.id, need_id=need.id,
                                            hours=None, operator=None, operator_name="王书记")
         await session.commit()
     assert ([m.name for m in done.people], [m.name for m in done.absent]) == (
@@ -289,7 +289,7 @@ async def test_complete_awards_per_person_in_one_go(session: AsyncSession) -> No
     assert (row.status, row.hours, row.completed_at) == (
         NeedStatus.COMPLETED, Decimal("2"), START + timedelta(minutes=30))
     with pytest.raises(Conflict, match="已经完成"):
-        await service.complete_need(session, branch_id=branch.id, need_id=need.id, hours=None,
+        await completion.complete_need(session, branch_id=branch.id, need_id=need.id, hours=None,
                                     operator=None)
 
 
@@ -300,11 +300,11 @@ async def test_complete_per_hour_and_not_before_start(session: AsyncSession) -> 
     zhang = await make_member(session, branch, "张三")
     await _claim(session, need, zhang)
     with pytest.raises(Conflict) as caught:
-        await service.complete_need(session, branch_id=branch.id, need_id=need.id, hours=None,
+        await completion.complete_need(session, branch_id=branch.id, need_id=need.id, hours=None,
                                     operator=None)
     assert caught.value.reply == "#1 文明劝导 还没开始（11月28日 09:00），开始后才能完成。"
     with time_machine.travel(END, tick=False):
-        done = await service.complete_need(session, branch_id=branch.id, need_id=need.id,
+        done = await completion.complete_need(session, branch_id=branch.id, need_id=need.id,
                                            hours=Decimal("2.5"), operator=None)
         await session.commit()
     assert (done.each, done.total) == (Decimal("2.5"), Decimal("2.5"))
@@ -320,8 +320,8 @@ async def test_absent_before_start_promotes(session: AsyncSession) -> None:
     for member in (a, b, c):
         await _claim(session, need, member)
     with pytest.raises(Conflict, match="只是候补"):
-        await service.mark_absent(session, branch_id=branch.id, need_id=need.id, member=c)
-    result = await service.mark_absent(session, branch_id=branch.id, need_id=need.id, member=a)
+        await completion.mark_absent(session, branch_id=branch.id, need_id=need.id, member=c)
+    result = await completion.mark_absent(session, branch_id=branch.id, need_id=need.id, member=a)
     await session.commit()
     assert ([m.name for m in result.promoted], result.need.claimed) == (["成员02"], 1)
     with pytest.raises(Conflict, match="缺勤"):
