@@ -34,7 +34,12 @@ async def quarter_closed(session: AsyncSession, branch_id: int, quarter: str) ->
     publication = await session.get(QuarterPublication, (branch_id, quarter))
     if publication is not None:
         return moment >= publication.closes_at
-    return next_quarter(quarter) != timeutil.quarter_of(moment)
+    return moment >= _unpublished_closes_at(quarter)
+
+
+def _unpublished_closes_at(quarter: str) -> datetime:
+    # A quarter never published stays open through the following quarter.
+    return timeutil.quarter_bounds(next_quarter(quarter))[1]
 
 
 def previous_quarter(quarter: str) -> str:
@@ -79,6 +84,8 @@ async def publish(session: AsyncSession, *, branch_id: int, quarter: str, by: st
     places = await quarter_ranking(session, branch_id, quarter)
     if row is not None and moment >= row.closes_at:
         return Publication(quarter, places, row.objection_deadline, True)
+    if row is None and moment >= (closed_at := _unpublished_closes_at(quarter)):
+        return Publication(quarter, places, closed_at, True)  # shown; a late 公示 never reopens it
     last_day = timeutil.local_date(moment) + timedelta(days=objection_days)
     deadline = timeutil.day_bounds(last_day)[1]
     closes_at = max(deadline, timeutil.quarter_bounds(quarter)[1])

@@ -1,0 +1,51 @@
+"""Quarters: the Beijing quarter boundary, and 积分公示 of a quarter that already closed unpublished."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import time_machine
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.models import LedgerKind, QuarterPublication
+from plugins.points import corrections, publish, service
+from tests.factories import make_branch, make_member
+
+D = Decimal
+
+
+async def test_beijing_quarter_boundary(session: AsyncSession) -> None:
+    """30 Sep 15:59 UTC is still Q3 in Beijing; 16:00 UTC is 1 October, Q4 (same cycle)."""
+    branch = await make_branch(session)
+    zhang = await make_member(session, branch, "张三")
+    made = []
+    for moment in (datetime(2026, 9, 30, 15, 59, 59, tzinfo=UTC), datetime(2026, 9, 30, 16, tzinfo=UTC)):
+        with time_machine.travel(moment, tick=False):
+            made.append(await service.award(session, member=zhang, delta=D(1),
+                                            kind=LedgerKind.STUDY, reason="学习"))
+    await session.commit()
+    assert [(e.cycle, e.quarter) for e in made] == [(2026, "2026Q3"), (2026, "2026Q4")]
+    with time_machine.travel(datetime(2026, 10, 5, tzinfo=UTC), tick=False):
+        q3 = await service.quarter_ranking(session, branch.id, "2026Q3")
+    assert [(p.name, p.total) for p in q3] == [("张三", D(1))]
+
+
+async def test_publishing_a_quarter_closed_unpublished_does_not_reopen_it(session: AsyncSession) -> None:
+    """2026Q2 closed when Q3 ended; 积分公示 2026Q2 in November shows it 已结算 and changes nothing."""
+    branch = await make_branch(session)
+    zhang = await make_member(session, branch, "张三")
+    with time_machine.travel(datetime(2026, 5, 10, 2, tzinfo=UTC), tick=False):
+        entry = await service.award(session, member=zhang, delta=D(4), kind=LedgerKind.BONUS,
+                                    reason="测试")
+        await session.commit()
+    with time_machine.travel(datetime(2026, 11, 20, 2, tzinfo=UTC), tick=False):
+        pub = await publish.publish(session, branch_id=branch.id, quarter="2026Q2", by="王书记",
+                                    objection_days=7)
+        await session.commit()
+        assert pub.closed
+        assert pub.deadline == datetime(2026, 9, 30, 16, tzinfo=UTC)
+        assert [(p.name, p.total) for p in pub.places] == [("张三", D(4))]
+        assert await session.get(QuarterPublication, (branch.id, "2026Q2")) is None
+        assert await publish.quarter_closed(session, branch.id, "2026Q2")
+        _, reversal = await corrections.reverse(session, branch_id=branch.id, entry_id=entry.id,
+                                                reason="录错", operator=None, operator_name="王书记")
+    assert reversal.quarter == "2026Q4"
