@@ -41,7 +41,12 @@ remove_cmd = command("下架")
 @remove_cmd.handle()
 @replies_errors
 async def handle_remove(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
-    """Secretary: withdraw an item; orders already placed stay."""
+    """Secretary: withdraw an item; orders already placed stay. Alone: the list, to pick from."""
+    if not normalize(arg.extract_plain_text()):
+        items = await shop.catalogue(session, caller.branch_id)
+        await session.commit()  # end the read before sending
+        hint = f"\n下架请发送：{t.EX_UNLIST}" if items else ""
+        await remove_cmd.finish(plain(event, t.catalogue(items, None) + hint))
     item_id = parse_id(arg.extract_plain_text(), "物品编号", t.EX_UNLIST)
     item = await shop.remove_item(session, branch_id=caller.branch_id, item_id=item_id)
     await session.commit()
@@ -55,7 +60,7 @@ redeem_cmd = command("兑换")
 @replies_errors
 async def handle_redeem(event: Event, session: SessionDep, caller: Registered, arg: Arg) -> None:
     """A member spends points on an item: balance and stock are checked by the database."""
-    if normalize(arg.extract_plain_text()) == "列表":  # `兑换 列表` typed with a space
+    if normalize(arg.extract_plain_text()) in ("", "列表"):  # `兑换` alone, `兑换 列表` with a space
         await handle_list(event, session, caller)
     item_id = parse_id(arg.extract_plain_text(), "物品编号", t.EX_REDEEM)
     order, item, left = await shop.redeem(session, member=caller.me, item_id=item_id)
@@ -92,7 +97,9 @@ deliver_cmd = command("发放")
 @deliver_cmd.handle()
 @replies_errors
 async def handle_deliver(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
-    """Secretary: an order was handed over."""
+    """Secretary: an order was handed over. Alone: the pending orders, to pick from."""
+    if not normalize(arg.extract_plain_text()):
+        await handle_orders(event, session, caller)
     order_id = parse_id(arg.extract_plain_text(), "订单号", t.EX_DELIVER)
     order, member = await shop.deliver(session, branch_id=caller.branch_id, order_id=order_id,
                                        by=caller.operator_name)

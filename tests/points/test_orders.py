@@ -56,3 +56,19 @@ async def test_proposal_notice_that_cannot_be_delivered(app: App, chat_db) -> No
         ctx.should_call_send(event, txt(
             "已提交申请#1：为 张三 加分2分（帮忙）。\n等待支部书记发送“批准 #1”或“驳回 #1 原因”。"), result=None)
     assert [p.status for p in (await chat_db.exec(select(PointsProposal))).all()] == ["pending"]
+
+
+@time_machine.travel(NOV, tick=False)
+async def test_commands_without_a_number_show_the_list(app: App, chat_db) -> None:
+    """兑换 / 下架 alone show the catalogue, 发放 alone the pending orders (numbers to type back)."""
+    _, _, _, zhang, _ = await _branch(chat_db)
+    await _give(chat_db, zhang, "12")
+    await shop.add_item(chat_db, branch_id=zhang.branch_id, name="保温杯", cost=D(5), stock=2)
+    await chat_db.commit()
+    listing = "【兑换列表】\n#1 保温杯 5分（剩2件）"
+    await _talk(
+        app,
+        (private_message("兑换"), txt(f"{listing}\n您本年度积分12分。兑换请发送：兑换 #3")),
+        (group_message("下架", user_id=SECRETARY_ID), txt(f"{listing}\n下架请发送：下架 #3")),
+        (group_message("发放", user_id=SECRETARY_ID), txt("目前没有待发放的兑换订单。")),
+    )
