@@ -141,9 +141,12 @@ def capacity_notice(result: CapacityResult, unreached: list[Member]) -> str:
     if result.promoted:
         return promoted(result, unreached)
     need = result.need
+    head = f"#{need.id} {need.title} 名额减为{need.capacity}人，"
+    tail = "有空位时按顺序递补并通知。"
+    if len(result.demoted) == 1 and not unreached:  # the one @'d needs no name
+        return f"{head}您转为候补第{result.demoted[0][1]}位。{tail}"
     moved = "、".join(f"{m.name}（候补第{pos}位）" for m, pos in result.demoted)
-    return (f"#{need.id} {need.title} 名额减为{need.capacity}人，最后认领的转为候补：{moved}。"
-            "有空位时按顺序递补并通知。")
+    return f"{head}最后认领的转为候补：{moved}。{tail}"
 
 
 def need_cancelled(people: NeedPeople) -> str:

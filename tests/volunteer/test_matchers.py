@@ -251,8 +251,8 @@ async def test_capacity_lowered_then_need_cancelled(app: App, chat_db):
             "已将#1 文明劝导的名额从2人改为1人（现1/1）。\n超出名额的1人转为候补：李四（候补第1位）"),
             result=None)
         ctx.should_call_api("send_group_msg", {"group_id": GROUP_ID, "message": notice(
-            "#1 文明劝导 名额减为1人，最后认领的转为候补：李四（候补第1位）。"
-            "有空位时按顺序递补并通知。", "10004")}, result=None)
+            "#1 文明劝导 名额减为1人，您转为候补第1位。有空位时按顺序递补并通知。", "10004")},
+            result=None)
     assert await _claims(chat_db) == [("张三", "claimed"), ("李四", "waitlist")]
     async with app.test_matcher() as ctx:
         bot = onebot(ctx)
