@@ -19,6 +19,7 @@ from db.models import (
     GroupBinding,
     HealthCategory,
     Member,
+    MemberStatus,
     Need,
     NeedStatus,
     Suitability,
@@ -91,6 +92,8 @@ async def claim_need(
     """认领 / 代认领: a place if one is free, else the waitlist; claiming twice changes nothing."""
     need = await get_need(session, branch_id, need_id, lock=True)
     ensure_open(need)
+    if member.status != MemberStatus.ACTIVE:
+        raise Conflict(f"{member.name} 已停用，不能认领。如需恢复，请书记发送“启用成员 {member.name}”。")
     if not suits(need, member.category):
         raise Conflict(_unsuitable(need, member, proxy is not None))
     claim = (await session.exec(select(Claim).where(

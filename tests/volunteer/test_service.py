@@ -20,6 +20,7 @@ from db.models import (
     LedgerEntry,
     LedgerKind,
     Member,
+    MemberStatus,
     Need,
     NeedStatus,
     Suitability,
@@ -133,6 +134,20 @@ async def test_post_per_hour_without_rate_uses_branch_rule(session: AsyncSession
     await session.commit()
     row = await session.get(Need, need.id)
     assert (row.points_per_person, row.points_per_hour) == (None, Decimal("1"))
+
+
+async def test_inactive_member_cannot_claim(session: AsyncSession) -> None:
+    """A 停用 member (moved away) is not signed up, not even by 代认领."""
+    branch = await make_branch(session)
+    need = await _need(session, branch)
+    gone = await make_member(session, branch, "钱七")
+    gone.status = MemberStatus.INACTIVE
+    session.add(gone)
+    await session.commit()
+    with pytest.raises(Conflict) as refused:
+        await service.claim_need(session, branch_id=branch.id, need_id=need.id, member=gone)
+    assert refused.value.reply == "钱七 已停用，不能认领。如需恢复，请书记发送“启用成员 钱七”。"
+    assert await _states(session, need.id) == []
 
 
 async def test_huge_need_number_is_not_found(session: AsyncSession) -> None:
