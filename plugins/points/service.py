@@ -6,7 +6,7 @@ ledger (the ledger stays the truth; a test compares both).
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 from sqlalchemy import and_, case, delete, func, insert
@@ -29,6 +29,7 @@ from db.models import (
 )
 
 ZERO = Decimal(0)
+TENTH = Decimal("0.1")
 _T = TypeVar("_T")
 # Defaults for the per-branch rules (积分规则); a branch may override each key.
 DEFAULT_RULES: dict[str, Decimal] = {
@@ -133,8 +134,10 @@ async def award(
 ) -> LedgerEntry:
     """Append one ledger entry, dated now; the caller commits it with the change that earned it."""
     moment = timeutil.now()
+    # Stored to 0.1 (the column's scale): SQLite would otherwise keep 1.25 and show 1.2.
+    delta = Decimal(str(delta)).quantize(TENTH, ROUND_HALF_UP)
     entry = LedgerEntry(
-        branch_id=member.branch_id, member_id=member.id, delta=Decimal(delta), kind=kind,
+        branch_id=member.branch_id, member_id=member.id, delta=delta, kind=kind,
         reason=reason[:200], source=source, operator_id=operator.id if operator else None,
         operator_name=operator_name or (operator.name if operator else None),
         cycle=timeutil.cycle_of(moment), quarter=timeutil.quarter_of(moment), created_at=moment,

@@ -49,3 +49,18 @@ async def test_publishing_a_quarter_closed_unpublished_does_not_reopen_it(sessio
         _, reversal = await corrections.reverse(session, branch_id=branch.id, entry_id=entry.id,
                                                 reason="录错", operator=None, operator_name="王书记")
     assert reversal.quarter == "2026Q4"
+
+
+async def test_award_of_a_finer_amount_is_stored_as_shown(session: AsyncSession) -> None:
+    """award(1.25) stores 1.3 (the ledger's 0.1 scale): entries, cache and ledger sum agree, any database."""
+    branch = await make_branch(session)
+    zhang = await make_member(session, branch, "张三")
+    with time_machine.travel(datetime(2026, 11, 20, 2, tzinfo=UTC), tick=False):
+        made = [await service.award(session, member=zhang, delta=D("1.25"), kind=LedgerKind.VOLUNTEER,
+                                    reason="志愿服务") for _ in range(3)]
+        await session.commit()
+        for entry in made:
+            await session.refresh(entry)
+        assert [e.delta for e in made] == [D("1.3")] * 3
+        assert await service.balance(session, zhang.id) == D("3.9")
+        assert await service.ledger_balance(session, zhang.id, 2026) == D("3.9")
