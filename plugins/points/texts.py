@@ -157,7 +157,7 @@ def publication(branch: str, pub: Publication) -> str:
 
 def item_line(item: CatalogueItem) -> str:
     """'#3 保温杯 30分（剩5件）'."""
-    left = "不限量" if item.stock is None else f"剩{item.stock}件"
+    left = "不限量" if item.stock is None else f"剩{item.stock}件" if item.stock else "已兑完"
     return f"#{item.id} {item.name} {pts(item.cost)}（{left}）"
 
 

@@ -72,3 +72,8 @@ async def test_commands_without_a_number_show_the_list(app: App, chat_db) -> Non
         (group_message("下架", user_id=SECRETARY_ID), txt(f"{listing}\n下架请发送：下架 #3")),
         (group_message("发放", user_id=SECRETARY_ID), txt("目前没有待发放的兑换订单。")),
     )
+    await shop.add_item(chat_db, branch_id=zhang.branch_id, name="茶叶", cost=D(3), stock=1)
+    await shop.redeem(chat_db, member=zhang, item_id=2)
+    await chat_db.commit()
+    await _talk(app, (private_message("兑换列表"), txt(
+        f"{listing}\n#2 茶叶 3分（已兑完）\n您本年度积分9分。兑换请发送：兑换 #3")))
