@@ -98,24 +98,9 @@ async def redeem(session: AsyncSession, *, member: Member, item_id: int
     moment = timeutil.now()
     cycle, cost = timeutil.cycle_of(moment), Decimal(str(item.cost))
     async with session.begin_nested():
-        spent = await session.exec(
-            update(PointsBalance)
-            .where(col(PointsBalance.member_id) == member.id, col(PointsBalance.cycle) == cycle,
-                   col(PointsBalance.balance) >= cost)
-            .values(balance=col(PointsBalance.balance) - cost)
-            .execution_options(synchronize_session=False))
-        if not spent.rowcount:
-            have = await balance(session, member.id or 0, cycle)
-            raise Conflict(f"积分不足：{item.name} 需要{fmt_points(cost)}分，"
-                           f"您本年度积分{fmt_points(have)}分。")
-        taken = await session.exec(
-            update(CatalogueItem)
-            .where(col(CatalogueItem.id) == item.id, col(CatalogueItem.active).is_(True),
-                   col(CatalogueItem.stock).is_(None) | (col(CatalogueItem.stock) >= 1))
-            .values(stock=col(CatalogueItem.stock) - 1)
-            .execution_options(synchronize_session=False))
-        if not taken.rowcount:
-            raise Conflict(f"#{item.id} {item.name} 已经兑完了。")
+        # The balance row first, then the item: 冲正 locks in the same order (no deadlock).
+        await _spend(session, member, item, cost, cycle)
+        await _take_one(session, item)
         entry = LedgerEntry(
             branch_id=member.branch_id, member_id=member.id, delta=-cost, kind=LedgerKind.REDEEM,
             reason=f"兑换 {item.name}", source=f"item:{item.id}", operator_id=member.id,
@@ -130,6 +115,31 @@ async def redeem(session: AsyncSession, *, member: Member, item_id: int
         await session.flush()
     await session.refresh(item)
     return order, item, await balance(session, member.id or 0, cycle)
+
+
+async def _spend(session: AsyncSession, member: Member, item: CatalogueItem, cost: Decimal,
+                 cycle: int) -> None:
+    spent = await session.exec(
+        update(PointsBalance)
+        .where(col(PointsBalance.member_id) == member.id, col(PointsBalance.cycle) == cycle,
+               col(PointsBalance.balance) >= cost)
+        .values(balance=col(PointsBalance.balance) - cost)
+        .execution_options(synchronize_session=False))
+    if not spent.rowcount:
+        have = await balance(session, member.id or 0, cycle)
+        raise Conflict(f"积分不足：{item.name} 需要{fmt_points(cost)}分，"
+                       f"您本年度积分{fmt_points(have)}分。")
+
+
+async def _take_one(session: AsyncSession, item: CatalogueItem) -> None:
+    taken = await session.exec(
+        update(CatalogueItem)
+        .where(col(CatalogueItem.id) == item.id, col(CatalogueItem.active).is_(True),
+               col(CatalogueItem.stock).is_(None) | (col(CatalogueItem.stock) >= 1))
+        .values(stock=col(CatalogueItem.stock) - 1)
+        .execution_options(synchronize_session=False))
+    if not taken.rowcount:
+        raise Conflict(f"#{item.id} {item.name} 已经兑完了。")
 
 
 async def pending_orders(session: AsyncSession, branch_id: int) -> list[tuple[RedemptionOrder, str]]:
