@@ -19,7 +19,8 @@ class Config(BaseModel):
     partyday_retry_seconds: float = 15.0
     """Wait before the first retry; doubles on each further failure."""
     partyday_late_seconds: float = 60.0
-    """A reminder sent more than this many seconds after its due time is marked late (补发)."""
+    """A reminder already this many seconds overdue when a dispatch begins (the bot or its account
+    was down) is sent marked late (补发); waiting its turn in a long paced fan-out is not late."""
     partyday_day_reminder_time: str = "09:00"
     """Clock time (local) of the 'N days before' party-day reminders."""
     partyday_default_offsets: str = "3d,1d,1h"

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import engine as db_engine
 from db.models.reminder import Reminder, ReminderState
-from plugins.partyday.engine import EngineConfig, Pacer, tick
+from plugins.partyday.engine import EngineConfig, Pacer, Rendered, tick
 from tests.partyday.helpers import FakeOutbox, add_group_reminder
 
 T0 = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)  # 09:00 Beijing
@@ -118,21 +118,6 @@ async def test_rows_of_an_offline_account_wait_for_it(session: AsyncSession) -> 
         assert (await tick(db_engine.session_factory(), other, Pacer(), _cfg())).late == 1
 
 
-async def test_row_left_sending_by_a_dead_process_is_failed_not_resent(session: AsyncSession) -> None:
-    """Claimed but never marked (crash mid-send): after the lease it is failed, not sent twice."""
-    await add_group_reminder(session, T0, "k:1", now=T0 - timedelta(minutes=1))
-    (row,) = await _rows(session)
-    row.state, row.attempts, row.claimed_until = ReminderState.SENDING, 1, T0 + timedelta(minutes=10)
-    session.add(row)
-    await session.commit()
-    outbox = FakeOutbox()
-    with time_machine.travel(T0 + timedelta(minutes=11), tick=False):
-        assert (await tick(db_engine.session_factory(), outbox, Pacer(), _cfg())).failed == 1
-    assert outbox.sent == []
-    (row,) = await _rows(session)
-    assert row.state == "failed"
-
-
 async def test_large_fan_out_is_sent_in_batches(session: AsyncSession) -> None:
     """More rows than one batch: the tick keeps claiming until all are sent, in due order."""
     for i in range(25):
@@ -214,3 +199,121 @@ async def test_a_row_whose_renderer_crashes_does_not_strand_the_batch(session: A
         assert broken_row.last_error == "内部错误：ZeroDivisionError('bug')"
     finally:
         del engine.RENDERERS["broken"]
+
+
+async def test_claimed_rows_a_dead_process_never_began_are_sent_not_failed(session: AsyncSession) -> None:
+    """SIGKILL mid fan-out: the row whose send had begun is failed (it may have arrived); the rows
+    claimed with it but never begun go back and are sent once, marked late."""
+    for key in ("k:begun", "k:queued"):
+        await add_group_reminder(session, T0, key, text=key, now=T0 - timedelta(minutes=1))
+    begun, queued = await _rows(session)
+    for row in (begun, queued):
+        row.state, row.attempts, row.claimed_until = ReminderState.SENDING, 1, T0 + timedelta(minutes=10)
+    begun.sent_at = T0
+    session.add_all([begun, queued])
+    await session.commit()
+    outbox = FakeOutbox()
+    with time_machine.travel(T0 + timedelta(minutes=11), tick=False):
+        result = await tick(db_engine.session_factory(), outbox, Pacer(), _cfg())
+    assert (result.failed, result.sent, result.late) == (1, 1, 1)
+    assert outbox.sent == [("20001", "（补发：原定11月22日 09:00提醒）\nk:queued", [])]
+    begun, queued = await _rows(session)
+    assert (begun.state, begun.last_error) == ("failed", "发送过程中程序中断，无法确认是否送达，未重发")
+    assert (queued.state, queued.attempts, queued.late) == ("sent", 1, True)
+
+
+class _ProbingOutbox(FakeOutbox):
+    """While sending, looks at the row from another connection (as a second process would)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, bool]] = []
+
+    async def send(self, reminder: Reminder, rendered) -> None:  # noqa: ANN001
+        """Record the row's committed state and whether its send was marked begun."""
+        async def look() -> Reminder:
+            async with db_engine.session_factory()() as other:
+                row = await other.get(Reminder, reminder.id)
+                await other.commit()
+                return row
+
+        row = await asyncio.wait_for(look(), 5)  # SQLite: fails if the engine holds the connection
+        self.seen.append((row.state, row.sent_at is not None))
+        await super().send(reminder, rendered)
+
+
+async def test_the_send_is_marked_begun_and_no_transaction_is_held_across_it(session: AsyncSession) -> None:
+    """Before the platform call the row is committed as begun (a crash then fails it rather than
+    resending), and the engine holds no database connection while the message travels."""
+    from plugins.partyday import engine
+
+    @engine.renderer("reads")
+    async def reads(session: AsyncSession, reminder: Reminder) -> Rendered:
+        row = await session.get(Reminder, reminder.id)  # a send-time read opens a transaction
+        return Rendered(row.text)
+
+    try:
+        await add_group_reminder(session, T0, "k:1", now=T0 - timedelta(minutes=1))
+        (row,) = await _rows(session)
+        row.kind = "reads"
+        session.add(row)
+        await session.commit()
+        outbox = _ProbingOutbox()
+        with time_machine.travel(T0, tick=False):
+            assert (await tick(db_engine.session_factory(), outbox, Pacer(), _cfg())).sent == 1
+    finally:
+        del engine.RENDERERS["reads"]
+    assert outbox.seen == [("sending", True)]
+    (row,) = await _rows(session)
+    assert (row.state, row.sent_at) == ("sent", T0)
+
+
+class _SlowOutbox(FakeOutbox):
+    """Each send takes `step` of (frozen) time, like a long paced fan-out."""
+
+    def __init__(self, traveller, step: timedelta) -> None:  # noqa: ANN001
+        super().__init__()
+        self.traveller, self.step = traveller, step
+        self.leases: list[bool] = []
+
+    async def send(self, reminder: Reminder, rendered) -> None:  # noqa: ANN001
+        """Record whether the row's lease still runs, then let time pass."""
+        from core import timeutil
+
+        self.leases.append(reminder.claimed_until > timeutil.now())
+        await super().send(reminder, rendered)
+        self.traveller.shift(self.step)
+
+
+async def test_a_long_paced_fan_out_is_not_late_and_keeps_its_leases(session: AsyncSession) -> None:
+    """Rows waiting in the send queue are not 补发 (only rows due before the dispatch began are),
+    and rows claimed late in a long fan-out get a lease counted from their claim."""
+    await add_group_reminder(session, T0 - timedelta(minutes=5), "k:0", text="早", now=T0 - timedelta(hours=1))
+    for i in range(1, 7):
+        await add_group_reminder(session, T0, f"k:{i}", text=str(i), group_id=str(30000 + i),
+                                 now=T0 - timedelta(hours=1))
+    with time_machine.travel(T0, tick=False) as traveller:
+        outbox = _SlowOutbox(traveller, timedelta(minutes=4))
+        result = await tick(db_engine.session_factory(), outbox, Pacer(), _cfg(batch=2))
+    assert (result.sent, result.late) == (7, 1)
+    assert outbox.sent[0][1] == "（补发：原定11月22日 08:55提醒）\n早"
+    assert [text for _, text, _ in outbox.sent[1:]] == [str(i) for i in range(1, 7)]
+    assert outbox.leases == [True] * 7
+    assert [r.late for r in await _rows(session)] == [True] + [False] * 6
+
+
+async def test_a_retry_stranded_past_the_grace_window_is_skipped(session: AsyncSession) -> None:
+    """A row that failed once and whose account then stayed offline for a day is not sent a day
+    late when the account comes back: the grace window holds for retries too."""
+    await add_group_reminder(session, T0 - timedelta(days=1), "k:1", now=T0 - timedelta(days=2))
+    (row,) = await _rows(session)
+    row.attempts, row.last_error = 1, "bot account 99999 is not connected"
+    row.next_attempt_at = T0 - timedelta(days=1) + timedelta(seconds=15)
+    session.add(row)
+    await session.commit()
+    outbox = FakeOutbox()
+    with time_machine.travel(T0, tick=False):
+        result = await tick(db_engine.session_factory(), outbox, Pacer(), _cfg())
+    assert (result.sent, result.skipped, outbox.sent) == (0, 1, [])
+    (row,) = await _rows(session)
+    assert (row.state, row.last_error) == ("skipped", "多次发送未成功，超过补发时限（6小时）不再发送")
