@@ -17,7 +17,7 @@ from db.models import QuarterPublication
 from plugins.points.service import Place, quarter_ranking
 
 EX_PUBLISH = "积分公示 2026Q4"
-_QUARTER = re.compile(r"^(\d{4})\s*(?:年)?\s*(?:Q|第)?\s*([1-4一二三四])\s*(?:季度)?$", re.I)
+_QUARTER = re.compile(r"^(?:(\d{4})\s*(?:年)?)?\s*(?:Q|第)?\s*([1-4一二三四])\s*(?:季度)?$", re.I)
 
 
 def next_quarter(quarter: str) -> str:
@@ -60,7 +60,8 @@ def parse_quarter(text: str) -> str:
     if not match:
         raise InvalidInput(f"没看懂季度“{text}”。", EX_PUBLISH)
     digit = match.group(2)
-    quarter = f"{match.group(1)}Q{digit if digit.isdigit() else cn_int(digit)}"
+    year = match.group(1) or current[:4]  # '第三季度' alone: this year's
+    quarter = f"{year}Q{digit if digit.isdigit() else cn_int(digit)}"
     if quarter > current:
         raise InvalidInput(f"{quarter} 还没到，不能公示。", EX_PUBLISH)
     return quarter

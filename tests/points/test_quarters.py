@@ -64,3 +64,10 @@ async def test_award_of_a_finer_amount_is_stored_as_shown(session: AsyncSession)
         assert [e.delta for e in made] == [D("1.3")] * 3
         assert await service.balance(session, zhang.id) == D("3.9")
         assert await service.ledger_balance(session, zhang.id, 2026) == D("3.9")
+
+
+@time_machine.travel(datetime(2026, 11, 20, 2, tzinfo=UTC), tick=False)
+def test_quarter_words_without_a_year() -> None:
+    """'第三季度' / '3季度' / 'Q3' alone mean this year's quarter."""
+    assert [publish.parse_quarter(w) for w in ("第三季度", "3季度", "Q3", "2025年第四季度")] == [
+        "2026Q3", "2026Q3", "2026Q3", "2025Q4"]
