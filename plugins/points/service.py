@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.errors import InvalidInput
-from core.textparse import fmt_points, normalize, parse_points
+from core.textparse import normalize, parse_points
 from db.models import (
     LedgerEntry,
     LedgerKind,
@@ -297,9 +297,3 @@ def parse_amount_reason(text: str, *, low: Decimal, high: Decimal, example: str
         raise InvalidInput("请写上分数和原因。", example)
     value = parse_points(amount, low=low, high=high, example=example)
     return value, check_reason(reason, example)
-
-
-def points_text(value: Decimal) -> str:
-    """'12分'."""
-    return f"{fmt_points(value)}分"
-
