@@ -17,7 +17,6 @@ from db.models import (
     Claim,
     ClaimStatus,
     Member,
-    MemberStatus,
     Need,
     NeedStatus,
     SessionKind,
@@ -27,6 +26,7 @@ from db.models.reminder import Reminder, ReminderSetting, TargetKind
 from plugins.partyday import reminders
 from plugins.partyday.engine import Rendered, Skip, renderer
 from plugins.partyday.words import lead
+from plugins.signin.records import expected_filter
 
 AHEAD = timedelta(days=2)
 ABSENT_AFTER = timedelta(minutes=10)
@@ -128,8 +128,8 @@ async def render_absent(session: AsyncSession, reminder: Reminder) -> Rendered |
     if not (await settings_of(session, study.branch_id)).study_absent:
         return "本支部已关闭未签到提醒"
     answered = select(Attendance.member_id).where(Attendance.session_id == study.id)
-    members = (await session.exec(select(Member.id).where(
-        Member.branch_id == study.branch_id, Member.status == MemberStatus.ACTIVE,
+    members = (await session.exec(select(Member.id).where(  # expected as 签到情况 counts them
+        Member.branch_id == study.branch_id, expected_filter(),
         col(Member.id).not_in(answered)))).all()
     ids = await _chat_ids(session, [m for m in members if m is not None], reminder.platform)
     if not ids:

@@ -6,7 +6,15 @@ import time_machine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.models import Attendance, AttendanceStatus, Claim, ClaimStatus, Need
+from db.models import (
+    Attendance,
+    AttendanceStatus,
+    Claim,
+    ClaimStatus,
+    HealthCategory,
+    Need,
+    NeedStatus,
+)
 from db.models.reminder import Reminder
 from plugins.partyday import jobs, scan
 from plugins.signin.service import schedule_session
@@ -25,12 +33,15 @@ async def _rows(session: AsyncSession) -> list[Reminder]:
 
 
 async def test_study_session_reminders_and_absentees(session: AsyncSession) -> None:
-    """−1d already past is not made; −1h is; +10m @-mentions only who neither signed in nor asked leave."""
+    """−1d already past is not made; −1h is; +10m @-mentions only members expected to come who
+    neither signed in nor asked leave."""
     branch = await make_branch(session)
     signed = await make_member(session, branch, "张三", user_id="10002")
     await make_member(session, branch, "李四", user_id="10003")
     leave = await make_member(session, branch, "王五", user_id="10004")
     await make_member(session, branch, "赵六")  # no chat account: signed in by proxy, never @-ed
+    # 不能参加活动: not expected at any session (签到情况 leaves them out), so never @-ed either.
+    await make_member(session, branch, "钱七", user_id="10005", category=HealthCategory.UNABLE)
     study = await schedule_session(session, branch_id=branch.id, starts_at=START, title="学习党章",
                                    place="三楼会议室")
     await session.commit()
@@ -129,3 +140,48 @@ async def test_volunteer_reminder_in_the_group(session: AsyncSession) -> None:
     ((target, text, mentions),) = outbox.sent
     assert (target, mentions) == ("20001", ["10002", "10003"])
     assert text.startswith("【志愿服务提醒】明天有大家认领的志愿服务：社区清扫")
+
+
+async def test_cancelled_need_and_absent_claimant_are_not_reminded(session: AsyncSession) -> None:
+    """取消需求 leaves the claims as they were, yet no claimant is reminded; in a need still open,
+    a claimant marked 缺勤 is not reminded either."""
+    branch = await make_branch(session)
+    a = await make_member(session, branch, "张三", user_id="10002")
+    b = await make_member(session, branch, "李四", user_id="10003")
+    cancelled = await _need(session, branch.id, [a.id])
+    kept = await _need(session, branch.id, [a.id, b.id])
+    with time_machine.travel(NOW, tick=False):
+        assert await jobs.plan_ahead() == 3
+    # As the volunteer service leaves them (set directly: this plugin never calls into it).
+    cancelled.status = NeedStatus.CANCELLED
+    absent = (await session.exec(select(Claim).where(Claim.need_id == kept.id,
+                                                     Claim.member_id == b.id))).one()
+    absent.status = ClaimStatus.ABSENT
+    session.add_all([cancelled, absent])
+    await session.commit()
+    outbox = FakeOutbox()
+    with time_machine.travel(START, tick=False):
+        result = await jobs.dispatch_due(outbox)
+    assert (result.sent, result.cancelled) == (1, 2)
+    assert [(target, f"#{kept.id}" in text) for target, text, _ in outbox.sent] == [("10002", True)]
+    assert sorted(r.last_error or "" for r in await _rows(session)) == [
+        "", "已取消认领", "需求已取消或已完成"]
+
+
+async def test_cancelled_study_session_sends_nothing(session: AsyncSession) -> None:
+    """A session cancelled after its reminders were planned: each is cancelled at send time."""
+    branch = await make_branch(session)
+    await make_member(session, branch, "李四", user_id="10003")
+    study = await schedule_session(session, branch_id=branch.id, starts_at=START, title="学习党章")
+    await session.commit()
+    with time_machine.travel(NOW, tick=False):
+        assert await jobs.plan_ahead() == 2
+    study.cancelled = True
+    session.add(study)
+    await session.commit()
+    outbox = FakeOutbox()
+    for moment in (START - timedelta(hours=1), START + timedelta(minutes=10)):
+        with time_machine.travel(moment, tick=False):
+            await jobs.dispatch_due(outbox)
+    assert outbox.sent == []
+    assert [(r.state, r.last_error) for r in await _rows(session)] == [("cancelled", "学习已取消")] * 2
