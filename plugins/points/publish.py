@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
@@ -90,10 +91,23 @@ async def publish(session: AsyncSession, *, branch_id: int, quarter: str, by: st
     last_day = timeutil.local_date(moment) + timedelta(days=objection_days)
     deadline = timeutil.day_bounds(last_day)[1]
     closes_at = max(deadline, timeutil.quarter_bounds(quarter)[1])
-    row = row or QuarterPublication(branch_id=branch_id, quarter=quarter,
-                                    objection_deadline=deadline, closes_at=closes_at)
+    row = row or await _insert(session, QuarterPublication(
+        branch_id=branch_id, quarter=quarter, objection_deadline=deadline, closes_at=closes_at))
     row.published_at, row.published_by = moment, by
     row.objection_deadline, row.closes_at = deadline, closes_at
     session.add(row)
     await session.flush()
     return Publication(quarter, places, deadline, False)
+
+
+async def _insert(session: AsyncSession, row: QuarterPublication) -> QuarterPublication:
+    # Two 公示 of one quarter at once (PostgreSQL): the later insert loses and updates the first row.
+    try:
+        async with session.begin_nested():
+            session.add(row)
+            await session.flush()
+    except IntegrityError:
+        found = await session.get(QuarterPublication, (row.branch_id, row.quarter))
+        assert found is not None
+        return found
+    return row

@@ -1,11 +1,13 @@
 """Quarters: the Beijing quarter boundary, and 积分公示 of a quarter that already closed unpublished."""
 
+import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import time_machine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from db import engine as db_engine
 from db.models import LedgerKind, QuarterPublication
 from plugins.points import corrections, publish, service
 from tests.factories import make_branch, make_member
@@ -71,3 +73,21 @@ def test_quarter_words_without_a_year() -> None:
     """'第三季度' / '3季度' / 'Q3' alone mean this year's quarter."""
     assert [publish.parse_quarter(w) for w in ("第三季度", "3季度", "Q3", "2025年第四季度")] == [
         "2026Q3", "2026Q3", "2026Q3", "2025Q4"]
+
+
+async def _publish(branch_id: int, by: str) -> bool:
+    async with db_engine.session_factory()() as s:
+        pub = await publish.publish(s, branch_id=branch_id, quarter="2026Q3", by=by, objection_days=7)
+        await s.commit()
+        return not pub.closed
+
+
+@time_machine.travel(datetime(2026, 10, 8, 2, tzinfo=UTC), tick=False)
+async def test_two_publications_of_one_quarter_at_once(session: AsyncSession) -> None:
+    """Two secretaries post 积分公示 2026Q3 at the same moment: both get the list, one row remains."""
+    branch = await make_branch(session)
+    await session.commit()
+    assert await asyncio.gather(*[_publish(branch.id, n) for n in ("王书记", "李书记") * 2]) == [True] * 4
+    session.expunge_all()
+    row = await session.get(QuarterPublication, (branch.id, "2026Q3"))
+    assert row.objection_deadline == datetime(2026, 10, 15, 16, tzinfo=UTC)
