@@ -99,13 +99,13 @@ def parse_rule_changes(text: str) -> dict[str, Decimal]:
 
 async def set_rules(session: AsyncSession, branch_id: int, changes: dict[str, Decimal],
                     by: str) -> None:
-    """Store a branch's overrides (0 turns a rule off)."""
+    """Store a branch's overrides (0 turns a rule off); an upsert, so two at once cannot collide."""
+    insert_ = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
     for key, value in changes.items():
-        row = await session.get(PointsRule, (branch_id, key))
-        row = row or PointsRule(branch_id=branch_id, key=key, value=value)
-        row.value, row.updated_by, row.updated_at = value, by, timeutil.now()
-        session.add(row)
-    await session.flush()
+        fields = {"value": value, "updated_by": by, "updated_at": timeutil.now()}
+        stmt = insert_(PointsRule).values(branch_id=branch_id, key=key, **fields)
+        await session.exec(stmt.on_conflict_do_update(index_elements=["branch_id", "key"],
+                                                      set_=fields))
 
 
 # ---- the ledger ----

@@ -91,3 +91,18 @@ async def test_two_publications_of_one_quarter_at_once(session: AsyncSession) ->
     session.expunge_all()
     row = await session.get(QuarterPublication, (branch.id, "2026Q3"))
     assert row.objection_deadline == datetime(2026, 10, 15, 16, tzinfo=UTC)
+
+
+async def _set_rules(branch_id: int, text: str) -> None:
+    async with db_engine.session_factory()() as s:
+        await service.set_rules(s, branch_id, service.parse_rule_changes(text), "王书记")
+        await s.commit()
+
+
+async def test_two_rule_changes_at_once(session: AsyncSession) -> None:
+    """设置积分规则 twice at the same moment: both stored, no duplicate-key error."""
+    branch = await make_branch(session)
+    await session.commit()
+    await asyncio.gather(_set_rules(branch.id, "按时签到 3"), _set_rules(branch.id, "按时签到 3 迟到 0"))
+    assert await service.rule(session, branch.id, "signin_on_time") == D(3)
+    assert await service.rule(session, branch.id, "signin_late") == D(0)
