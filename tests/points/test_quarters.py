@@ -1,4 +1,4 @@
-"""Quarters: the Beijing quarter boundary, and 积分公示 of a quarter that already closed unpublished."""
+"""Quarters (Beijing boundary, late 公示 of a closed quarter), award precision, and concurrent writes."""
 
 import asyncio
 from datetime import UTC, datetime
