@@ -7,8 +7,10 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import TYPE_STRING, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 HEADER_ROW = 2
 """Row 1 is the title (branch, ledger, period); the column headers are row 2, data from row 3."""
@@ -18,6 +20,8 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make Excel read typed text as a formula (OWASP's CSV-injection list)."""
 
 
 def _format_of(value: Any) -> str | None:
@@ -37,23 +41,35 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
+def _put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write one value; a string is always a text cell, never a formula."""
+    cell = ws.cell(row=row, column=column, value=_cell_value(value))
+    if isinstance(value, str):
+        # openpyxl stores '=...' as a formula; Excel re-reads '+', '-', '@' as one once the cell
+        # is edited. A string cell with the quote prefix (Excel's leading ') stays text for good.
+        cell.data_type = TYPE_STRING
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    return cell
+
+
 def build(title: str, headers: Sequence[str], widths: Sequence[int], rows: Sequence[Sequence[Any]],
           *, percent_columns: Sequence[int] = (), wrap_columns: Sequence[int] = ()) -> bytes:
     """One-sheet workbook: merged title row, bold bordered header frozen in place, set widths."""
     wb = Workbook()
     ws = wb.active
     ws.title = title.split(" ")[-1][:31] if title else "Sheet1"
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    _put(ws, 1, 1, title).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws.row_dimensions[1].height = 26
     for i, (header, width) in enumerate(zip(headers, widths, strict=True), 1):
-        cell = ws.cell(row=HEADER_ROW, column=i, value=header)
+        cell = _put(ws, HEADER_ROW, i, header)
         cell.font, cell.fill, cell.border = Font(bold=True), _HEADER_FILL, _BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center")
         ws.column_dimensions[get_column_letter(i)].width = width
     for r, values in enumerate(rows, HEADER_ROW + 1):
         for c, value in enumerate(values, 1):
-            cell = ws.cell(row=r, column=c, value=_cell_value(value))
+            cell = _put(ws, r, c, value)
             cell.border = _BORDER
             if fmt := _format_of(value):
                 cell.number_format = fmt
