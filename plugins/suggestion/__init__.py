@@ -12,11 +12,20 @@ from nonebot.typing import T_State
 
 from bot.chat import ChatContext, arg_text, plain
 from bot.commands import CommandDoc, command
-from bot.deps import Arg, Committee, Registered, Secretary, SessionDep, replies_errors
+from bot.deps import (
+    Arg,
+    Caller,
+    CallerDep,
+    Committee,
+    Registered,
+    Secretary,
+    SessionDep,
+    replies_errors,
+)
 from bot.send import DeliveryError, send_private
 from core.errors import DomainError
 from core.roles import Role
-from core.textparse import normalize, parse_id, parse_points, split_id
+from core.textparse import normalize, parse_points, split_id
 from plugins.suggestion import service
 from plugins.suggestion import texts as t
 from plugins.suggestion.config import Config
@@ -106,7 +115,8 @@ async def handle_submit(event: Event, session: SessionDep, caller: Registered, a
 anon_cmd = command("匿名建议")
 
 
-async def _submit_anonymous(session: SessionDep, caller: Registered, content: str) -> int:
+async def _submit_anonymous(session: SessionDep, caller: Caller, content: str) -> int:
+    caller.branch_id  # noqa: B018  (NotRegistered first: in private chat, 报到 in the group)
     suggestion = await service.submit(
         session, member=caller.me, content=content, anonymous=True, platform=caller.ctx.platform,
         user_id=caller.ctx.user_id, max_length=config.suggestion_max_length,
@@ -117,20 +127,25 @@ async def _submit_anonymous(session: SessionDep, caller: Registered, content: st
 
 @anon_cmd.handle()
 @replies_errors
-async def handle_anonymous(bot: Bot, event: Event, session: SessionDep, caller: Registered,
+async def handle_anonymous(bot: Bot, event: Event, session: SessionDep, caller: CallerDep,
                            arg: Arg) -> None:
-    """Anonymous: in a group the message is withdrawn and the member answered privately only."""
+    """Anonymous: in a group the message is withdrawn and the member answered privately only.
+
+    CallerDep, not Registered: its refusal (报到 first) would be said in the group, next to the
+    message, so even a refusal goes privately here.
+    """
     if caller.ctx.is_private:
         suggestion_id = await _submit_anonymous(session, caller, arg_text(arg))
         await anon_cmd.finish(plain(event, t.submitted(suggestion_id, anonymous=True)))
-    withdrawn = await _withdraw(bot, caller.ctx)
-    me = service.Recipient(caller.ctx.platform, caller.ctx.user_id)
+    suggestion_id, refusal = None, ""
     try:
         suggestion_id = await _submit_anonymous(session, caller, arg_text(arg))
-    except DomainError as error:  # refusals go privately too: the group hears nothing
-        await _tell(bot, me, error.reply)
-        await anon_cmd.finish()
-    await _tell(bot, me, t.anon_from_group(suggestion_id, withdrawn))
+    except DomainError as error:
+        await session.rollback()  # no lock held while the platform is called
+        refusal = error.reply
+    withdrawn = await _withdraw(bot, caller.ctx)  # refused or not: the message shows who wrote it
+    me = service.Recipient(caller.ctx.platform, caller.ctx.user_id)
+    await _tell(bot, me, refusal or t.anon_from_group(suggestion_id or 0, withdrawn))
     await anon_cmd.finish()  # nothing in the group: a reply there would point at the author
 
 
@@ -144,6 +159,7 @@ async def handle_mine(event: Event, session: SessionDep, caller: Registered) -> 
     items = await service.mine(session, caller.me, config.suggestion_list_size,
                                include_anonymous=private)
     text = t.my_list(items, config.suggestion_list_size)
+    await session.commit()  # end the read before sending: on SQLite it holds the write lock
     await mine_cmd.finish(plain(event, text if private else text + "\n（匿名建议只在私聊中显示）"))
 
 
@@ -159,6 +175,7 @@ async def handle_list(event: Event, session: SessionDep, caller: Committee, arg:
     items = await service.list_for_branch(session, caller.branch_id, status=status,
                                           limit=config.suggestion_list_size)
     total = await service.count_for_branch(session, caller.branch_id, status)
+    await session.commit()  # end the read before sending (see handle_mine)
     await list_cmd.finish(plain(event, t.branch_list(items, total, status)))
 
 
@@ -169,9 +186,10 @@ view_cmd = command("查看建议")
 @replies_errors
 async def handle_view(event: Event, session: SessionDep, caller: Registered, arg: Arg) -> None:
     """Committee (or the named author): full text and history."""
-    suggestion_id = parse_id(arg.extract_plain_text(), "建议编号", t.EX_VIEW)
+    suggestion_id = service.parse_suggestion_id(arg.extract_plain_text(), t.EX_VIEW)
     view = await service.view_for(session, branch_id=caller.branch_id, suggestion_id=suggestion_id,
                                   viewer=caller.member, role=caller.role)
+    await session.commit()  # end the read before sending (see handle_mine)
     await view_cmd.finish(plain(event, t.detail(view)))
 
 
@@ -246,7 +264,7 @@ claim_cmd = _narrowed(command("实名"), Rule(_id_or_nothing))
 @replies_errors
 async def handle_claim(event: Event, session: SessionDep, caller: Registered, arg: Arg) -> None:
     """The anonymous author of an adopted suggestion takes its points under their name."""
-    suggestion_id = parse_id(arg.extract_plain_text(), "建议编号", t.EX_CLAIM)
+    suggestion_id = service.parse_suggestion_id(arg.extract_plain_text(), t.EX_CLAIM)
     entry = await service.claim(session, member=caller.me, suggestion_id=suggestion_id)
     await session.commit()
     await claim_cmd.finish(plain(event, t.claimed(suggestion_id, entry.delta)))

@@ -86,21 +86,33 @@ def check_content(text: str, max_length: int, example: str) -> str:
     return content
 
 
-_LEADING_ID = re.compile(r"\s*(?:[#＃]|第)?\s*([0-9０-９]+|[零〇一二两三四五六七八九十百]+)\s*(?:号|条)?")
+_LEADING_ID = re.compile(
+    r"\s*(?P<mark>[#＃]|第)?\s*(?P<n>[0-9０-９]+|[零〇一二两三四五六七八九十百]+)\s*(?P<unit>号|条)?")
+_SEPARATOR = " \t\n\u3000:：,，"
 
 
 LOOKS_LIKE_ID = re.compile(r"(?:#|第)?\s*([0-9]+|[零〇一二两三四五六七八九十百]+)\s*(?:号|条)?")
+
+
+def parse_suggestion_id(text: str, example: str) -> int:
+    """'#3', '3号', '＃３', '三号' → 3; a missing number is asked for."""
+    if not text.strip():
+        raise InvalidInput("请写上建议编号。", example)
+    return parse_id(text, "建议编号", example)
 
 
 def split_id_raw(text: str, example: str) -> tuple[int, str]:
     """Leading suggestion number and the rest exactly as written: '#3 好的，马上办' → (3, '好的，马上办').
 
     Unlike core.textparse.split_id the rest is not normalised, so replies keep their punctuation.
+    A bare number must be set apart ('3 好的', '#3好的', '3号好的'): in '一定尽快办' or '3天内修好'
+    the secretary forgot the number, and reading 一/3 would send the rest to the wrong author.
     """
     match = _LEADING_ID.match(text)
-    if not match:
+    rest = text[match.end():] if match else ""
+    if not match or not (match["mark"] or match["unit"] or not rest or rest[0] in _SEPARATOR):
         raise InvalidInput("请写上建议编号。", example)
-    return parse_id(match.group(0), "建议编号", example), text[match.end():].strip(" \t\n\u3000:：,，")
+    return parse_id(match.group(0), "建议编号", example), rest.strip(_SEPARATOR)
 
 
 async def _count_today(session: AsyncSession, member_id: int) -> int:
@@ -281,8 +293,9 @@ async def claim(session: AsyncSession, *, member: Member, suggestion_id: int) ->
 
     The suggestion itself stays anonymous in lists; the ledger entry names them, by their choice.
     """
-    sealed = await session.get(SuggestionSealedAuthor, suggestion_id)
-    suggestion = await session.get(Suggestion, suggestion_id)
+    in_range = suggestion_id <= views.ID_MAX
+    sealed = await session.get(SuggestionSealedAuthor, suggestion_id) if in_range else None
+    suggestion = await session.get(Suggestion, suggestion_id) if in_range else None
     if sealed is None or suggestion is None or sealed.member_id != member.id:
         # The same answer whether #N exists or not: nothing to learn about other people's suggestions.
         raise NotFound(f"您没有编号为#{suggestion_id}的匿名建议。", t.EX_CLAIM)

@@ -17,6 +17,9 @@ from core.errors import NotFound
 from db.models import Member, Suggestion, SuggestionEvent, SuggestionEventKind, SuggestionStatus
 from plugins.suggestion import texts as t
 
+ID_MAX = 2**31 - 1
+"""Ids are INTEGER (PostgreSQL int4): a larger number typed in is simply not found."""
+
 
 @dataclass(frozen=True)
 class PublicEvent:
@@ -135,7 +138,8 @@ async def stats(session: AsyncSession, branch_id: int, since: datetime | None = 
 
 
 async def get_in_branch(session: AsyncSession, branch_id: int, suggestion_id: int) -> Suggestion:
-    suggestion = await session.get(Suggestion, suggestion_id)
+    """The suggestion if it belongs to this branch; NotFound otherwise (the same words either way)."""
+    suggestion = await session.get(Suggestion, suggestion_id) if suggestion_id <= ID_MAX else None
     if suggestion is None or suggestion.branch_id != branch_id:
         raise NotFound(f"本支部没有建议#{suggestion_id}。可发送“建议列表”查看。", t.EX_VIEW)
     return suggestion

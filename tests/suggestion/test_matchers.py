@@ -315,3 +315,50 @@ async def test_view_anonymous_shows_no_author(app: App, chat_db: AsyncSession) -
         ctx.should_call_send(event, text(
             f"【建议#1】待处理\n建议人：匿名\n开会太长，建议控制在一小时内\n—— 经过 ——\n"
             f"{t.fmt_dt(row.created_at)} 提交"), result=None)
+
+
+async def test_anonymous_in_group_unregistered_answered_privately(app: App, chat_db: AsyncSession) -> None:
+    """Someone not 报到'd sends 匿名建议 in the group: withdrawn, told privately, the group hears nothing."""
+    await _people(chat_db)
+    stranger = "10009"
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        ctx.receive_event(bot, group_message("匿名建议 书记开会总迟到", user_id=stranger, message_id=4646))
+        ctx.should_call_api("delete_msg", {"message_id": 4646}, result=None)
+        refusal = "您还没有报到。请先发送：报到 您的姓名\n例如：报到 张三"
+        ctx.should_call_api("send_private_msg", private_api(stranger, refusal), result=None)
+    assert await _rows(chat_db) == []
+
+
+async def test_anonymous_in_private_unregistered_is_told_to_register(app: App, chat_db: AsyncSession) -> None:
+    """In private chat a stranger's 匿名建议 is answered there: 报到 in the group first."""
+    await _people(chat_db)
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = private_message("匿名建议 书记开会总迟到", user_id="10009")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, text(
+            "请先在支部群里发送“报到 姓名”，之后才能私聊使用。\n例如：报到 张三"), result=None)
+    assert await _rows(chat_db) == []
+
+
+async def test_huge_or_missing_numbers_answered(app: App, chat_db: AsyncSession) -> None:
+    """A number past any id is simply not found; a missing one asks for it, with an example."""
+    await _people(chat_db)
+    huge = "9" * 20
+    cases = [
+        (f"查看建议 #{huge}", f"本支部没有建议#{huge}。可发送“建议列表”查看。\n例如：{t.EX_VIEW}"),
+        (f"回复建议 #{huge} 好的", f"本支部没有建议#{huge}。可发送“建议列表”查看。\n例如：{t.EX_VIEW}"),
+        (f"采纳建议 {huge}", f"本支部没有建议#{huge}。可发送“建议列表”查看。\n例如：{t.EX_VIEW}"),
+        (f"实名 #{huge}", f"您没有编号为#{huge}的匿名建议。\n例如：{t.EX_CLAIM}"),
+        ("查看建议", f"请写上建议编号。\n例如：{t.EX_VIEW}"),
+        ("回复建议", f"请写上建议编号。\n例如：{t.EX_REPLY}"),
+        ("回复建议 一定尽快办", f"请写上建议编号。\n例如：{t.EX_REPLY}"),
+        ("采纳建议 #1 -5", f"分数要大于0。\n例如：{t.EX_ADOPT}"),
+    ]
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        for message, answer in cases:
+            event = private_message(message, user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, text(answer), result=None)

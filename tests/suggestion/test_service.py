@@ -300,3 +300,18 @@ async def test_daily_limit_holds_under_concurrency(session: AsyncSession) -> Non
     results = await asyncio.gather(attempt("甲"), attempt("乙"))
     assert sorted(results) == [False, True]
     assert len((await session.exec(select(Suggestion))).all()) == 1
+
+
+@pytest.mark.parametrize("typed", ["一定尽快办", "三天内修好", "3天内修好", "好的"])
+def test_split_id_raw_needs_a_set_apart_number(typed: str) -> None:
+    """A reply that forgot the number is refused, not sent to #1 or #3 with its first word cut off."""
+    with pytest.raises(InvalidInput, match="请写上建议编号"):
+        service.split_id_raw(typed, t.EX_REPLY)
+
+
+def test_split_id_raw_glued_forms() -> None:
+    """'#3好的', '3号好的', '第三条：好的' still read the number."""
+    assert service.split_id_raw("#3好的", t.EX_REPLY) == (3, "好的")
+    assert service.split_id_raw("3号好的", t.EX_REPLY) == (3, "好的")
+    assert service.split_id_raw("第三条：好的", t.EX_REPLY) == (3, "好的")
+    assert service.split_id_raw("12", t.EX_REPLY) == (12, "")
