@@ -20,6 +20,11 @@ _RULE = re.compile(
 )
 
 
+def reason(error: TimeParseError) -> str:
+    """The shared parser's reason without its own example ('没有填写时间，例如：…' → '没有填写时间')."""
+    return str(error).split("，例如")[0]
+
+
 @dataclass(frozen=True)
 class RuleSpec:
     """A parsed 设置主题党日 argument."""
@@ -51,8 +56,8 @@ def parse_rule(text: str, now: datetime) -> RuleSpec:
     rest = s[m.end():]
     try:
         moment, place = split_leading_time(rest, timeutil.to_local(now), timeutil.local_tz())
-    except TimeParseError as error:
-        raise InvalidInput(f"请写上几点开始：{error}", EX_RULE) from None
+    except TimeParseError as error:  # its own example is a date; a monthly rule needs ours
+        raise InvalidInput(f"请写上几点开始（{reason(error)}）。", EX_RULE) from None
     return RuleSpec(day, nth, weekday, moment.hour, moment.minute, place[:100] or None)
 
 

@@ -11,9 +11,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.errors import InvalidInput, NotFound
+from core.textparse import normalize
 from core.timeparse import TimeParseError, split_leading_time
 from db.models import GroupBinding
 from db.models.reminder import Reminder, ReminderState, TargetKind
+from plugins.partyday.parse import reason
 
 
 @dataclass(frozen=True)
@@ -127,11 +129,13 @@ EX_ONEOFF = "提醒 明天9点 带好党员证"
 async def add_oneoff(session: AsyncSession, *, branch_id: int, text: str, key: str, now: datetime,
                      created_by: int | None = None) -> Reminder:
     """提醒 <时间> <内容>: a one-off message to the branch's group."""
+    if (past := normalize(text)[:2]) in ("昨天", "前天"):
+        raise InvalidInput(f"{past}已经过去了，请写以后的时间。", EX_ONEOFF)
     try:
         due, words = split_leading_time(text, timeutil.to_local(now), timeutil.local_tz(),
                                         default_hour=9)
     except TimeParseError as error:
-        raise InvalidInput(f"开头请写提醒时间：{error}", EX_ONEOFF) from None
+        raise InvalidInput(f"没看懂提醒时间（{reason(error)}），请把时间写在最前面。", EX_ONEOFF) from None
     words = words.strip()
     if not words:
         raise InvalidInput("请写上提醒的内容。", EX_ONEOFF)

@@ -149,3 +149,39 @@ async def test_offsets_policy_cancel_in_private_and_holiday_dates(app: App, chat
     # 1 Jan 2027 is now a holiday and the branch chose 提前: the party day is on Thu 31 Dec 2026.
     assert {r.dedupe_key.split(":")[2] for r in rows[1:]} == {"2027-01-01"}
     assert rows[-1].due_at == datetime(2026, 12, 31, 0, 30, tzinfo=UTC)
+
+
+BAD_INPUTS = [
+    ("设置主题党日 每月32日 9:00", "日期要在1到31之间。\n例如：设置主题党日 每月10日 09:00 党员活动室"),
+    ("设置主题党日 每月第5个周三 9:00",
+     "第几个周几只能是第1到第4个。\n例如：设置主题党日 每月第2个周五 14:30"),
+    ("设置主题党日 每月10日", "请写上几点开始（没有填写时间）。\n例如：设置主题党日 每月10日 09:00 党员活动室"),
+    ("设置主题党日 每月10日 25:00", "请写上几点开始（时刻不对）。\n例如：设置主题党日 每月10日 09:00 党员活动室"),
+    ("党日提醒 abc", "看不懂“abc”。\n例如：党日提醒 3天,1天,1小时"),
+    ("党日提醒 [CQ:shake]", "看不懂“[CQ:shake]”。\n例如：党日提醒 3天,1天,1小时"),
+    ("提醒 昨天9点 开会", "昨天已经过去了，请写以后的时间。\n例如：提醒 明天9点 带好党员证"),
+    ("提醒 abc", "没看懂提醒时间（开头没有时间），请把时间写在最前面。\n例如：提醒 明天9点 带好党员证"),
+    ("提醒 明天9点", "请写上提醒的内容。\n例如：提醒 明天9点 带好党员证"),
+    ("取消提醒 #abc", "没看懂提醒编号“#abc”，请写数字编号。\n例如：取消提醒 #3"),
+    ("取消提醒 ＃９", "本支部没有提醒 #9。\n例如：提醒列表"),
+    ("缺勤提醒 也许", "请写“开”或“关”。\n例如：缺勤提醒 关"),
+    ("志愿提醒 电话", "请写“私聊”或“群里”。\n例如：志愿提醒 群里"),
+]
+
+
+async def test_every_bad_input_gets_a_reason_and_an_example(app: App, chat_db):
+    """Refusals say why and show one correct example; what the user typed comes back as plain text."""
+    await _secretary(chat_db)
+    with time_machine.travel(NOW, tick=False):
+        async with app.test_matcher() as ctx:
+            bot = onebot(ctx)
+            event = group_message("设置主题党日 每月１０日 ９：００ 党员活动室", user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, _text(
+                "已设置主题党日：每月10日 09:00，地点：党员活动室\n下次：12月10日（周四）09:00"), result=None)
+            for text, reply in BAD_INPUTS:  # typed text: a typed "[CQ:…]" is text, not a code
+                event = group_message(_text(text), user_id=SECRETARY_ID)
+                ctx.receive_event(bot, event)
+                ctx.should_call_send(event, _text(reply), result=None)
+    oneoff = (await chat_db.exec(select(Reminder).where(Reminder.kind == "oneoff"))).all()
+    assert oneoff == []
