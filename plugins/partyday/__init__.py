@@ -26,7 +26,7 @@ from bot.deps import (  # noqa: E402
 from core import timeutil  # noqa: E402
 from core.errors import InvalidInput, PermissionDenied  # noqa: E402
 from core.textparse import normalize, parse_id  # noqa: E402
-from plugins.partyday import jobs, parse, reminders, scan, service, words  # noqa: E402
+from plugins.partyday import choices, jobs, parse, reminders, scan, service, words  # noqa: E402
 from plugins.partyday import texts as t  # noqa: E402
 from plugins.partyday.config import Config  # noqa: E402
 
@@ -125,7 +125,7 @@ offsets_cmd = command("党日提醒")
 @replies_errors
 async def handle_offsets(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
     """Secretary: when party-day reminders go out."""
-    codes = await service.set_offsets(session, branch_id=caller.branch_id,
+    codes = await choices.set_offsets(session, branch_id=caller.branch_id,
                                       text=arg.extract_plain_text(), now=timeutil.now())
     await session.commit()
     await offsets_cmd.finish(f"已设置：主题党日前{'、'.join(map(parse.offset_label, codes.split(',')))}提醒。")
@@ -151,7 +151,7 @@ policy_cmd = command("党日节假日")
 @replies_errors
 async def handle_policy(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
     """Secretary: 顺延 / 提前 / 不调整 when a party day falls on a statutory holiday."""
-    policy = await service.set_policy(session, branch_id=caller.branch_id,
+    policy = await choices.set_policy(session, branch_id=caller.branch_id,
                                       word=arg.extract_plain_text(), now=timeutil.now())
     await session.commit()
     await policy_cmd.finish(f"已设置：主题党日遇法定节假日{policy.label}。")
@@ -183,7 +183,7 @@ async def handle_holiday(event: Event, session: SessionDep, ctx: ContextDep, arg
     """Superuser: a published holiday (休) or 调休 working day (班) chinesecalendar does not know."""
     if not is_superuser(ctx):
         raise PermissionDenied("只有管理员可以录入节假日安排。")
-    day, is_holiday, moved = await service.add_override(
+    day, is_holiday, moved = await choices.add_override(
         session, text=arg.extract_plain_text(), by=ctx.user_id, now=timeutil.now())
     await session.commit()
     await holiday_cmd.finish(t.override_added(day, is_holiday, moved))

@@ -30,7 +30,7 @@ from db.models.reminder import (
 from plugins.partyday import reminders
 from plugins.partyday.calendar import Overrides, Planned, month_dates, plan, year_known
 from plugins.partyday.engine import Rendered, Skip, renderer
-from plugins.partyday.parse import EX_RULE, RuleSpec, parse_offsets
+from plugins.partyday.parse import EX_RULE, RuleSpec
 from plugins.partyday.words import render
 
 TITLE = "主题党日"
@@ -72,7 +72,7 @@ async def active_rule(session: AsyncSession, branch_id: int, *,
     return (await session.exec(stmt.with_for_update() if lock else stmt)).first()
 
 
-async def _rule_or_fail(session: AsyncSession, branch_id: int) -> PartydayRule:
+async def rule_or_fail(session: AsyncSession, branch_id: int) -> PartydayRule:
     rule = await active_rule(session, branch_id)
     if rule is None:
         raise NotFound("本支部还没有设置主题党日。", EX_RULE)
@@ -254,36 +254,10 @@ async def replan(session: AsyncSession, rule: PartydayRule, now: datetime) -> in
 
 # ---- commands ---------------------------------------------------------------------------------
 
-async def set_offsets(session: AsyncSession, *, branch_id: int, text: str, now: datetime) -> str:
-    """党日提醒 3天,1天,1小时 → the normalised codes; future reminders are re-planned."""
-    rule = await _rule_or_fail(session, branch_id)
-    rule.offsets = parse_offsets(text)
-    session.add(rule)
-    await replan(session, rule, now)
-    return rule.offsets
-
-
-POLICIES = {"顺延": HolidayPolicy.POSTPONE, "提前": HolidayPolicy.ADVANCE, "不调整": HolidayPolicy.KEEP,
-            "不变": HolidayPolicy.KEEP}
-
-
-async def set_policy(session: AsyncSession, *, branch_id: int, word: str,
-                     now: datetime) -> HolidayPolicy:
-    """党日节假日 顺延|提前|不调整."""
-    policy = POLICIES.get(normalize(word))
-    if policy is None:
-        raise InvalidInput("请选择：顺延、提前或不调整。", "党日节假日 顺延")
-    rule = await _rule_or_fail(session, branch_id)
-    rule.holiday_policy = policy
-    session.add(rule)
-    await replan(session, rule, now)
-    return policy
-
-
 async def next_occurrence(session: AsyncSession, branch_id: int,
                           now: datetime) -> PartydayOccurrence | None:
     """The next party day that will take place (materialising further ahead if needed)."""
-    rule = await _rule_or_fail(session, branch_id)
+    rule = await rule_or_fail(session, branch_id)
     for _ in range(2):
         for occ in await _future_occurrences(session, rule, now):
             if not occ.cancelled:
@@ -322,32 +296,6 @@ async def cancel_next(session: AsyncSession, *, branch_id: int, reason: str | No
     session.add(occ)
     await session.flush()
     return occ
-
-
-_DAY_WORDS = {"休": True, "假": True, "放假": True, "班": False, "上班": False, "补班": False}
-
-
-async def add_override(session: AsyncSession, *, text: str, by: str, now: datetime) -> tuple[date, bool, int]:
-    """节假日 2027-01-01 休 / 节假日 2027-01-04 班; re-plans affected party days. → (day, 休?, moved)."""
-    words = normalize(text).split(" ")
-    example = "节假日 2027-01-01 休"
-    if len(words) != 2 or words[1] not in _DAY_WORDS:
-        raise InvalidInput("格式：节假日 日期 休/班", example)
-    try:
-        day = date.fromisoformat(words[0].replace("/", "-").replace(".", "-"))
-    except ValueError:
-        raise InvalidInput("日期请写成 2027-01-01。", example) from None
-    is_holiday = _DAY_WORDS[words[1]]
-    row = await session.get(HolidayOverride, day)
-    if row is None:
-        row = HolidayOverride(day=day, is_holiday=is_holiday, created_by=by)
-    row.is_holiday = is_holiday
-    session.add(row)
-    await session.flush()
-    moved = 0
-    for rule in (await session.exec(select(PartydayRule).where(col(PartydayRule.active)))).all():
-        moved += await replan(session, rule, now)
-    return day, is_holiday, moved
 
 
 @renderer("partyday")

@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import engine as db_engine
 from db.models import SessionKind, StudySession
 from db.models.reminder import PartydayOccurrence, Reminder
-from plugins.partyday import service, words
+from plugins.partyday import choices, service, words
 from plugins.partyday.calendar import month_dates, plan
 from plugins.partyday.parse import RuleSpec
 from tests.factories import make_branch
@@ -120,7 +120,7 @@ async def test_theme_offsets_cancel_and_holiday_override(session: AsyncSession) 
         rule = await service.set_rule(session, branch_id=branch.id, spec=_spec(day=1), now=NOW)
         occ = await service.set_theme(session, branch_id=branch.id, theme="学习四中全会精神", now=NOW)
         assert occ.nominal_date == date(2026, 12, 1)
-        assert await service.set_offsets(session, branch_id=branch.id, text="2天，30分钟", now=NOW) == "2d,30m"
+        assert await choices.set_offsets(session, branch_id=branch.id, text="2天，30分钟", now=NOW) == "2d,30m"
         await session.commit()
         rows = [r for r in await _reminders(session) if r.state == "pending"]
         assert sorted({r.dedupe_key.rsplit(":-", 1)[1] for r in rows}) == ["2d", "30m"]
@@ -133,7 +133,7 @@ async def test_theme_offsets_cancel_and_holiday_override(session: AsyncSession) 
         jan = await service.next_occurrence(session, branch.id, NOW)
         assert (jan.nominal_date, jan.holiday_unknown) == (date(2027, 1, 1), True)
         assert "2027年节假日安排尚未公布" in words.describe(jan, rule)
-        day, is_holiday, moved = await service.add_override(
+        day, is_holiday, moved = await choices.add_override(
             session, text="2027-01-01 休", by="10000", now=NOW)
         await session.commit()
     assert (day, is_holiday, moved) == (date(2027, 1, 1), True, 1)
@@ -243,3 +243,20 @@ async def test_two_processes_planning_at_once_make_one_party_day(db_url: str) ->
     assert [(s.kind, s.starts_at) for s in sessions] == [
         (SessionKind.PARTYDAY, datetime(2026, 12, 10, 1, 0, tzinfo=UTC))]
     assert len(reminders) == 3
+
+
+async def test_holiday_dates_as_people_write_them(session: AsyncSession) -> None:
+    """节假日 takes 2027-1-4, 2027/1/4 and 2027年1月4日; a date that does not exist is refused."""
+    import pytest
+
+    from core.errors import InvalidInput
+    from db.models.reminder import HolidayOverride
+
+    for text in ("2027-1-4 班", "2027/1/4 上班", "２０２７年１月４日 补班"):
+        day, is_holiday, _ = await choices.add_override(session, text=text, by="10000", now=NOW)
+        assert (day, is_holiday) == (date(2027, 1, 4), False)
+    with pytest.raises(InvalidInput) as refused:
+        await choices.add_override(session, text="2027-02-30 休", by="10000", now=NOW)
+    assert refused.value.reply == "日期请写成 2027-01-01。\n例如：节假日 2027-01-01 休"
+    await session.commit()
+    assert len((await session.exec(select(HolidayOverride))).all()) == 1
