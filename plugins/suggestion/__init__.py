@@ -26,7 +26,7 @@ from bot.send import DeliveryError, send_private
 from core.errors import DomainError
 from core.roles import Role
 from core.textparse import normalize, parse_points, split_id
-from plugins.suggestion import service
+from plugins.suggestion import privacy, service
 from plugins.suggestion import texts as t
 from plugins.suggestion.config import Config
 
@@ -57,6 +57,7 @@ __plugin_meta__ = PluginMetadata(
 )
 
 config = get_plugin_config(Config)
+privacy.install()
 
 
 async def _deliberate(event: Event, state: T_State) -> bool:
@@ -79,7 +80,8 @@ async def _tell(bot: Bot, recipient: service.Recipient | None, text: str) -> boo
     if recipient is None:
         return False
     try:
-        await send_private(bot, recipient.user_id, text)
+        with privacy.sealed_send(recipient.user_id if recipient.sealed else None):
+            await send_private(bot, recipient.user_id, text)
     except DeliveryError:
         return False
     return True
@@ -92,7 +94,7 @@ async def _withdraw(bot: Bot, ctx: ChatContext) -> bool:
     try:
         await bot.call_api("delete_msg", message_id=int(ctx.message_id))
     except Exception as error:  # ActionFailed, network errors: the adapter has no common base
-        logger.info(f"delete_msg {ctx.message_id} refused: {error!r}")
+        logger.info(f"delete_msg of an anonymous suggestion refused: {error!r}")
         return False
     return True
 
@@ -144,7 +146,7 @@ async def handle_anonymous(bot: Bot, event: Event, session: SessionDep, caller: 
         await session.rollback()  # no lock held while the platform is called
         refusal = error.reply
     withdrawn = await _withdraw(bot, caller.ctx)  # refused or not: the message shows who wrote it
-    me = service.Recipient(caller.ctx.platform, caller.ctx.user_id)
+    me = service.Recipient(caller.ctx.platform, caller.ctx.user_id, sealed=True)
     await _tell(bot, me, refusal or t.anon_from_group(suggestion_id or 0, withdrawn))
     await anon_cmd.finish()  # nothing in the group: a reply there would point at the author
 

@@ -63,6 +63,8 @@ class Recipient:
 
     platform: str
     user_id: str
+    sealed: bool = False
+    """The anonymous author: the handler keeps them out of the log too (plugins/suggestion/privacy.py)."""
 
 
 @dataclass(frozen=True)
@@ -194,7 +196,7 @@ async def _route(session: AsyncSession, suggestion: Suggestion) -> Recipient | N
     """Where to tell the author privately: the sealed row, or the named author's chat account."""
     if suggestion.anonymous:
         sealed = await session.get(SuggestionSealedAuthor, suggestion.id)
-        return Recipient(sealed.platform, sealed.user_id) if sealed else None
+        return Recipient(sealed.platform, sealed.user_id, sealed=True) if sealed else None
     account = (await session.exec(select(ChatAccount).where(
         ChatAccount.member_id == suggestion.author_id))).first()
     return Recipient(account.platform, account.user_id) if account else None

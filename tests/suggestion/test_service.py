@@ -162,7 +162,7 @@ async def test_adopt_anonymous_awards_only_after_claim(session: AsyncSession) ->
     out = await service.adopt(session, branch_id=author.branch_id, suggestion_id=s.id,
                               points_given=Decimal(5), operator=secretary, operator_name="李书记")
     await session.commit()
-    assert out.awarded is None and out.recipient == service.Recipient("onebot", MEMBER_ID)
+    assert out.awarded is None and out.recipient == service.Recipient("onebot", MEMBER_ID, sealed=True)
     assert (await session.exec(select(LedgerEntry))).all() == []
     entry = await service.claim(session, member=author, suggestion_id=s.id)
     await session.commit()
@@ -315,3 +315,26 @@ def test_split_id_raw_glued_forms() -> None:
     assert service.split_id_raw("3号好的", t.EX_REPLY) == (3, "好的")
     assert service.split_id_raw("第三条：好的", t.EX_REPLY) == (3, "好的")
     assert service.split_id_raw("12", t.EX_REPLY) == (12, "")
+
+
+def test_log_keeps_anonymous_authors_out() -> None:
+    """NoneBot's incoming-message line for 匿名建议 and a failed send to a sealed author are rewritten."""
+    from plugins.suggestion import privacy
+
+    def record(message: str, function: str = "handle_event") -> dict:
+        return {"message": message, "function": function}
+
+    line = record("OneBot V11 99999 | Message 7 from 10002 '匿名建议 书记开会总迟到'")
+    privacy.redact(line)
+    assert line["message"] == f"OneBot V11 99999 | {privacy.REDACTED}"
+    other = record("OneBot V11 99999 | Message 8 from 10002 '建议 路灯坏了'")
+    privacy.redact(other)
+    assert other["message"].endswith("from 10002 '建议 路灯坏了'")
+    failed = record("send to user 10002 failed: ActionFailed()", "send_private")
+    with privacy.sealed_send("10002"):
+        privacy.redact(failed)
+    assert failed["message"] == f"send to user {privacy.SEALED_USER} failed: ActionFailed()"
+    named = record("send to user 10002 failed: ActionFailed()", "send_private")
+    with privacy.sealed_send(None):
+        privacy.redact(named)
+    assert named["message"] == "send to user 10002 failed: ActionFailed()"
