@@ -15,6 +15,8 @@ DEFAULT_URL = "sqlite+aiosqlite:///data/yinling.db"
 
 _engine: AsyncEngine | None = None
 _factory: async_sessionmaker[AsyncSession] | None = None
+_read_engine: AsyncEngine | None = None
+_read_factory: async_sessionmaker[AsyncSession] | None = None
 
 
 def configured_url() -> str:
@@ -23,8 +25,12 @@ def configured_url() -> str:
     return url or DEFAULT_URL
 
 
-def _sqlite_setup(engine: AsyncEngine, foreign_keys: bool) -> None:
-    """WAL, foreign keys, busy timeout; BEGIN IMMEDIATE so concurrent writers queue, never fail."""
+def _sqlite_setup(engine: AsyncEngine, foreign_keys: bool, *, read_only: bool = False) -> None:
+    """WAL, foreign keys, busy timeout; BEGIN IMMEDIATE so concurrent writers queue, never fail.
+
+    read_only: PRAGMA query_only and a plain (deferred) BEGIN — a WAL snapshot that neither waits
+    for the writer nor holds it up (read_session_factory).
+    """
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -35,13 +41,15 @@ def _sqlite_setup(engine: AsyncEngine, foreign_keys: bool) -> None:
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
         # A deferred transaction that later writes can fail with SQLITE_BUSY under WAL;
         # taking the write lock up front makes 50 simultaneous 签到 wait their turn instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, *, sqlite_foreign_keys: bool = True, **kwargs: Any) -> AsyncEngine:
@@ -67,8 +75,9 @@ def make_engine(url: str, *, sqlite_foreign_keys: bool = True, **kwargs: Any) ->
 
 def init_engine(url: str | None = None, **kwargs: Any) -> AsyncEngine:
     """Create the process-wide engine (start-up and tests)."""
-    global _engine, _factory
+    global _engine, _factory, _read_factory
     _engine = make_engine(url or configured_url(), **kwargs)
+    _read_factory = None
     _factory = async_sessionmaker(_engine, class_=AsyncSession, expire_on_commit=False)
     return _engine
 
@@ -82,10 +91,12 @@ def get_engine() -> AsyncEngine:
 
 async def dispose_engine() -> None:
     """Close every pooled connection (shutdown)."""
-    global _engine, _factory
+    global _engine, _factory, _read_engine, _read_factory
     if _engine is not None:
         await _engine.dispose()
-    _engine, _factory = None, None
+    if _read_engine is not None:
+        await _read_engine.dispose()
+    _engine, _factory, _read_engine, _read_factory = None, None, None, None
 
 
 def session_factory() -> async_sessionmaker[AsyncSession]:
@@ -93,6 +104,27 @@ def session_factory() -> async_sessionmaker[AsyncSession]:
     if _factory is None:
         raise RuntimeError("database engine not initialised: call db.engine.init_engine()")
     return _factory
+
+
+def read_session_factory() -> async_sessionmaker[AsyncSession]:
+    """Sessions for read-only work (dashboard pages, exports) that never take SQLite's write lock.
+
+    On a SQLite file they use connections of their own whose transactions begin DEFERRED, with
+    PRAGMA query_only (a write through one fails loudly): a long report no longer holds the one
+    writer's connection and lock while 签到 wait. PostgreSQL readers never block writers: the usual
+    factory.
+    """
+    global _read_engine, _read_factory
+    if _read_factory is None:
+        engine = get_engine()
+        if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+            _read_engine = create_async_engine(engine.url, connect_args={"timeout": 30})
+            _sqlite_setup(_read_engine, True, read_only=True)
+            _read_factory = async_sessionmaker(_read_engine, class_=AsyncSession,
+                                               expire_on_commit=False)
+        else:
+            _read_factory = session_factory()
+    return _read_factory
 
 
 @asynccontextmanager
