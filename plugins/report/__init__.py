@@ -15,6 +15,7 @@ from bot.deps import Arg, CallerDep, Secretary, SessionDep, replies_errors
 from core.errors import PermissionDenied
 from core.roles import Role
 from core.textparse import normalize
+from db.engine import read_session_factory
 from plugins.report import delivery, exports, web
 from plugins.report import texts as t
 from plugins.report.config import Config
@@ -61,9 +62,11 @@ async def handle_export(bot: Bot, event: Event, session: SessionDep, caller: Sec
                         arg: Arg) -> None:
     """Secretary: build a ledger and send it as a group file, or as a download link."""
     kind, period_text = parse_export(arg.extract_plain_text())
-    export = await exports.build_export(session, caller.branch, kind, parse_period(period_text))
+    period = parse_period(period_text)
+    await session.commit()  # end the role check's transaction: the build must not hold the write lock
+    async with read_session_factory()() as reader:
+        export = await exports.build_export(reader, caller.branch, kind, period)
     reply = await delivery.deliver(bot, session, caller, export)
-    await session.commit()
     await export_cmd.finish(plain(event, reply))
 
 

@@ -48,7 +48,11 @@ async def upload_group_file(bot: Bot, group_id: str, path: Path, name: str) -> b
 
 
 async def deliver(bot: Bot, session: AsyncSession, caller: Caller, export: Export) -> str:
-    """Send the file or a link; returns the reply for where the command was sent."""
+    """Send the file or a link; returns the reply for where the command was sent.
+
+    Commits the link's token before sending it: it must exist when it arrives, and no transaction
+    (SQLite: the write lock) stays open across a network send.
+    """
     head = t.exported(export.kind.title, export.period.label, export.count,
                       t.UNITS[export.kind.value])
     group_id = caller.ctx.group_id
@@ -59,6 +63,7 @@ async def deliver(bot: Bot, session: AsyncSession, caller: Caller, export: Expor
     next_path = (f"{web.PREFIX}/b/{caller.branch_id}/export/{export.kind.value}"
                  f"?period={export.period.key}")
     link = t.download_link(await login_url(session, caller, next_path), web.config.report_link_minutes)
+    await session.commit()
     if group_id is None:
         return f"{head}\n{link}"
     try:

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.errors import DomainError
-from db.engine import session_factory
+from db.engine import read_session_factory, session_factory
 from db.models import Branch, LedgerKind
 from plugins.report import auth, exports, views
 from plugins.report.config import Config
@@ -65,9 +65,14 @@ async def page_error(_request: Request, error: Exception) -> HTMLResponse:
     return html(page(error.title, Safe(tag("p", error.text, class_="note") + home)), error.status)
 
 
-async def get_db() -> AsyncIterator[AsyncSession]:
-    """One session per request; routes that change something commit once."""
-    async with session_factory()() as session:
+async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per request; routes that change something (POST) commit once.
+
+    GET pages and downloads only read: their session never takes SQLite's write lock, so a slow
+    report does not hold up 签到 (read_session_factory).
+    """
+    factory = read_session_factory() if request.method in ("GET", "HEAD") else session_factory()
+    async with factory() as session:
         yield session
 
 
