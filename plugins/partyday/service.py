@@ -31,7 +31,7 @@ from plugins.partyday import reminders
 from plugins.partyday.calendar import Overrides, Planned, month_dates, plan, year_known
 from plugins.partyday.engine import Rendered, Skip, renderer
 from plugins.partyday.parse import EX_RULE, RuleSpec
-from plugins.partyday.words import render
+from plugins.partyday.words import moved_notice, render
 
 TITLE = "主题党日"
 
@@ -239,17 +239,29 @@ async def replan(session: AsyncSession, rule: PartydayRule, now: datetime) -> in
             continue
         planned = plan(occ.nominal_date, rule.holiday_policy, known)
         starts_at = timeutil.at_local(planned.day, time(rule.hour, rule.minute))
-        same = starts_at == occ.starts_at
+        same, old = starts_at == occ.starts_at, occ.starts_at
         moved += not same
         await _drop_plan(session, occ, study=not same)
         occ.starts_at, occ.moved_note, occ.holiday_unknown = starts_at, planned.note, planned.unknown
         if starts_at > now:
             await _open(session, rule, occ, now, study=not same)
         else:
-            occ.cancelled, occ.cancel_reason = True, "调整后的日期已过"
+            occ.cancelled, occ.cancel_reason = True, "节假日调整后的日期已过"
             session.add(occ)
+        if not same:
+            await _announce_move(session, occ, old, now)
     await materialise(session, rule, now)
     return moved
+
+
+async def _announce_move(session: AsyncSession, occ: PartydayOccurrence, old: datetime,
+                         now: datetime) -> None:
+    """Members already told the old date hear of the change at once, not only in the next reminder."""
+    told = (await session.exec(select(Reminder.id).where(
+        Reminder.ref == f"occurrence:{occ.id}", Reminder.state == ReminderState.SENT).limit(1))).first()
+    if told is not None:
+        await reminders.notify_group(session, branch_id=occ.branch_id, text=moved_notice(occ, old),
+                                     key=f"partyday:moved:{occ.id}:{occ.starts_at:%Y%m%d%H%M}", now=now)
 
 
 # ---- commands ---------------------------------------------------------------------------------

@@ -47,3 +47,11 @@ def describe(occ: PartydayOccurrence, rule: PartydayRule) -> str:
     offsets = "、".join(offset_label(c) for c in rule.offsets.split(","))
     lines.append(f"规则：{describe_rule(rule)}，遇节假日{policy}，提前提醒：{offsets}")
     return "\n".join(lines)
+
+
+def moved_notice(occ: PartydayOccurrence, old: datetime) -> str:
+    """A notice that a party day members were told about has moved (or, moved into the past, is off)."""
+    if occ.cancelled:
+        return f"【通知】原定{timeutil.fmt_dt_week(old)}的主题党日取消（{occ.cancel_reason}）。"
+    note = f"（{occ.moved_note}）" if occ.moved_note else ""
+    return f"【通知】主题党日改期：原定{timeutil.fmt_dt_week(old)}，改为{_when(occ)}{note}。"

@@ -260,3 +260,30 @@ async def test_holiday_dates_as_people_write_them(session: AsyncSession) -> None
     assert refused.value.reply == "日期请写成 2027-01-01。\n例如：节假日 2027-01-01 休"
     await session.commit()
     assert len((await session.exec(select(HolidayOverride))).all()) == 1
+
+
+async def test_a_party_day_moved_after_its_first_reminder_went_out_is_announced(session: AsyncSession) -> None:
+    """The 3-day reminder said 1 January; then 2027's holidays are entered and the day moves to
+    4 January: the group is told at once (later reminders carry the note anyway)."""
+    from plugins.partyday import jobs
+    from tests.factories import GROUP_ID
+    from tests.partyday.helpers import FakeOutbox
+
+    branch = await make_branch(session)
+    planned = datetime(2026, 12, 20, 4, 0, tzinfo=UTC)
+    with time_machine.travel(planned, tick=False):
+        await service.set_rule(session, branch_id=branch.id, spec=_spec(day=1), now=planned)
+        await session.commit()
+    told = datetime(2026, 12, 29, 1, 0, 5, tzinfo=UTC)  # the −3d reminder of 1 Jan is due
+    outbox = FakeOutbox()
+    with time_machine.travel(told, tick=False):
+        assert (await jobs.dispatch_due(outbox)).sent == 1
+    later = told + timedelta(hours=2)
+    with time_machine.travel(later, tick=False):
+        _, _, moved = await choices.add_override(session, text="2027-01-01 休", by="10000", now=later)
+        await session.commit()
+    with time_machine.travel(later + timedelta(seconds=5), tick=False):
+        result = await jobs.dispatch_due(outbox)
+    assert (moved, result.sent) == (1, 1)
+    assert outbox.sent[-1] == (str(GROUP_ID), "【通知】主题党日改期：原定1月1日（周五）09:00，改为1月4日（周一）09:00"
+                                              "（原定1月1日（周五）适逢节假日，顺延至1月4日（周一））。", [])
