@@ -18,6 +18,9 @@ from nonebot.typing import T_State
 from core.roles import Role
 
 PRIORITY = 10
+HOT_PRIORITY = PRIORITY - 1
+"""Members' everyday commands (签到, 请假): checked before the others, and a message that is one of
+them never reaches the ~70 other matchers (NoneBot stops at the first priority with a blocking match)."""
 
 
 @dataclass(frozen=True)
@@ -69,15 +72,21 @@ class _CommandFirst(Rule):
         return _CommandFirst(Rule.__rand__(self, other), self.commands)
 
 
-def command(name: str, *aliases: str, bare: bool = False, **kwargs: Any) -> type[Matcher]:
+def command(name: str, *aliases: str, bare: bool = False, hot: bool = False, **kwargs: Any
+            ) -> type[Matcher]:
     """A command matcher: with or without '/', with or without a space before the argument.
 
     bare=True: the command takes no argument, and text after it means it was not a command.
+    hot=True: a command members send in bursts (签到 at the start of a meeting). NoneBot checks
+    every matcher of a priority on each message (≈0.07 ms each, ~70 of them); a hot command sits
+    in its own earlier group, so its message is answered after a handful of checks, not ~70.
+    Commands are told apart by their whole word (the longest match), so `签到情况` still reaches
+    its own matcher after a hot `签到`.
     """
     rule = Rule(_no_argument) if bare else None
     matcher = on_command(
-        name, rule=rule, aliases=set(aliases) or None, priority=PRIORITY, block=True, _depth=1,
-        **kwargs,
+        name, rule=rule, aliases=set(aliases) or None,
+        priority=HOT_PRIORITY if hot else PRIORITY, block=True, _depth=1, **kwargs,
     )
     commands = {cmd for checker in matcher.rule.checkers if isinstance(checker.call, CommandRule)
                 for cmd in checker.call.cmds}

@@ -12,13 +12,15 @@ import nonebot
 from nonebot.adapters import Bot, Event, Message
 from nonebot.matcher import Matcher, current_event, current_matcher
 from nonebot.params import CommandArg, Depends
+from sqlalchemy import Select, and_
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.chat import ChatContext, context_of, plain
 from core.errors import DomainError, NotRegistered
 from core.roles import Role, require
 from db.engine import session_factory
-from db.models import Branch, Member
+from db.models import Branch, ChatAccount, GroupBinding, Member
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -26,10 +28,27 @@ R = TypeVar("R")
 BIND_HINT = "本群还没有绑定支部。管理员请在本群发送：绑定支部 支部名称\n例如：绑定支部 城关镇离退休干部第一党支部"
 
 
-async def get_session() -> AsyncIterator[AsyncSession]:
+_SESSION = "yinling.session"
+"""Where the command's session is kept in matcher.state, so a refusal can release it before replying."""
+
+
+async def get_session(matcher: Matcher) -> AsyncIterator[AsyncSession]:
     """A session for one command; the handler commits once, anything uncommitted is rolled back."""
     async with session_factory()() as session:
+        matcher.state[_SESSION] = session
         yield session
+
+
+async def release_session(matcher: Matcher | None = None) -> None:
+    """Roll back the command's abandoned transaction now, before a reply goes out.
+
+    NoneBot closes dependency sessions only when the whole event is done, after every send; until
+    then an open transaction keeps its pooled connection (SQLite: the one connection, and with
+    BEGIN IMMEDIATE the write lock), so every other command would wait for this reply's network send.
+    """
+    session = (matcher or current_matcher.get()).state.get(_SESSION)
+    if isinstance(session, AsyncSession) and session.in_transaction():
+        await session.rollback()
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
@@ -85,30 +104,41 @@ class Caller:
 
 
 async def finish_error(error: DomainError) -> None:
-    """Reply with the error's Chinese text and stop the matcher."""
+    """Reply with the error's Chinese text and stop the matcher (nothing is committed)."""
+    await release_session()
     await current_matcher.get().finish(plain(current_event.get(), error.reply))
 
 
-async def get_caller(matcher: Matcher, session: SessionDep, ctx: ContextDep) -> Caller:
-    """Resolve branch, member and role; unbound groups: tell superusers how to bind, others silence."""
-    # Imported here: plugins/roster/__init__ imports this module, so a module-level import makes
-    # whichever plugin NoneBot happens to load first (set order) fail with a circular import.
-    from plugins.roster.service import binding_of, member_of_account
+def _caller_rows(ctx: ChatContext) -> Select[tuple[Branch, Member | None]]:
+    """One statement for branch and member: the group's binding (member only if of that branch),
+    or in private chat the account's member and their branch. This runs before every command."""
+    account = and_(ChatAccount.platform == ctx.platform, ChatAccount.user_id == ctx.user_id)
+    if ctx.group_id is None:
+        return (select(Branch, Member).join(Member, col(Member.branch_id) == col(Branch.id))
+                .join(ChatAccount, col(ChatAccount.member_id) == col(Member.id)).where(account))
+    return (
+        select(Branch, Member).select_from(GroupBinding)
+        .join(Branch, col(Branch.id) == col(GroupBinding.branch_id))
+        .outerjoin(ChatAccount, account)
+        .outerjoin(Member, and_(col(Member.id) == col(ChatAccount.member_id),
+                                col(Member.branch_id) == col(GroupBinding.branch_id)))
+        .where(GroupBinding.platform == ctx.platform, GroupBinding.group_id == ctx.group_id)
+    )
 
+
+async def get_caller(matcher: Matcher, session: SessionDep, ctx: ContextDep) -> Caller:
+    """Resolve branch, member and role; unbound groups: tell superusers how to bind, others silence.
+
+    A member of another branch is a guest in this group.
+    """
     superuser = is_superuser(ctx)
-    branch: Branch | None = None
-    member = await member_of_account(session, ctx.platform, ctx.user_id)
-    if ctx.group_id is not None:
-        binding = await binding_of(session, ctx.platform, ctx.group_id)
-        if binding is None:
-            if superuser:
-                await matcher.finish(BIND_HINT)
-            await matcher.finish()
-        branch = await session.get(Branch, binding.branch_id)
-        if member is not None and member.branch_id != binding.branch_id:
-            member = None  # a member of another branch is a guest here
-    elif member is not None:
-        branch = await session.get(Branch, member.branch_id)
+    row = (await session.exec(_caller_rows(ctx))).first()
+    branch, member = row if row is not None else (None, None)
+    if branch is None and ctx.group_id is not None:
+        await release_session(matcher)
+        if superuser:
+            await matcher.finish(BIND_HINT)
+        await matcher.finish()
     role = Role.SUPERUSER if superuser else (Role(member.role) if member else Role.GUEST)
     return Caller(ctx=ctx, branch=branch, member=member, role=role)
 

@@ -18,6 +18,7 @@ from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
 from bot.chat import context_of, plain  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.deps import release_session  # noqa: E402
 from core import timeutil  # noqa: E402
 from db import engine as db_engine  # noqa: E402
 from db.models import ProcessedEvent  # noqa: E402
@@ -103,6 +104,10 @@ async def reply_on_crash(matcher: Matcher, event: Event, exception: Exception | 
     """An unexpected error still gets a calm reply; nothing was committed, the bot keeps running."""
     if exception is None:
         return
+    try:
+        await release_session(matcher)  # the transaction is abandoned: free the connection before sending
+    except Exception as error:  # noqa: BLE001  (the apology goes out regardless)
+        logger.warning(f"could not roll back before the error reply: {error!r}")
     try:
         await matcher.send(plain(event, "抱歉，处理这条消息时出错了，没有做任何更改。请稍后再试，或联系管理员。"))
     except Exception as error:  # noqa: BLE001  (a failed apology must not raise)

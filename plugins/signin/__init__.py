@@ -41,7 +41,7 @@ __plugin_meta__ = PluginMetadata(
 
 service.configure(service.Window.from_config(get_plugin_config(Config)))
 
-signin_cmd = command("签到", "打卡", bare=True)
+signin_cmd = command("签到", "打卡", bare=True, hot=True)
 
 
 @signin_cmd.handle()
@@ -53,7 +53,7 @@ async def handle_signin(event: Event, session: SessionDep, caller: Registered) -
     await signin_cmd.finish(plain(event, t.signed(result)))
 
 
-leave_cmd = command("请假")
+leave_cmd = command("请假", hot=True)
 
 
 @leave_cmd.handle()
