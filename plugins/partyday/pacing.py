@@ -1,7 +1,7 @@
 """Send pacing: QQ throttles (and may ban) an account that bursts, so sends are spaced."""
 
-import asyncio
-import time
+from asyncio import sleep
+from time import monotonic
 
 from db.models.reminder import Reminder, TargetKind
 
@@ -21,10 +21,10 @@ class Pacer:
 
     async def wait(self, target: str) -> None:
         """Sleep until this target may be sent to, then book the slot."""
-        now = time.monotonic()
+        now = monotonic()
         slot = max(now, self._next_any, self._next_target.get(target, 0.0))
         if slot > now:
-            await asyncio.sleep(slot - now)
+            await sleep(slot - now)
         if self.rate > 0:
             self._next_any = slot + 1.0 / self.rate
         if self.interval > 0:

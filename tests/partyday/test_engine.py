@@ -130,15 +130,43 @@ async def test_large_fan_out_is_sent_in_batches(session: AsyncSession) -> None:
     assert [text for _, text, _ in outbox.sent] == [str(i) for i in range(25)]
 
 
-async def test_pacer_spaces_sends_to_one_target() -> None:
-    """Per-target interval and overall rate both hold."""
-    loop = asyncio.get_running_loop()
-    pacer = Pacer(rate=50, interval=0.1)
-    started = loop.time()
-    for _ in range(3):
-        await pacer.wait("g:1")
-    assert loop.time() - started >= 0.2
-    assert pacer._next_any > 0
+class _Clock:
+    """A monotonic clock that only moves when the pacer sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        """Seconds since the start."""
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        """Advance instead of waiting."""
+        self.now += seconds
+
+
+async def _schedule(pacer: Pacer, targets: list[str], monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    from plugins.partyday import pacing
+
+    clock = _Clock()
+    monkeypatch.setattr(pacing, "monotonic", clock.monotonic)
+    monkeypatch.setattr(pacing, "sleep", clock.sleep)
+    times = []
+    for target in targets:
+        await pacer.wait(target)
+        times.append(round(clock.now, 3))
+    return times
+
+
+async def test_default_pace_a_branch_at_once_a_fan_out_spread(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the defaults (5 msg/s overall, 1 s per group): a branch's three messages to its group
+    and two members go out within half a second, a second one to the same group waits its second,
+    and 1,000 groups at the same minute are spread over about 200 s (never a burst)."""
+    branch = await _schedule(Pacer(5, 1), ["g:1", "p:2", "p:3", "g:1"], monkeypatch)
+    assert branch == [0.0, 0.2, 0.4, 1.0]
+    fan_out = await _schedule(Pacer(5, 1), [f"g:{i}" for i in range(1000)], monkeypatch)
+    assert fan_out[-1] == 199.8
+    assert min(b - a for a, b in zip(fan_out, fan_out[1:], strict=False)) >= 0.2 - 1e-9
 
 
 @pytest.mark.pg
