@@ -44,7 +44,8 @@ def sign(raw: str, secret: str) -> str:
 def unsign(token: str, secret: str) -> str | None:
     """The raw part of a correctly signed token, else None."""
     raw, _, mac = token.rpartition(".")
-    if not raw or not hmac.compare_digest(sign(raw, secret), token):
+    # Bytes: compare_digest refuses str with non-ASCII characters (a 500 for a pasted Chinese link).
+    if not raw or not hmac.compare_digest(sign(raw, secret).encode(), token.encode()):
         return None
     return raw
 

@@ -132,7 +132,7 @@ async def login(request: Request, session: DB) -> Response:
     """Use up the token, open a session, and go to the page the link was for."""
     form = await _urlencoded(request)
     nonce = request.cookies.get(LOGIN_COOKIE, "")
-    if not nonce or not secrets.compare_digest(nonce, form.get("csrf", "")):
+    if not nonce or not secrets.compare_digest(nonce.encode(), form.get("csrf", "").encode()):
         raise PageError(403, "请重新打开链接", "页面已过期。请重新点开QQ里收到的登录链接。")
     login_row = await auth.redeem(session, form.get("token", ""), config.report_secret)
     if login_row is None:

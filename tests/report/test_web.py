@@ -219,3 +219,19 @@ async def test_download_link_from_chat_lands_on_the_file(session, frozen):
         file = await http.get(target)
     ws = load_workbook(BytesIO(file.content)).active
     assert ws["A3"].value == "陪同老党员就医"
+
+
+async def test_non_ascii_tokens_are_refused_not_errors(session, frozen):
+    """A link or form with Chinese characters in the token or CSRF field is 403, never a 500."""
+    data = await seed(session)
+    token = await make_token(branch_id=data.branch.id, member_id=data.zhang.id)
+    async with client() as http:
+        assert (await http.get("/yinling/login/中文.签名")).status_code == 403
+        page = await http.get(f"/yinling/login/{token}")
+        assert page.status_code == 200
+        forged = await http.post("/yinling/login", data={"token": "中文.签名", "csrf": csrf_of(page.text)})
+        assert forged.status_code == 403
+        nonce = await http.post("/yinling/login", data={"token": token, "csrf": "中文"})
+        assert nonce.status_code == 403
+    async with _secretary(data) as http:
+        assert (await http.post("/yinling/logout", data={"csrf": "中文"})).status_code == 403
