@@ -229,7 +229,7 @@ async def reply(
     operator: Member | None, operator_name: str, max_length: int,
 ) -> Outcome:
     """回复建议: record the answer; the handler delivers it to the author privately."""
-    suggestion = await views.get_in_branch(session, branch_id, suggestion_id)
+    suggestion = await views.get_in_branch(session, branch_id, suggestion_id, for_update=True)
     text = text.strip()
     if not text:
         raise InvalidInput("请在编号后面写上答复内容。", t.EX_REPLY)
@@ -245,7 +245,7 @@ async def forward(
     operator: Member | None, operator_name: str,
 ) -> Outcome:
     """转交建议: note where it went (e.g. 社区居委会); the handler tells the author."""
-    suggestion = await views.get_in_branch(session, branch_id, suggestion_id)
+    suggestion = await views.get_in_branch(session, branch_id, suggestion_id, for_update=True)
     to = to.strip()
     if not to or len(to) > 100:
         raise InvalidInput("请写上转交去向（100字以内）。", t.EX_FORWARD)
@@ -263,7 +263,7 @@ async def adopt(
     operator: Member | None, operator_name: str,
 ) -> Outcome:
     """采纳建议: a named author gets the points now; an anonymous one only after answering 实名."""
-    suggestion = await views.get_in_branch(session, branch_id, suggestion_id)
+    suggestion = await views.get_in_branch(session, branch_id, suggestion_id, for_update=True)
     if suggestion.status == SuggestionStatus.ADOPTED:
         raise Conflict(f"建议#{suggestion_id} 已经采纳过了。")
     amount = points_given if points_given is not None else await points.rule(
@@ -296,8 +296,9 @@ async def claim(session: AsyncSession, *, member: Member, suggestion_id: int) ->
     The suggestion itself stays anonymous in lists; the ledger entry names them, by their choice.
     """
     in_range = suggestion_id <= views.ID_MAX
+    # Locked first (PostgreSQL): a double-tapped 实名 waits here and then finds the points taken.
+    suggestion = await session.get(Suggestion, suggestion_id, with_for_update=True) if in_range else None
     sealed = await session.get(SuggestionSealedAuthor, suggestion_id) if in_range else None
-    suggestion = await session.get(Suggestion, suggestion_id) if in_range else None
     if sealed is None or suggestion is None or sealed.member_id != member.id:
         # The same answer whether #N exists or not: nothing to learn about other people's suggestions.
         raise NotFound(f"您没有编号为#{suggestion_id}的匿名建议。", t.EX_CLAIM)

@@ -137,9 +137,14 @@ async def stats(session: AsyncSession, branch_id: int, since: datetime | None = 
     return SuggestionStats(sum(by_status.values()), anonymous, by_status)
 
 
-async def get_in_branch(session: AsyncSession, branch_id: int, suggestion_id: int) -> Suggestion:
-    """The suggestion if it belongs to this branch; NotFound otherwise (the same words either way)."""
-    suggestion = await session.get(Suggestion, suggestion_id) if suggestion_id <= ID_MAX else None
+async def get_in_branch(session: AsyncSession, branch_id: int, suggestion_id: int, *,
+                        for_update: bool = False) -> Suggestion:
+    """The suggestion if it belongs to this branch; NotFound otherwise (the same words either way).
+
+    for_update: lock the row (PostgreSQL) so two actions at once see each other's result.
+    """
+    suggestion = await session.get(Suggestion, suggestion_id, with_for_update=for_update or None
+                                   ) if suggestion_id <= ID_MAX else None
     if suggestion is None or suggestion.branch_id != branch_id:
         raise NotFound(f"本支部没有建议#{suggestion_id}。可发送“建议列表”查看。", t.EX_VIEW)
     return suggestion

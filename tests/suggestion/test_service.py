@@ -338,3 +338,36 @@ def test_log_keeps_anonymous_authors_out() -> None:
     with privacy.sealed_send(None):
         privacy.redact(named)
     assert named["message"] == "send to user 10002 failed: ActionFailed()"
+
+
+async def test_adopt_and_claim_twice_at_once_award_once(session: AsyncSession) -> None:
+    """A double-tapped 采纳建议 or 实名 (two messages at the same moment) awards the points once."""
+    import asyncio
+
+    from db import engine as db_engine
+
+    author, secretary = await _people(session)
+    named = await _submit(session, author)
+    anon = await _submit(session, author, anonymous=True)
+    await service.adopt(session, branch_id=author.branch_id, suggestion_id=anon.id,
+                        points_given=Decimal(5), operator=secretary, operator_name="李书记")
+    await session.commit()
+
+    async def attempt(action: str) -> bool:
+        async with db_engine.session_factory()() as own:
+            try:
+                if action == "adopt":
+                    await service.adopt(own, branch_id=author.branch_id, suggestion_id=named.id,
+                                        points_given=None, operator=None, operator_name="李书记")
+                else:
+                    await service.claim(own, member=await own.get(Member, author.id),
+                                        suggestion_id=anon.id)
+                await own.commit()
+            except Conflict:
+                return False
+            return True
+
+    results = await asyncio.gather(*(attempt(a) for a in ("adopt", "adopt", "claim", "claim")))
+    assert sorted(results[:2]) == [False, True] and sorted(results[2:]) == [False, True]
+    entries = (await session.exec(select(LedgerEntry).order_by(LedgerEntry.id))).all()
+    assert sorted(e.source for e in entries) == [f"suggestion:{named.id}", f"suggestion:{anon.id}"]
