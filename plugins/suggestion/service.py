@@ -117,16 +117,25 @@ def split_id_raw(text: str, example: str) -> tuple[int, str]:
     return parse_id(match.group(0), "建议编号", example), rest.strip(_SEPARATOR)
 
 
-async def _count_today(session: AsyncSession, member_id: int) -> int:
-    """Suggestions this member sent today (Beijing day), named and anonymous alike."""
+async def _count_today(session: AsyncSession, member_id: int, *, anonymous: bool) -> int:
+    """Suggestions this member sent today (Beijing day) that count against the next one.
+
+    A named one counts named ones only: its refusal is said in the group, and a count that included
+    anonymous ones would tell the group that this member sent some. An anonymous one (refused
+    privately) counts both, so a day holds at most the limit of named ones and of anonymous ones.
+    """
     start, end = timeutil.day_bounds(timeutil.local_date(timeutil.now()))
     named = select(func.count()).select_from(Suggestion).where(
         Suggestion.author_id == member_id, col(Suggestion.created_at) >= start,
         col(Suggestion.created_at) < end)
-    sealed = select(func.count()).select_from(SuggestionSealedAuthor).where(
-        SuggestionSealedAuthor.member_id == member_id,
-        col(SuggestionSealedAuthor.created_at) >= start, col(SuggestionSealedAuthor.created_at) < end)
-    return int((await session.exec(named)).one()) + int((await session.exec(sealed)).one())
+    sent = int((await session.exec(named)).one())
+    if anonymous:
+        sealed = select(func.count()).select_from(SuggestionSealedAuthor).where(
+            SuggestionSealedAuthor.member_id == member_id,
+            col(SuggestionSealedAuthor.created_at) >= start,
+            col(SuggestionSealedAuthor.created_at) < end)
+        sent += int((await session.exec(sealed)).one())
+    return sent
 
 
 async def submit(
@@ -139,7 +148,7 @@ async def submit(
     # Lock the member row (PostgreSQL) so two suggestions sent at once cannot both pass the count;
     # SQLite already serialises writers (BEGIN IMMEDIATE).
     await session.exec(select(Member.id).where(Member.id == member.id).with_for_update())
-    sent = await _count_today(session, member.id)  # type: ignore[arg-type]
+    sent = await _count_today(session, member.id, anonymous=anonymous)  # type: ignore[arg-type]
     if sent >= daily_limit:
         raise Conflict(f"您今天已提交{sent}条建议，每天最多{daily_limit}条，请明天再提。谢谢您的热心！")
     moment = timeutil.now()

@@ -371,3 +371,22 @@ async def test_adopt_and_claim_twice_at_once_award_once(session: AsyncSession) -
     assert sorted(results[:2]) == [False, True] and sorted(results[2:]) == [False, True]
     entries = (await session.exec(select(LedgerEntry).order_by(LedgerEntry.id))).all()
     assert sorted(e.source for e in entries) == [f"suggestion:{named.id}", f"suggestion:{anon.id}"]
+
+
+async def test_named_limit_refusal_reveals_no_anonymous_ones(session: AsyncSession) -> None:
+    """A named 建议 is limited by named ones only: its refusal (said in the group) hints at no anonymous one.
+
+    An anonymous one is refused once named and anonymous together reach the limit (said privately).
+    """
+    author, _ = await _people(session)
+    with time_machine.travel(LATE_EVENING, tick=False):
+        for i in range(2):
+            await _submit(session, author, f"匿名{i}", anonymous=True, daily_limit=2)
+        with pytest.raises(Conflict):
+            await _submit(session, author, "匿名2", anonymous=True, daily_limit=2)
+        for i in range(2):
+            await _submit(session, author, f"实名{i}", daily_limit=2)
+        with pytest.raises(Conflict) as refused:
+            await _submit(session, author, "实名2", daily_limit=2)
+    assert refused.value.reply == "您今天已提交2条建议，每天最多2条，请明天再提。谢谢您的热心！"
+    assert len((await session.exec(select(Suggestion))).all()) == 4
