@@ -16,6 +16,7 @@ from db.models import (
     AttendanceStatus,
     Claim,
     ClaimStatus,
+    HealthCategory,
     LedgerEntry,
     LedgerKind,
     Member,
@@ -66,8 +67,8 @@ async def attendance_rows(
 ) -> list[SessionRow]:
     """Sessions held in the period (not cancelled, already started) with 应到/实到/迟到/请假/缺席.
 
-    应到: active members registered before the session closed, plus anyone who has a row for it
-    (a member deactivated since still counts for the sessions they were part of).
+    应到: active members registered before the session closed, except 不能参加活动, plus anyone who
+    has a row for it (a member deactivated since still counts for the sessions they were part of).
     """
     start, end = period.bounds
     end = min(end, until or timeutil.now())
@@ -88,10 +89,15 @@ async def attendance_rows(
     return [_session_row(s, members, by_session[s.id or 0]) for s in sessions]
 
 
+def _expected(m: Member, s: StudySession) -> bool:
+    # As 签到情况 counts (plugins/signin/records.expected_filter): 不能参加活动 is never 应到.
+    return (m.status == MemberStatus.ACTIVE and m.category != HealthCategory.UNABLE
+            and m.created_at <= s.closes_at)
+
+
 def _session_row(s: StudySession, members: dict[int | None, Member],
                  statuses: dict[int, AttendanceStatus]) -> SessionRow:
-    expected = [m for m in members.values() if m.id in statuses
-                or (m.status == MemberStatus.ACTIVE and m.created_at <= s.closes_at)]
+    expected = [m for m in members.values() if m.id in statuses or _expected(m, s)]
     return SessionRow(
         id=s.id or 0, day=timeutil.local_date(s.starts_at), starts_at=s.starts_at, title=s.title,
         kind=s.kind, place=s.place or "", expected=len(expected),
@@ -227,12 +233,23 @@ async def need_rows(
         claims[claim.need_id].append((claim, name))
     # The volunteer plugin pays each participant with source `volunteer:<claim id>`.
     sources = {f"volunteer:{c.id}": c.need_id for rows in claims.values() for c, _ in rows}
-    pts_stmt = select(LedgerEntry.source, LedgerEntry.delta).where(
-        LedgerEntry.branch_id == branch_id, col(LedgerEntry.source).in_(list(sources)))
-    points: dict[int, Decimal] = defaultdict(Decimal)
-    for source, delta in (await session.exec(pts_stmt)).all():  # type: ignore[call-overload]
-        points[sources[source]] += Decimal(str(delta))
+    points = await _paid(session, branch_id, sources)
     return [_need_row(n, claims[n.id or 0], points[n.id or 0]) for n in needs]
+
+
+async def _paid(session: AsyncSession, branch_id: int, sources: dict[str, int]) -> dict[int, Decimal]:
+    """Points paid per need: entries with those sources, net of any 冲正 of them."""
+    original = aliased(LedgerEntry)
+    source = func.coalesce(original.source, LedgerEntry.source)
+    stmt = (
+        select(source, LedgerEntry.delta)
+        .outerjoin(original, col(original.id) == col(LedgerEntry.reverses_id))
+        .where(LedgerEntry.branch_id == branch_id, source.in_(list(sources)))
+    )
+    points: dict[int, Decimal] = defaultdict(Decimal)
+    for paid_for, delta in (await session.exec(stmt)).all():  # type: ignore[call-overload]
+        points[sources[paid_for]] += Decimal(str(delta))
+    return points
 
 
 def _need_row(need: Need, claims: list[tuple[Claim, str]], points: Decimal) -> NeedRow:

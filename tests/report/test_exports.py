@@ -135,3 +135,38 @@ async def test_points_sums_stay_exact_tenths(session, frozen):
     rows = {r.name: r for r in await service.points_rows(session, data.branch.id, Q4)}
     assert rows["王五"].by_kind[LedgerKind.VOLUNTEER] == Decimal("3.3")
     assert rows["王五"].total == Decimal("3.3")
+
+
+async def test_members_who_cannot_take_part_are_not_expected(session, frozen):
+    """不能参加活动 members are not 应到 nor 缺席 (as 签到情况 counts), unless they have a row."""
+    from db.models import HealthCategory
+
+    data = await seed(session)
+    data.wang.category = HealthCategory.UNABLE
+    session.add(data.wang)
+    await session.commit()
+    rows = _rows(_sheet((await build_export(session, data.branch, ExportKind.SIGNIN, Q4)).content))
+    assert rows[0][3:7] == [3, 2, 1, 1]  # 王五 asked for leave that day: still counted
+    assert rows[1][3:8] == [2, 1, 0, 0, "李四"]
+
+
+async def test_reversed_volunteer_points_are_not_counted(session, frozen):
+    """志愿服务台账's 积分 nets a 冲正 of a participant's payment, as 积分台账 does."""
+    from decimal import Decimal
+
+    from sqlmodel import select
+
+    from db.models import LedgerEntry, LedgerKind
+
+    data = await seed(session)
+    paid = (await session.exec(select(LedgerEntry).where(LedgerEntry.member_id == data.wang.id,
+                                                         LedgerEntry.kind == LedgerKind.VOLUNTEER))).one()
+    session.add(LedgerEntry(branch_id=data.branch.id, member_id=data.wang.id, delta=Decimal(-3),
+                            kind=LedgerKind.REVERSAL, reason="冲正：误记", source=f"reversal:{paid.id}",
+                            reverses_id=paid.id, cycle=2026, quarter="2026Q4", created_at=NOW))
+    await session.commit()
+    volunteer = _rows(_sheet((await build_export(session, data.branch, ExportKind.VOLUNTEER, Q4)).content))
+    assert volunteer[0][5] == 3 and volunteer[1][5] == 3
+    points = {r[0]: r for r in _rows(_sheet((await build_export(session, data.branch, ExportKind.POINTS,
+                                                                    Q4)).content))}
+    assert points["王五"][2] == 0
