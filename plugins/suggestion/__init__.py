@@ -262,11 +262,30 @@ async def _id_or_nothing(arg: Arg) -> bool:
 claim_cmd = _narrowed(command("实名"), Rule(_id_or_nothing))
 
 
+async def _claim(session: SessionDep, caller: Caller, suggestion_id: int) -> str:
+    """The answer to 实名 #N, refusals included, after its one commit (or rollback)."""
+    try:
+        entry = await service.claim(session, member=caller.me, suggestion_id=suggestion_id)
+    except DomainError as error:
+        await session.rollback()
+        return error.reply
+    await session.commit()
+    return t.claimed(suggestion_id, entry.delta)
+
+
 @claim_cmd.handle()
 @replies_errors
-async def handle_claim(event: Event, session: SessionDep, caller: Registered, arg: Arg) -> None:
-    """The anonymous author of an adopted suggestion takes its points under their name."""
+async def handle_claim(bot: Bot, event: Event, session: SessionDep, caller: Registered,
+                       arg: Arg) -> None:
+    """The anonymous author of an adopted suggestion takes its points under their name.
+
+    In a group the answer goes privately: "not adopted yet" versus "not yours" would tell the group
+    who wrote #N.
+    """
     suggestion_id = service.parse_suggestion_id(arg.extract_plain_text(), t.EX_CLAIM)
-    entry = await service.claim(session, member=caller.me, suggestion_id=suggestion_id)
-    await session.commit()
-    await claim_cmd.finish(plain(event, t.claimed(suggestion_id, entry.delta)))
+    answer = await _claim(session, caller, suggestion_id)
+    if caller.ctx.is_private:
+        await claim_cmd.finish(plain(event, answer))
+    await _withdraw(bot, caller.ctx)
+    await _tell(bot, service.Recipient(caller.ctx.platform, caller.ctx.user_id, sealed=True), answer)
+    await claim_cmd.finish()

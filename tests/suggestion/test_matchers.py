@@ -362,3 +362,21 @@ async def test_huge_or_missing_numbers_answered(app: App, chat_db: AsyncSession)
             event = private_message(message, user_id=SECRETARY_ID)
             ctx.receive_event(bot, event)
             ctx.should_call_send(event, text(answer), result=None)
+
+
+async def test_claim_in_group_answered_privately(app: App, chat_db: AsyncSession) -> None:
+    """实名 #N in the group: withdrawn and answered privately, so the group cannot tell whose #N is."""
+    await _people(chat_db)
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = private_message("匿名建议 希望活动时间提前半小时")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, text(t.submitted(1, anonymous=True)), result=None)
+        for user_id, answer, message_id in [
+            (MEMBER_ID, "建议#1 还没有被采纳，暂无积分可领。", 4747),
+            (OTHER_ID, f"您没有编号为#1的匿名建议。\n例如：{t.EX_CLAIM}", 4748),
+        ]:
+            ctx.receive_event(bot, group_message("实名 #1", user_id=user_id, message_id=message_id))
+            ctx.should_call_api("delete_msg", {"message_id": message_id}, result=None)
+            ctx.should_call_api("send_private_msg", private_api(user_id, answer), result=None)
+    assert (await chat_db.exec(select(LedgerEntry))).all() == []
