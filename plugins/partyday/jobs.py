@@ -67,6 +67,8 @@ async def plan_ahead(now: datetime | None = None) -> int:
         except Exception as error:  # noqa: BLE001
             logger.exception(f"planning party days of rule {rule_id} failed: {error!r}")
     async with session_scope() as session:
+        await scan.sync_targets(session)  # re-bound groups, replaced bot accounts
+    async with session_scope() as session:
         created += await scan.scan_study(session, now)
     async with session_scope() as session:
         created += await scan.scan_needs(session, now)

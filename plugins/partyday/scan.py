@@ -7,6 +7,7 @@ is @-mentioned, are decided when the reminder is sent, so later changes are resp
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -16,13 +17,14 @@ from db.models import (
     ChatAccount,
     Claim,
     ClaimStatus,
+    GroupBinding,
     Member,
     Need,
     NeedStatus,
     SessionKind,
     StudySession,
 )
-from db.models.reminder import Reminder, ReminderSetting, TargetKind
+from db.models.reminder import Reminder, ReminderSetting, ReminderState, TargetKind
 from plugins.partyday import reminders
 from plugins.partyday.engine import Rendered, Skip, renderer
 from plugins.partyday.words import lead
@@ -64,6 +66,43 @@ async def _chat_ids(session: AsyncSession, member_ids: list[int], platform: str)
         col(ChatAccount.member_id).in_(member_ids), ChatAccount.platform == platform,
         col(ChatAccount.in_group)))).all()
     return {a.member_id: a.user_id for a in rows}
+
+
+# ---- group bindings ---------------------------------------------------------------------------
+
+async def sync_targets(session: AsyncSession) -> int:
+    """Pending group reminders follow the bindings; returns how many rows changed.
+
+    A group re-bound to another branch (绑定支部 … 确认) stops getting the old branch's reminders
+    (they go to the branch's other group, or are cancelled); a group now served by another bot
+    account gets them through that account (a row waits for the account it names).
+    """
+    bindings = (await session.exec(select(GroupBinding).order_by(col(GroupBinding.id)))).all()
+    bound = {(b.platform, b.group_id): b for b in bindings}
+    first: dict[int, GroupBinding] = {}
+    for binding in bindings:
+        first.setdefault(binding.branch_id, binding)
+    pending = (Reminder.state == ReminderState.PENDING, Reminder.target_kind == TargetKind.GROUP)
+    targets = (await session.exec(select(  # type: ignore[call-overload]
+        Reminder.branch_id, Reminder.platform, Reminder.target_id, Reminder.self_id,
+    ).where(*pending, col(Reminder.branch_id).is_not(None)).distinct())).all()
+    changed = 0
+    for branch_id, platform, group_id, self_id in targets:
+        binding = bound.get((platform, group_id))
+        if binding is None or binding.branch_id != branch_id:
+            binding = first.get(branch_id)
+        if binding is None:
+            values: dict = {"state": ReminderState.CANCELLED, "last_error": "本支部已不再绑定这个群"}
+        elif (binding.platform, binding.group_id, binding.self_id) != (platform, group_id, self_id):
+            values = {"platform": binding.platform, "target_id": binding.group_id,
+                      "self_id": binding.self_id}
+        else:
+            continue
+        result = await session.exec(update(Reminder).where(  # type: ignore[call-overload]
+            *pending, Reminder.branch_id == branch_id, Reminder.platform == platform,
+            Reminder.target_id == group_id).values(**values).execution_options(synchronize_session=False))
+        changed += result.rowcount
+    return changed
 
 
 # ---- study sessions ---------------------------------------------------------------------------

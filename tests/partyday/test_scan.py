@@ -185,3 +185,26 @@ async def test_cancelled_study_session_sends_nothing(session: AsyncSession) -> N
             await jobs.dispatch_due(outbox)
     assert outbox.sent == []
     assert [(r.state, r.last_error) for r in await _rows(session)] == [("cancelled", "学习已取消")] * 2
+
+
+async def test_pending_group_reminders_follow_the_group_binding(session: AsyncSession) -> None:
+    """A group re-bound to another branch (绑定支部 … 确认) no longer gets the old branch's
+    reminders; a group now served by another bot account gets them through that account."""
+    from db.models import GroupBinding
+    from tests.partyday.helpers import add_group_reminder
+
+    old = await make_branch(session)
+    new = await make_branch(session, "第二支部", group_id=20002)
+    await add_group_reminder(session, START, "k:old", branch_id=old.id, now=NOW)
+    await add_group_reminder(session, START, "k:new", branch_id=new.id, group_id="20002", now=NOW)
+    bindings = {b.group_id: b for b in (await session.exec(select(GroupBinding))).all()}
+    bindings["20001"].branch_id = new.id  # 20001 now belongs to the second branch
+    bindings["20002"].self_id = "88888"  # and 20002 is served by a new QQ account
+    session.add_all(bindings.values())
+    await session.commit()
+    with time_machine.travel(NOW, tick=False):
+        await jobs.plan_ahead()
+    rows = {r.dedupe_key: r for r in await _rows(session)}
+    assert (rows["k:old"].state, rows["k:old"].last_error) == ("cancelled", "本支部已不再绑定这个群")
+    assert (rows["k:new"].state, rows["k:new"].self_id, rows["k:new"].target_id) == (
+        "pending", "88888", "20002")
