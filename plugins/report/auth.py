@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.roles import Role
-from db.models import Member
+from db.models import Member, MemberStatus
 from db.models.report import LoginToken, WebSession
 
 _process_key = secrets.token_bytes(32)
@@ -139,7 +139,7 @@ async def open_session(session: AsyncSession, login: LoginToken, hours: int) -> 
 
 
 async def viewer_of(session: AsyncSession, cookie: str | None) -> Viewer | None:
-    """The signed-in viewer of a cookie; None when absent, expired, or no longer a secretary."""
+    """The signed-in viewer of a cookie; None when absent, expired, or no longer an active secretary."""
     if not cookie:
         return None
     row = (await session.exec(select(WebSession).where(
@@ -148,7 +148,8 @@ async def viewer_of(session: AsyncSession, cookie: str | None) -> Viewer | None:
         return None
     if row.branch_id is not None:
         member = await session.get(Member, row.member_id) if row.member_id else None
-        if member is None or member.branch_id != row.branch_id or member.role < Role.SECRETARY:
+        if (member is None or member.branch_id != row.branch_id or member.role < Role.SECRETARY
+                or member.status != MemberStatus.ACTIVE):
             return None
     return Viewer(row.id, row.name, row.branch_id, row.csrf)
 

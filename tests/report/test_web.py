@@ -235,3 +235,15 @@ async def test_non_ascii_tokens_are_refused_not_errors(session, frozen):
         assert nonce.status_code == 403
     async with _secretary(data) as http:
         assert (await http.post("/yinling/logout", data={"csrf": "中文"})).status_code == 403
+
+
+async def test_deactivated_secretary_loses_the_session(session, frozen):
+    """A secretary marked 停用 can no longer use an open dashboard session."""
+    from db.models import MemberStatus
+
+    data = await seed(session)
+    async with _secretary(data) as http:
+        data.zhang.status = MemberStatus.INACTIVE
+        session.add(data.zhang)
+        await session.commit()
+        assert (await http.get(f"/yinling/b/{data.branch.id}/")).status_code == 401
