@@ -26,7 +26,7 @@ from bot.send import DeliveryError, send_private
 from core.errors import DomainError
 from core.roles import Role
 from core.textparse import normalize, parse_points, split_id
-from plugins.suggestion import privacy, service
+from plugins.suggestion import parsing, privacy, service
 from plugins.suggestion import texts as t
 from plugins.suggestion.config import Config
 
@@ -173,7 +173,7 @@ list_cmd = command("建议列表")
 async def handle_list(event: Event, session: SessionDep, caller: Committee, arg: Arg) -> None:
     """Committee: the branch's suggestions, newest first, optionally one status."""
     word = normalize(arg.extract_plain_text())
-    status = service.parse_status(word) if word else None
+    status = parsing.parse_status(word) if word else None
     items = await service.list_for_branch(session, caller.branch_id, status=status,
                                           limit=config.suggestion_list_size)
     total = await service.count_for_branch(session, caller.branch_id, status)
@@ -188,7 +188,7 @@ view_cmd = command("查看建议")
 @replies_errors
 async def handle_view(event: Event, session: SessionDep, caller: Registered, arg: Arg) -> None:
     """Committee (or the named author): full text and history."""
-    suggestion_id = service.parse_suggestion_id(arg.extract_plain_text(), t.EX_VIEW)
+    suggestion_id = parsing.parse_suggestion_id(arg.extract_plain_text(), t.EX_VIEW)
     view = await service.view_for(session, branch_id=caller.branch_id, suggestion_id=suggestion_id,
                                   viewer=caller.member, role=caller.role)
     await session.commit()  # end the read before sending (see handle_mine)
@@ -203,7 +203,7 @@ reply_cmd = command("回复建议", "答复建议")
 async def handle_reply(bot: Bot, event: Event, session: SessionDep, caller: Secretary,
                        arg: Arg) -> None:
     """Secretary: answer; the author (anonymous too) hears it privately."""
-    suggestion_id, text = service.split_id_raw(arg_text(arg), t.EX_REPLY)
+    suggestion_id, text = parsing.split_id_raw(arg_text(arg), t.EX_REPLY)
     outcome = await service.reply(
         session, branch_id=caller.branch_id, suggestion_id=suggestion_id, text=text,
         operator=caller.member, operator_name=caller.operator_name,
@@ -244,7 +244,7 @@ forward_cmd = command("转交建议")
 async def handle_forward(bot: Bot, event: Event, session: SessionDep, caller: Secretary,
                          arg: Arg) -> None:
     """Secretary: note where it went; the author is told."""
-    suggestion_id, to = service.split_id_raw(arg_text(arg), t.EX_FORWARD)
+    suggestion_id, to = parsing.split_id_raw(arg_text(arg), t.EX_FORWARD)
     outcome = await service.forward(
         session, branch_id=caller.branch_id, suggestion_id=suggestion_id, to=to,
         operator=caller.member, operator_name=caller.operator_name)
@@ -256,7 +256,7 @@ async def handle_forward(bot: Bot, event: Event, session: SessionDep, caller: Se
 async def _id_or_nothing(arg: Arg) -> bool:
     # "实名制挺好" is conversation; only "实名", "实名 #3", "实名3号" are the command.
     text = arg.extract_plain_text().strip()
-    return not text or service.LOOKS_LIKE_ID.fullmatch(normalize(text)) is not None
+    return not text or parsing.LOOKS_LIKE_ID.fullmatch(normalize(text)) is not None
 
 
 claim_cmd = _narrowed(command("实名"), Rule(_id_or_nothing))
@@ -282,7 +282,7 @@ async def handle_claim(bot: Bot, event: Event, session: SessionDep, caller: Regi
     In a group the answer goes privately: "not adopted yet" versus "not yours" would tell the group
     who wrote #N.
     """
-    suggestion_id = service.parse_suggestion_id(arg.extract_plain_text(), t.EX_CLAIM)
+    suggestion_id = parsing.parse_suggestion_id(arg.extract_plain_text(), t.EX_CLAIM)
     answer = await _claim(session, caller, suggestion_id)
     if caller.ctx.is_private:
         await claim_cmd.finish(plain(event, answer))

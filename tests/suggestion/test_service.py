@@ -19,7 +19,7 @@ from db.models import (
     SuggestionSealedAuthor,
     SuggestionStatus,
 )
-from plugins.suggestion import service
+from plugins.suggestion import parsing, service
 from plugins.suggestion import texts as t
 from tests.factories import MEMBER_ID, SECRETARY_ID, make_branch, make_member
 
@@ -265,11 +265,11 @@ async def test_anonymous_author_never_in_public_shapes(session: AsyncSession) ->
 
 def test_split_id_raw_keeps_punctuation() -> None:
     """The reply after the number is kept as written."""
-    assert service.split_id_raw("#3 好的，马上办！", t.EX_REPLY) == (3, "好的，马上办！")
-    assert service.split_id_raw("＃３号：已转交", t.EX_REPLY) == (3, "已转交")
-    assert service.split_id_raw("三号 三天内修好", t.EX_REPLY) == (3, "三天内修好")
+    assert parsing.split_id_raw("#3 好的，马上办！", t.EX_REPLY) == (3, "好的，马上办！")
+    assert parsing.split_id_raw("＃３号：已转交", t.EX_REPLY) == (3, "已转交")
+    assert parsing.split_id_raw("三号 三天内修好", t.EX_REPLY) == (3, "三天内修好")
     with pytest.raises(InvalidInput):
-        service.split_id_raw("好的", t.EX_REPLY)
+        parsing.split_id_raw("好的", t.EX_REPLY)
 
 
 def test_public_views_never_touch_the_sealed_table() -> None:
@@ -306,15 +306,15 @@ async def test_daily_limit_holds_under_concurrency(session: AsyncSession) -> Non
 def test_split_id_raw_needs_a_set_apart_number(typed: str) -> None:
     """A reply that forgot the number is refused, not sent to #1 or #3 with its first word cut off."""
     with pytest.raises(InvalidInput, match="请写上建议编号"):
-        service.split_id_raw(typed, t.EX_REPLY)
+        parsing.split_id_raw(typed, t.EX_REPLY)
 
 
 def test_split_id_raw_glued_forms() -> None:
     """'#3好的', '3号好的', '第三条：好的' still read the number."""
-    assert service.split_id_raw("#3好的", t.EX_REPLY) == (3, "好的")
-    assert service.split_id_raw("3号好的", t.EX_REPLY) == (3, "好的")
-    assert service.split_id_raw("第三条：好的", t.EX_REPLY) == (3, "好的")
-    assert service.split_id_raw("12", t.EX_REPLY) == (12, "")
+    assert parsing.split_id_raw("#3好的", t.EX_REPLY) == (3, "好的")
+    assert parsing.split_id_raw("3号好的", t.EX_REPLY) == (3, "好的")
+    assert parsing.split_id_raw("第三条：好的", t.EX_REPLY) == (3, "好的")
+    assert parsing.split_id_raw("12", t.EX_REPLY) == (12, "")
 
 
 def test_log_keeps_anonymous_authors_out() -> None:
@@ -390,3 +390,14 @@ async def test_named_limit_refusal_reveals_no_anonymous_ones(session: AsyncSessi
             await _submit(session, author, "实名2", daily_limit=2)
     assert refused.value.reply == "您今天已提交2条建议，每天最多2条，请明天再提。谢谢您的热心！"
     assert len((await session.exec(select(Suggestion))).all()) == 4
+
+
+def test_parse_status_words() -> None:
+    """建议列表 takes a status with or without 已, or 全部; anything else is refused with the choices."""
+    assert parsing.parse_status("未处理") == SuggestionStatus.PENDING
+    assert parsing.parse_status("采纳") == SuggestionStatus.ADOPTED
+    assert parsing.parse_status("全部") is None
+    with pytest.raises(InvalidInput) as refused:
+        parsing.parse_status("已完成")
+    assert refused.value.reply == (
+        f"没有“已完成”这种状态，可选：待处理、已答复、已采纳、已转交、全部。\n例如：{t.EX_LIST}")
