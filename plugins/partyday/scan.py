@@ -221,6 +221,9 @@ async def _open_need(session: AsyncSession, reminder: Reminder) -> Need | str:
     need = await session.get(Need, int((reminder.ref or "need:0").split(":")[1]))
     if need is None or need.status != NeedStatus.OPEN:
         return "需求已取消或已完成"
+    private = (await settings_of(session, need.branch_id)).volunteer_private
+    if private != (reminder.kind == "need_private"):  # 志愿提醒 switched after the rows were made
+        return "本支部已改为私聊提醒" if private else "本支部已改为群里提醒"
     return need
 
 

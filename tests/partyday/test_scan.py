@@ -208,3 +208,21 @@ async def test_pending_group_reminders_follow_the_group_binding(session: AsyncSe
     assert (rows["k:old"].state, rows["k:old"].last_error) == ("cancelled", "本支部已不再绑定这个群")
     assert (rows["k:new"].state, rows["k:new"].self_id, rows["k:new"].target_id) == (
         "pending", "88888", "20002")
+
+
+async def test_switching_volunteer_reminders_to_the_group_does_not_remind_twice(session: AsyncSession) -> None:
+    """Private rows were made, then the branch chose 群里: one group message, no private ones."""
+    branch = await make_branch(session)
+    a = await make_member(session, branch, "张三", user_id="10002")
+    await _need(session, branch.id, [a.id])
+    with time_machine.travel(NOW, tick=False):
+        assert await jobs.plan_ahead() == 1
+    await scan.choose(session, branch.id, volunteer_private=False)
+    await session.commit()
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+        assert await jobs.plan_ahead() == 1
+    outbox = FakeOutbox()
+    with time_machine.travel(START, tick=False):
+        result = await jobs.dispatch_due(outbox)
+    assert ((result.sent, result.cancelled), [(t, m) for t, _, m in outbox.sent]) == (
+        (1, 1), [("20001", ["10002"])])
