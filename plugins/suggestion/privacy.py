@@ -1,11 +1,12 @@
 """Keep anonymous authors out of the log, which whoever runs the bot (often the secretary) can read.
 
 NoneBot logs every incoming message at SUCCESS level with its sender's id and text, before any plugin
-sees it; bot.send logs a failed private send with the user id. Both would tie an anonymous suggestion
+sees it (匿名建议, and 实名 #N, which says who wrote #N); bot.send logs a failed private send with the user id. Both would tie an anonymous suggestion
 to its author (the message itself, or `回复建议 #3` followed by `send to user 10003 failed`).
 A loguru patcher rewrites exactly those records; everything else is logged as before.
 """
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -14,6 +15,8 @@ from typing import Any
 from nonebot import logger
 
 MARK = "匿名建议"
+_CLAIM = re.compile(r"""['"]/?\s*实名""")
+"""实名 #N at the start of a logged message: even a refused one says who wrote #N."""
 REDACTED = "匿名建议（为保护匿名，发送人和内容不记入日志）"
 SEALED_USER = "(匿名建议的作者)"
 
@@ -33,7 +36,7 @@ def sealed_send(user_id: str | None) -> Iterator[None]:
 def redact(record: Any) -> None:
     """Rewrite a record that would name an anonymous author (a loguru patcher)."""
     message: str = record["message"]
-    if record["function"] == "handle_event" and MARK in message:
+    if record["function"] == "handle_event" and (MARK in message or _CLAIM.search(message)):
         head = message.split(" | ", 1)[0] if " | " in message else ""
         record["message"] = f"{head} | {REDACTED}" if head else REDACTED
     elif (user_id := _sending_sealed.get()) is not None and user_id in message:

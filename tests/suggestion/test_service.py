@@ -327,9 +327,12 @@ def test_log_keeps_anonymous_authors_out() -> None:
     line = record("OneBot V11 99999 | Message 7 from 10002 '匿名建议 书记开会总迟到'")
     privacy.redact(line)
     assert line["message"] == f"OneBot V11 99999 | {privacy.REDACTED}"
-    other = record("OneBot V11 99999 | Message 8 from 10002 '建议 路灯坏了'")
+    claim = record("OneBot V11 99999 | Message 9 from 10002 '实名 #3'")
+    privacy.redact(claim)
+    assert claim["message"] == f"OneBot V11 99999 | {privacy.REDACTED}"
+    other = record("OneBot V11 99999 | Message 8 from 10002 '建议 路灯坏了，实名制挺好'")
     privacy.redact(other)
-    assert other["message"].endswith("from 10002 '建议 路灯坏了'")
+    assert other["message"].endswith("from 10002 '建议 路灯坏了，实名制挺好'")
     failed = record("send to user 10002 failed: ActionFailed()", "send_private")
     with privacy.sealed_send("10002"):
         privacy.redact(failed)
