@@ -1,7 +1,5 @@
 """Excel ledgers (导出) and the web dashboard (后台) for branch secretaries and the county office."""
 
-import re
-
 import nonebot
 from fastapi import FastAPI
 from nonebot import logger
@@ -14,7 +12,6 @@ from bot.commands import CommandDoc, command
 from bot.deps import Arg, CallerDep, Secretary, SessionDep, replies_errors
 from core.errors import PermissionDenied
 from core.roles import Role
-from core.textparse import normalize
 from db.engine import read_session_factory
 from plugins.report import delivery, exports, web
 from plugins.report import texts as t
@@ -45,23 +42,12 @@ else:  # pragma: no cover  (another driver: the chat commands still work, links 
 export_cmd = command("导出", "导出台账")
 
 
-def parse_export(text: str) -> tuple[exports.ExportKind, str]:
-    """'签到 2026Q4', '签到2026Q4', '积分' → (kind, period text)."""
-    text = normalize(text)
-    if " " in text:
-        word, _, rest = text.partition(" ")
-        return exports.parse_kind(word), rest
-    match = re.match(r"^(\D*?)(\d.*)?$", text)
-    word, rest = (match.group(1), match.group(2) or "") if match else (text, "")
-    return exports.parse_kind(word), rest
-
-
 @export_cmd.handle()
 @replies_errors
 async def handle_export(bot: Bot, event: Event, session: SessionDep, caller: Secretary,
                         arg: Arg) -> None:
     """Secretary: build a ledger and send it as a group file, or as a download link."""
-    kind, period_text = parse_export(arg.extract_plain_text())
+    kind, period_text = exports.split_kind(arg.extract_plain_text())
     period = parse_period(period_text)
     await session.commit()  # end the role check's transaction: the build must not hold the write lock
     async with read_session_factory()() as reader:

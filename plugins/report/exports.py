@@ -48,6 +48,15 @@ def parse_kind(word: str) -> ExportKind:
     return kind
 
 
+def split_kind(text: str) -> tuple[ExportKind, str]:
+    """'签到 2026Q4', '签到台账2026', '积分第四季度' → (kind, the period text after it)."""
+    text = normalize(text).strip()
+    for word in sorted(_WORDS, key=len, reverse=True):
+        if text.startswith(word):
+            return _WORDS[word], text[len(word):].removeprefix("台账").strip()
+    raise InvalidInput("请写要导出的台账：签到、积分、志愿 或 建议。", EXAMPLE)
+
+
 @dataclass(frozen=True)
 class Export:
     """A finished workbook and what it holds."""

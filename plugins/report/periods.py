@@ -47,15 +47,20 @@ _PATTERNS = [
     re.compile(r"^(\d{4})\s*年?\s*(?:Q|第)?\s*([1-4一二三四])\s*(?:季度?)?$", re.I),
     re.compile(r"^(\d{4})\s*年?(?:全年|度)?$"),
 ]
+_QUARTER_ONLY = re.compile(r"^(?:Q\s*([1-4])|第?\s*([1-4一二三四])\s*季度?)$", re.I)
+"""'Q4', '第四季度', '四季度': this year's quarter (Beijing)."""
 
 
 def parse_period(text: str | None) -> Period:
-    """'2026Q4', '2026q4', '2026年第四季度', '2026', '2026年'; empty means this quarter."""
+    """'2026Q4', '2026q4', '2026年第四季度', '2026', '2026年', 'Q4', '第四季度'; empty: this quarter."""
     text = normalize(text or "")
     if not text or text in ("本季度", "本季"):
         return current_quarter()
+    this_year = timeutil.to_local(timeutil.now()).year
     if text in ("今年", "本年", "全年"):
-        return Period(timeutil.to_local(timeutil.now()).year, None)
+        return Period(this_year, None)
+    if match := _QUARTER_ONLY.match(text):
+        return Period(this_year, _QUARTER_WORDS[match.group(1) or match.group(2)])
     for pattern in _PATTERNS:
         if match := pattern.match(text):
             year = int(match.group(1))

@@ -109,6 +109,9 @@ def test_parse_period_and_kind():
     assert parse_period("2026Q4") == parse_period("2026年第四季度") == parse_period("2026 q4")
     assert parse_period("2026年").quarter is None
     with time_machine.travel(datetime.fromisoformat("2026-12-31T16:00:00+00:00"), tick=False):
+        assert parse_period("第四季度").key == parse_period("Q4").key == "2027Q4"  # Beijing: 2027
+        assert parse_period("三季度").key == "2027Q3"
+    with time_machine.travel(datetime.fromisoformat("2026-12-31T16:00:00+00:00"), tick=False):
         assert parse_period("").key == "2027Q1"  # 2027-01-01 00:00 in Beijing
     with time_machine.travel(datetime.fromisoformat("2026-12-31T15:59:00+00:00"), tick=False):
         assert parse_period(None).key == "2026Q4"

@@ -147,3 +147,19 @@ async def test_export_refusals(app: App, chat_db, fixed):
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, _text("请写要导出的台账：签到、积分、志愿 或 建议。\n例如：导出 签到 2026Q4"),
                              result=None)
+
+
+async def test_export_quarter_without_year(app: App, chat_db, fixed):
+    """导出签到第四季度 / 导出 积分台账 Q4: a quarter without a year is this year's (Beijing)."""
+    data = await seed(chat_db)
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        for i, (text, name, head) in enumerate([
+                ("导出签到第四季度", "学习签到台账_2026Q4.xlsx", "已导出学习签到台账（2026年第四季度，共2次学习）。"),
+                ("导出 积分台账 Q3", "积分台账_2026Q3.xlsx", "已导出积分台账（2026年第三季度，共3人）。")]):
+            event = group_message(text, user_id=SECRETARY_ID, message_id=900 + i)
+            ctx.receive_event(bot, event)
+            path = fixed / str(data.branch.id) / name
+            ctx.should_call_api("upload_group_file", {"group_id": GROUP_ID, "file": str(path),
+                                                      "name": name}, result=None)
+            ctx.should_call_send(event, _text(f"{head}\n文件已上传到群文件：{name}"), result=None)
