@@ -380,3 +380,28 @@ async def test_claim_in_group_answered_privately(app: App, chat_db: AsyncSession
             ctx.should_call_api("delete_msg", {"message_id": message_id}, result=None)
             ctx.should_call_api("send_private_msg", private_api(user_id, answer), result=None)
     assert (await chat_db.exec(select(LedgerEntry))).all() == []
+
+
+async def test_full_width_numbers_and_spaces(app: App, chat_db: AsyncSession) -> None:
+    """＃１, full-width digits and the ideographic space work in 回复 / 转交 / 采纳."""
+    await _people(chat_db)
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = private_message("建议 东门路灯坏了")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, text(t.submitted(1, anonymous=False)), result=None)
+        steps = [
+            ("回复建议＃１\u3000已报修", "您的建议#1（东门路灯坏了）有了答复：\n已报修\n—— 李书记",
+             "已答复建议#1。已私信告知建议人。"),
+            ("转交建议 ＃１：社区居委会", "您的建议#1（东门路灯坏了）已转交给社区居委会处理，谢谢您！",
+             "已将建议#1 转交给社区居委会。已私信告知建议人。"),
+            ("采纳建议 ＃１ ５分", "您的建议#1（东门路灯坏了）已被采纳，谢谢您！\n已为您加5分。",
+             "已采纳建议#1，张三 +5分（建言）。已私信告知建议人。"),
+        ]
+        for message, notice, answer in steps:
+            event = private_message(message, user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_api("send_private_msg", private_api(MEMBER_ID, notice), result=None)
+            ctx.should_call_send(event, text(answer), result=None)
+    [row] = await _rows(chat_db)
+    assert (row.status, row.forwarded_to, row.points) == (SuggestionStatus.ADOPTED, "社区居委会", 5)
