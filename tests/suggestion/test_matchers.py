@@ -54,20 +54,21 @@ async def _rows(chat_db: AsyncSession) -> list[Suggestion]:
 
 
 async def test_submit_in_group_and_private(app: App, chat_db: AsyncSession) -> None:
-    """建议 in the group (with space or colon) and in private chat (glued) are recorded with thanks."""
+    """建议 in the group (with a space, full-width too, or a colon) and in private chat (glued) are recorded."""
     author, _ = await _people(chat_db)
     async with app.test_matcher() as ctx:
         bot = onebot(ctx)
-        for i, message in enumerate(["建议 东门路灯坏了", "/建议：活动室太冷"], 1):
+        for i, message in enumerate(["建议 东门路灯坏了", "/建议：活动室太冷", "建议\u3000门禁坏了"], 1):
             event = group_message(message)
             ctx.receive_event(bot, event)
             ctx.should_call_send(event, text(t.submitted(i, anonymous=False)), result=None)
         event = private_message("建议楼道里堆了杂物")
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, text(t.submitted(3, anonymous=False)), result=None)
+        ctx.should_call_send(event, text(t.submitted(4, anonymous=False)), result=None)
     rows = await _rows(chat_db)
     assert [(r.content, r.author_id, r.anonymous) for r in rows] == [
-        ("东门路灯坏了", author.id, False), ("活动室太冷", author.id, False), ("楼道里堆了杂物", author.id, False)]
+        ("东门路灯坏了", author.id, False), ("活动室太冷", author.id, False), ("门禁坏了", author.id, False),
+        ("楼道里堆了杂物", author.id, False)]
 
 
 async def test_sentence_in_group_is_not_a_suggestion(app: App, chat_db: AsyncSession) -> None:
