@@ -68,6 +68,7 @@ async def plan_ahead(now: datetime | None = None) -> int:
             logger.exception(f"planning party days of rule {rule_id} failed: {error!r}")
     async with session_scope() as session:
         await scan.sync_targets(session)  # re-bound groups, replaced bot accounts
+        await scan.prune(session, now)
     async with session_scope() as session:
         created += await scan.scan_study(session, now)
     async with session_scope() as session:

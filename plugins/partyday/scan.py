@@ -105,6 +105,22 @@ async def sync_targets(session: AsyncSession) -> int:
     return changed
 
 
+async def prune(session: AsyncSession, now: datetime) -> int:
+    """Pending rows of a cancelled session or a closed need are cancelled now (not only when due),
+    so 提醒列表 does not show them; returns how many. (A given-up claim is left to the renderer:
+    the member may claim again.)"""
+    studies = (await session.exec(select(StudySession.id).where(
+        col(StudySession.cancelled), StudySession.starts_at > now - ABSENT_AFTER,
+        StudySession.starts_at <= now + AHEAD))).all()
+    needs = (await session.exec(select(Need.id).where(
+        Need.status != NeedStatus.OPEN, Need.starts_at > now, Need.starts_at <= now + AHEAD))).all()
+    done = 0
+    for prefix, reason in [*((f"study:{i}:", "学习已取消") for i in studies),
+                           *((f"need:{i}:", "需求已取消或已完成") for i in needs)]:
+        done += await reminders.cancel_pending(session, key_prefix=prefix, reason=reason)
+    return done
+
+
 # ---- study sessions ---------------------------------------------------------------------------
 
 def study_text(study: StudySession, lead: str) -> str:

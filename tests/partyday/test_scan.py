@@ -226,3 +226,22 @@ async def test_switching_volunteer_reminders_to_the_group_does_not_remind_twice(
         result = await jobs.dispatch_due(outbox)
     assert ((result.sent, result.cancelled), [(t, m) for t, _, m in outbox.sent]) == (
         (1, 1), [("20001", ["10002"])])
+
+
+async def test_reminders_of_a_cancelled_need_leave_the_list_at_once(session: AsyncSession) -> None:
+    """取消需求: the next plan run cancels its pending rows, so 提醒列表 no longer shows them."""
+    from plugins.partyday import reminders
+
+    branch = await make_branch(session)
+    a = await make_member(session, branch, "张三", user_id="10002")
+    need = await _need(session, branch.id, [a.id])
+    with time_machine.travel(NOW, tick=False):
+        assert await jobs.plan_ahead() == 1
+    need.status = NeedStatus.CANCELLED
+    session.add(need)
+    await session.commit()
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+        await jobs.plan_ahead()
+        listing = await reminders.listing(session, branch.id)
+    assert listing.pending == []
+    assert [(r.state, r.last_error) for r in await _rows(session)] == [("cancelled", "需求已取消或已完成")]
