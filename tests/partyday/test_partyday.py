@@ -101,6 +101,10 @@ async def test_offsets_across_midnight_beijing(session: AsyncSession) -> None:
     assert day.due_at == datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
     # −3d would be 28 Nov 09:00 — still ahead of NOW (22 Nov), so it exists too.
     assert any(r.dedupe_key.endswith("2026-12-01:-3d") for r in rows)
+    # Said at 23:30 for 00:30: "in 1 hour", not "tomorrow" (true, but it sounds a day away).
+    with time_machine.travel(hour.due_at, tick=False):
+        text = (await service.render_due(session, hour)).text
+    assert text.splitlines()[:2] == ["【主题党日提醒】1小时后召开主题党日活动", "时间：12月1日（周二）00:30"]
 
 
 async def test_past_offsets_are_not_created(session: AsyncSession) -> None:
