@@ -247,6 +247,9 @@ async def roster_page(ctx: CtxDep) -> Response:
 @router.post("/b/{bid}/roster/import")
 async def roster_import(request: Request, ctx: CtxDep) -> Response:
     """Import members from an uploaded .xlsx (姓名, 类别, 原单位)."""
+    # End the access check's transaction (SQLite: the write lock) while the upload arrives and is
+    # parsed; import_members parses before its first statement.
+    await ctx.session.commit()
     fields = parse_multipart(request.headers.get("content-type", ""), await _read_body(request))
     await _check_csrf(request, ctx.viewer, fields.get("csrf", b"").decode("utf-8", "replace"))
     content = fields.get("file", b"")

@@ -107,3 +107,53 @@ async def test_export_command_builds_without_the_write_lock(app: App, chat_db, m
                 + f"http://127.0.0.1:8080/yinling/login/{auth.sign('fixed', web.config.report_secret)}")),
                 result=None)
     assert writes == ["done"]
+
+
+async def test_roster_import_parses_the_upload_without_the_write_lock(session, frozen, monkeypatch):
+    """导入成员: while the uploaded workbook is read, a write from elsewhere goes through at once."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    from plugins.report import roster_import
+    from tests.report.helpers import csrf_of
+
+    data = await seed(session)
+    writes: list[str] = []
+    real = roster_import._rows
+
+    async def write_now() -> None:
+        try:
+            await asyncio.wait_for(_write(data.li), WRITE_TIMEOUT)
+        except TimeoutError:
+            writes.append("blocked")
+        else:
+            writes.append("done")
+
+    def rows_while_writing(content: bytes) -> list[tuple]:
+        writes.append("parsing")
+        return real(content)
+
+    book = Workbook()
+    book.active.append(["姓名", "类别", "原单位"])
+    book.active.append(["孙八", "正常活动", "县财政局"])
+    buffer = BytesIO()
+    book.save(buffer)
+    monkeypatch.setattr(roster_import, "_rows", rows_while_writing)
+    url = f"/yinling/b/{data.branch.id}/roster"
+    async with client() as http:
+        assert (await follow(http, await make_token(branch_id=data.branch.id,
+                                                    member_id=data.zhang.id))).status_code == 303
+        csrf = csrf_of((await http.get(url)).text)
+        real_read = web._read_body
+
+        async def read_then_write(request):  # noqa: ANN001, ANN202
+            body = await real_read(request)
+            await write_now()
+            return body
+
+        monkeypatch.setattr(web, "_read_body", read_then_write)
+        done = await http.post(f"{url}/import", files={"file": ("名册.xlsx", buffer.getvalue())},
+                               data={"csrf": csrf})
+    assert done.status_code == 200 and "新增1人" in done.text
+    assert writes == ["done", "parsing"]
