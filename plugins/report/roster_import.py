@@ -13,6 +13,8 @@ from db.models import HealthCategory, Member
 from plugins.roster import service as roster
 
 MAX_ROWS = 2000
+HEADER_ROWS = 5
+"""The 姓名 header is looked for in the first rows only."""
 ORIGIN_MAX = 100
 EXAMPLE = "第一行写表头：姓名、类别、原单位；类别写 正常活动 / 适当参加 / 不能参加"
 
@@ -31,13 +33,17 @@ def _rows(content: bytes) -> list[tuple]:
         wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
     except (BadZipFile, KeyError, OSError, ValueError) as error:
         raise InvalidInput("这不是能打开的 Excel（.xlsx）文件。", EXAMPLE) from error
-    rows = list(wb.active.iter_rows(values_only=True, max_row=MAX_ROWS + 10)) if wb.active else []
+    # One row past the limit (the header may sit in the first 5 rows) tells a sheet that is too long.
+    limit = MAX_ROWS + HEADER_ROWS + 1
+    rows = list(wb.active.iter_rows(values_only=True, max_row=limit)) if wb.active else []
     wb.close()
+    if len(rows) >= limit and any(v is not None for v in rows[-1]):
+        raise InvalidInput(f"表格超过{MAX_ROWS}行，请分成几个文件导入。", EXAMPLE)
     return rows
 
 
 def _columns(rows: list[tuple]) -> tuple[int, dict[str, int]]:
-    for index, row in enumerate(rows[:5]):
+    for index, row in enumerate(rows[:HEADER_ROWS]):
         names = [normalize(str(v or "")) for v in row]
         if "姓名" in names:
             return index, {h: names.index(h) for h in ("姓名", "类别", "原单位") if h in names}

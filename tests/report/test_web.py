@@ -247,3 +247,16 @@ async def test_deactivated_secretary_loses_the_session(session, frozen):
         session.add(data.zhang)
         await session.commit()
         assert (await http.get(f"/yinling/b/{data.branch.id}/")).status_code == 401
+
+
+async def test_roster_import_refuses_a_sheet_past_the_limit(session, frozen):
+    """A sheet longer than 2000 rows is refused with the reason, not silently cut short."""
+    data = await seed(session)
+    content = _sheet([["姓名", "类别", "原单位"], *([f"成员{i}", "正常活动", ""] for i in range(2006))])
+    async with _secretary(data) as http:
+        csrf = csrf_of((await http.get(f"/yinling/b/{data.branch.id}/roster")).text)
+        response = await http.post(f"/yinling/b/{data.branch.id}/roster/import",
+                                   files={"file": ("名册.xlsx", content)}, data={"csrf": csrf})
+    assert response.status_code == 400 and "表格超过2000行，请分成几个文件导入。" in response.text
+    session.expire_all()
+    assert (await session.exec(select(Member).where(Member.name == "成员1"))).first() is None
