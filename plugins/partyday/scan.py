@@ -182,6 +182,8 @@ async def render_absent(session: AsyncSession, reminder: Reminder) -> Rendered |
         return study
     if not (await settings_of(session, study.branch_id)).study_absent:
         return "本支部已关闭未签到提醒"
+    if study.closes_at <= timeutil.now():  # 结束签到 early: 签到 would be refused
+        return "签到已结束"
     answered = select(Attendance.member_id).where(Attendance.session_id == study.id)
     members = (await session.exec(select(Member.id).where(  # expected as 签到情况 counts them
         Member.branch_id == study.branch_id, expected_filter(),

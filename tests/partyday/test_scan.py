@@ -245,3 +245,21 @@ async def test_reminders_of_a_cancelled_need_leave_the_list_at_once(session: Asy
         listing = await reminders.listing(session, branch.id)
     assert listing.pending == []
     assert [(r.state, r.last_error) for r in await _rows(session)] == [("cancelled", "需求已取消或已完成")]
+
+
+async def test_no_absentee_call_once_sign_in_has_closed(session: AsyncSession) -> None:
+    """结束签到 before the 10 minutes are up: nobody is asked to 签到 into a closed session."""
+    branch = await make_branch(session)
+    await make_member(session, branch, "李四", user_id="10003")
+    study = await schedule_session(session, branch_id=branch.id, starts_at=START, title="学习党章")
+    await session.commit()
+    with time_machine.travel(NOW, tick=False):
+        await jobs.plan_ahead()
+    study.closes_at = START + timedelta(minutes=5)
+    session.add(study)
+    await session.commit()
+    outbox = FakeOutbox()
+    with time_machine.travel(START + timedelta(minutes=10), tick=False):
+        result = await jobs.dispatch_due(outbox)
+    assert (outbox.sent, result.cancelled) == ([], 1)
+    assert (await _rows(session))[-1].last_error == "签到已结束"
