@@ -281,7 +281,7 @@ async def download(ctx: CtxDep, kind: str, period: str | None = None) -> Respons
     name = f"{ctx.branch.name}_{export.filename}"
     headers = {**SECURITY_HEADERS, "Content-Disposition":
                f"attachment; filename=\"{export.kind.value}_{export.period.key}.xlsx\"; "
-               f"filename*=UTF-8''{quote(name)}"}
+               f"filename*=UTF-8''{quote(name, safe='')}"}
     return Response(export.content, media_type=XLSX, headers=headers)
 
 

@@ -260,3 +260,16 @@ async def test_roster_import_refuses_a_sheet_past_the_limit(session, frozen):
     assert response.status_code == 400 and "表格超过2000行，请分成几个文件导入。" in response.text
     session.expire_all()
     assert (await session.exec(select(Member).where(Member.name == "成员1"))).first() is None
+
+
+async def test_download_name_carries_the_branch_name_encoded(session, frozen):
+    """The saved file is named after the branch; a / in the name cannot make a path."""
+    data = await seed(session)
+    data.branch.name = "城关/第一支部"
+    session.add(data.branch)
+    await session.commit()
+    async with _secretary(data) as http:
+        response = await http.get(f"/yinling/b/{data.branch.id}/export/points?period=2026Q4")
+    disposition = response.headers["content-disposition"]
+    assert 'filename="points_2026Q4.xlsx"' in disposition
+    assert "filename*=UTF-8''%E5%9F%8E%E5%85%B3%2F" in disposition and "/" not in disposition
