@@ -368,7 +368,10 @@ async def test_huge_or_missing_numbers_answered(app: App, chat_db: AsyncSession)
         ("查看建议", f"请写上建议编号。\n例如：{t.EX_VIEW}"),
         ("回复建议", f"请写上建议编号。\n例如：{t.EX_REPLY}"),
         ("回复建议 一定尽快办", f"请写上建议编号。\n例如：{t.EX_REPLY}"),
+        ("回复建议 #abc", f"请写上建议编号。\n例如：{t.EX_REPLY}"),
         ("采纳建议 #1 -5", f"分数要大于0。\n例如：{t.EX_ADOPT}"),
+        ("采纳建议 #1 1000", f"每次分数须在0.5到20分之间。\n例如：{t.EX_ADOPT}"),
+        ("建议列表 已完成", f"没有“已完成”这种状态，可选：待处理、已答复、已采纳、已转交、全部。\n例如：{t.EX_LIST}"),
     ]
     async with app.test_matcher() as ctx:
         bot = onebot(ctx)

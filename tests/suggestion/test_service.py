@@ -404,3 +404,18 @@ def test_parse_status_words() -> None:
         parsing.parse_status("已完成")
     assert refused.value.reply == (
         f"没有“已完成”这种状态，可选：待处理、已答复、已采纳、已转交、全部。\n例如：{t.EX_LIST}")
+
+
+async def test_forward_needs_a_destination(session: AsyncSession) -> None:
+    """转交建议 #N without 去向 (or with a very long one) is refused with an example; nothing changes."""
+    author, secretary = await _people(session)
+    s = await _submit(session, author)
+    branch_id, suggestion_id = author.branch_id, s.id
+    for to in ("", "  ", "居" * 101):
+        with pytest.raises(InvalidInput) as refused:
+            await service.forward(session, branch_id=branch_id, suggestion_id=suggestion_id, to=to,
+                                  operator=secretary, operator_name="李书记")
+        assert refused.value.reply == f"请写上转交去向（100字以内）。\n例如：{t.EX_FORWARD}"
+    await session.rollback()
+    row = await session.get(Suggestion, suggestion_id)
+    assert (row.status, row.forwarded_to) == (SuggestionStatus.PENDING, None)
