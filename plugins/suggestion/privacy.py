@@ -1,8 +1,9 @@
 """Keep anonymous authors out of the log, which whoever runs the bot (often the secretary) can read.
 
 NoneBot logs every incoming message at SUCCESS level with its sender's id and text, before any plugin
-sees it (匿名建议, and 实名 #N, which says who wrote #N); bot.send logs a failed private send with the user id. Both would tie an anonymous suggestion
-to its author (the message itself, or `回复建议 #3` followed by `send to user 10003 failed`).
+sees it (匿名建议, and 实名 #N, which says who wrote #N); bot.send logs a failed private send with the
+user id. Both would tie an anonymous suggestion to its author (the message itself, or `回复建议 #3`
+followed by `send to user 10003 failed`).
 A loguru patcher rewrites exactly those records; everything else is logged as before.
 """
 

@@ -30,7 +30,7 @@ def _private_to(user_id: int):  # noqa: ANN202
 async def test_anonymous_in_group_then_reply_reaches_author(bot_process: BotProcess, peer: OneBotPeer):
     """匿名建议 in the group: delete_msg, a private notice, silence in the group; 回复建议 reaches the author.
 
-    The log never ties the author to an anonymous suggestion (incoming message, failed private send).
+    The log never ties the author to an anonymous suggestion (incoming message, 实名, failed private send).
     """
     await _setup(peer)
     posted = await peer.say(AUTHOR, "匿名建议 书记开会总迟到，希望准时", group_id=GROUP)
@@ -53,10 +53,11 @@ async def test_anonymous_in_group_then_reply_reaches_author(bot_process: BotProc
     peer.fail_api("send_private_msg")  # the author has not added the bot as a friend
     answer = await peer.ask(SECRETARY, "回复建议 #2 已请物业检查暖气", group_id=GROUP)
     assert answer == "已答复建议#2。私信未能送达，建议人可发送“我的建议”查看。"
+    assert await peer.ask(AUTHOR, "实名 #2") == "建议#2 还没有被采纳，暂无积分可领。"
 
     log = bot_process.log_path.read_text(errors="replace").splitlines()
     assert [line for line in log if str(AUTHOR) in line and ("匿名建议" in line or "send" in line)] == []
-    assert sum(line.endswith(f"nonebot | OneBot V11 {SELF_ID} | {privacy.REDACTED}") for line in log) == 2
+    assert sum(line.endswith(f"nonebot | OneBot V11 {SELF_ID} | {privacy.REDACTED}") for line in log) == 3
     assert any(f"send to user {privacy.SEALED_USER} failed" in line for line in log)
 
 
