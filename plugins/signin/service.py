@@ -19,6 +19,7 @@ from db.models import (
     AttendanceStatus,
     LedgerKind,
     Member,
+    PointsRule,
     SessionKind,
     StudySession,
 )
@@ -211,12 +212,21 @@ async def _bump(session: AsyncSession, session_id: int, by: int) -> int:
     return int((await session.exec(stmt)).scalar_one())  # type: ignore[call-overload]
 
 
+SIGNIN_RULES = ("signin_on_time", "signin_late")
+
+
+def _signin_rules(branch_id: int) -> list:
+    """The branch's overrides of the sign-in rules as scalar subqueries (None: not overridden)."""
+    return [select(PointsRule.value).where(PointsRule.branch_id == branch_id, PointsRule.key == key)
+            .scalar_subquery() for key in SIGNIN_RULES]
+
+
 async def _award(
     session: AsyncSession, member: Member, study: StudySession, row: Attendance,
-    operator: Member | None, operator_name: str | None,
+    operator: Member | None, operator_name: str | None, rules: dict[str, Decimal] | None = None,
 ) -> Decimal | None:
     key = "signin_late" if row.status == AttendanceStatus.LATE else "signin_on_time"
-    delta = await points.rule(session, member.branch_id, key)
+    delta = rules[key] if rules else await points.rule(session, member.branch_id, key)
     if not delta:
         return None
     label = f"{SessionKind(study.kind).label}{AttendanceStatus(row.status).label} #{study.id}"
@@ -225,18 +235,28 @@ async def _award(
     return delta
 
 
-async def _bump_open(session: AsyncSession, branch_id: int) -> tuple[StudySession, int] | None:
-    """Find the open session and take its next 第N位 in one statement (None when nothing is open)."""
+async def _bump_open(
+    session: AsyncSession, branch_id: int
+) -> tuple[StudySession, int, dict[str, Decimal]] | None:
+    """Find the open session and take its next 第N位 in one statement (None when nothing is open).
+
+    The branch's sign-in points rules come back with it (as points.rule reads them: the override,
+    else the default), saving the hot path a round trip.
+    """
     open_id = _open_at(branch_id, timeutil.now()).with_only_columns(col(StudySession.id))
     stmt = (
         update(StudySession).where(col(StudySession.id) == open_id.scalar_subquery())
         .values(signin_count=col(StudySession.signin_count) + 1)
-        .returning(StudySession, col(StudySession.signin_count))
+        .returning(StudySession, col(StudySession.signin_count), *_signin_rules(branch_id))
         .execution_options(synchronize_session=False)
     )
     # The count comes as its own column: an already loaded StudySession keeps its stale attributes.
     row = (await session.exec(stmt)).first()  # type: ignore[call-overload]
-    return (row[0], int(row[1])) if row else None
+    if row is None:
+        return None
+    rules = {key: points.DEFAULT_RULES[key] if value is None else Decimal(str(value))
+             for key, value in zip(SIGNIN_RULES, row[2:], strict=True)}
+    return row[0], int(row[1]), rules
 
 
 def _insert_ignore(session: AsyncSession):  # noqa: ANN202
@@ -245,7 +265,7 @@ def _insert_ignore(session: AsyncSession):  # noqa: ANN202
 
 async def _record(
     session: AsyncSession, study: StudySession, seq: int, member: Member, proxy: Member | None,
-    proxy_name: str | None,
+    proxy_name: str | None, rules: dict[str, Decimal] | None = None,
 ) -> SignIn:
     """Write the sign-in holding 第seq位 (the session row is locked by the bump until commit)."""
     moment = timeutil.now()
@@ -270,7 +290,7 @@ async def _record(
         row.reason = None
         session.add(row)
         await session.flush()
-    delta = await _award(session, member, study, row, proxy, proxy_name)
+    delta = await _award(session, member, study, row, proxy, proxy_name, rules)
     return SignIn(member, study, row, points=delta)
 
 
@@ -287,7 +307,8 @@ async def sign_in(session: AsyncSession, *, branch_id: int, member: Member) -> S
     bumped = await _bump_open(session, branch_id)
     if bumped is None:
         raise NotFound(t.no_open_session(await next_session(session, branch_id)))
-    return await _record(session, *bumped, member, None, None)
+    study, seq, rules = bumped
+    return await _record(session, study, seq, member, None, None, rules)
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The 签到 hot path: checked before the other commands, refusals free the connection before replying."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -13,7 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 import bot.deps
 from bot.commands import HOT_PRIORITY, PRIORITY
 from db import engine as db_engine
-from db.models import Attendance
+from db.models import Attendance, AttendanceStatus, LedgerEntry
+from plugins.points import service as points
 from plugins.signin import leave_cmd, report_cmd, service, signin_cmd
 from tests.factories import (
     MEMBER_ID,
@@ -84,3 +86,26 @@ async def test_refusal_releases_connection_before_reply(
             ctx.receive_event(adapter_bot, event)
     assert held == [0]
     assert (await chat_db.exec(select(Attendance).order_by(col(Attendance.id)))).all() == []
+
+
+async def test_sign_in_reads_branch_rules_with_the_counter(session: AsyncSession) -> None:
+    """The rules fetched with 第N位 are the branch's own: 按时 3 here, 迟到 0 (no entry), others default."""
+    branch, other = await make_branch(session), await make_branch(session, "第二支部", OTHER_GROUP_ID)
+    zhang, li = await make_member(session, branch, "张三"), await make_member(session, branch, "李四")
+    wang = await make_member(session, other, "王五")
+    await points.set_rules(session, branch.id, {"signin_on_time": Decimal(3),
+                                                "signin_late": Decimal(0)}, by="王书记")
+    for b in (branch, other):
+        await service.schedule_session(session, branch_id=b.id, starts_at=START, title="学习党章")
+    await session.commit()
+    with time_machine.travel(START, tick=False):
+        on_time = await service.sign_in(session, branch_id=branch.id, member=zhang)
+        default = await service.sign_in(session, branch_id=other.id, member=wang)
+        await session.commit()
+    with time_machine.travel(START + timedelta(minutes=20), tick=False):
+        late = await service.sign_in(session, branch_id=branch.id, member=li)
+        await session.commit()
+    assert (on_time.points, default.points, late.points) == (Decimal(3), Decimal(2), None)
+    entries = (await session.exec(select(LedgerEntry).order_by(col(LedgerEntry.id)))).all()
+    assert [(e.member_id, e.delta) for e in entries] == [(zhang.id, Decimal(3)), (wang.id, Decimal(2))]
+    assert late.attendance.status == AttendanceStatus.LATE
