@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import SELF_ID, SUPERUSER, BotProcess
+from tests.e2e.conftest import SELF_ID, SUPERUSER, BotProcess, free_port
 from tests.onebot_peer import OneBotPeer
 
 pytestmark = pytest.mark.e2e
@@ -32,6 +32,13 @@ def _add_reminder(bot: BotProcess, due: datetime, text: str, group_id: int = GRO
               " text, mentions, dedupe_key, state, attempts, late, created_at)"
               " VALUES (1, 'oneoff', 'group', 'onebot', ?, ?, ?, ?, '[]', ?, 'pending', 0, 0, ?)",
          str(SELF_ID), str(group_id), stamp, text, f"e2e:{text}", now)
+
+
+def _restart(bot: BotProcess) -> None:
+    """Start again on a fresh port: another test run may have taken the old one meanwhile (the
+    token is shared, so our peer would talk to its bot)."""
+    bot.port = free_port()
+    bot.start(timeout=WAIT)
 
 
 def _peer(bot: BotProcess) -> OneBotPeer:
@@ -87,7 +94,7 @@ async def test_killed_before_due_sent_once_late_after_restart(tmp_path: Path, bo
         _add_reminder(bot, due, "【提醒】带好党员证")
         bot.kill()
         await asyncio.sleep((due - datetime.now(UTC)).total_seconds() + 2)
-        bot.start(timeout=WAIT)
+        _restart(bot)
         async with _peer(bot) as peer:
             sent = await peer.wait_for_sent(lambda m: m.chat == ("group", GROUP), within=WAIT)
             assert sent.text.startswith("（补发：原定") and sent.text.endswith("提醒）\n【提醒】带好党员证")
@@ -106,7 +113,7 @@ async def test_restart_after_grace_window_skips_and_lists(tmp_path: Path, bot_da
         _add_reminder(bot, due, "【提醒】交党费")
         bot.kill()
         await asyncio.sleep((due - datetime.now(UTC)).total_seconds() + 10)
-        bot.start(timeout=WAIT)
+        _restart(bot)
         async with _peer(bot) as peer:
             assert await _rows_when(bot, [("skipped", 0, 0)]) == [("skipped", 0, 0)]  # first tick
             listing = await peer.ask(SUPERUSER, "提醒列表", group_id=GROUP)
@@ -136,7 +143,7 @@ async def test_graceful_stop_mid_fan_out_loses_and_repeats_nothing(tmp_path: Pat
             before = [m.chat[1] for m in peer.sent]
         states = dict(_sql(bot, "SELECT state, count(*) FROM reminder GROUP BY state"))
         assert "sending" not in states and states["sent"] == len(before) < len(groups)
-        bot.start(timeout=WAIT)
+        _restart(bot)
         async with _peer(bot) as peer:
             for _ in range(len(groups) - len(before)):
                 await peer.wait_for_sent(within=WAIT)
