@@ -138,7 +138,7 @@ theme_cmd = command("本月主题", "党日主题")
 @replies_errors
 async def handle_theme(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
     """Secretary: theme and agenda of the next occurrence."""
-    occ = await service.set_theme(session, branch_id=caller.branch_id,
+    occ = await choices.set_theme(session, branch_id=caller.branch_id,
                                   theme=arg.extract_plain_text(), now=timeutil.now())
     await session.commit()
     await theme_cmd.finish(plain(event, f"已设置{timeutil.fmt_dt_week(occ.starts_at)}主题党日的主题：{occ.theme}"))
@@ -165,7 +165,7 @@ cancel_day_cmd = command("取消本次党日", "取消党日")
 async def handle_cancel_day(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
     """Secretary: skip the next occurrence and tell the group."""
     now = timeutil.now()
-    occ = await service.cancel_next(session, branch_id=caller.branch_id,
+    occ = await choices.cancel_next(session, branch_id=caller.branch_id,
                                     reason=arg.extract_plain_text(), now=now)
     if caller.ctx.group_id is None:  # said privately: the group still has to hear it
         await reminders.notify_group(session, branch_id=caller.branch_id, text=t.day_cancelled(occ),

@@ -1,4 +1,4 @@
-"""党日提醒, 党日节假日, 节假日: choices that re-plan the party days already materialised. No nonebot."""
+"""本月主题, 取消本次党日, 党日提醒, 党日节假日, 节假日: changes to party days already planned. No nonebot."""
 
 import re
 from datetime import date, datetime
@@ -6,11 +6,37 @@ from datetime import date, datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.errors import InvalidInput
+from core.errors import InvalidInput, NotFound
 from core.textparse import normalize
-from db.models.reminder import HolidayOverride, HolidayPolicy, PartydayRule
+from db.models.reminder import HolidayOverride, HolidayPolicy, PartydayOccurrence, PartydayRule
 from plugins.partyday import service
-from plugins.partyday.parse import parse_offsets
+from plugins.partyday.parse import EX_RULE, parse_offsets
+
+
+async def set_theme(session: AsyncSession, *, branch_id: int, theme: str,
+                    now: datetime) -> PartydayOccurrence:
+    """本月主题: the theme of the next occurrence (its reminders and sign-in session show it)."""
+    theme = normalize(theme)
+    if not theme:
+        raise InvalidInput("请写上主题。", "本月主题 学习贯彻党的二十届四中全会精神")
+    occ = await service.next_occurrence(session, branch_id, now)
+    if occ is None:
+        raise NotFound("近期没有要举行的主题党日。", EX_RULE)
+    await service.apply_theme(session, occ, theme)
+    return occ
+
+
+async def cancel_next(session: AsyncSession, *, branch_id: int, reason: str | None,
+                      now: datetime) -> PartydayOccurrence:
+    """取消本次党日: the next occurrence is skipped; its reminders and sign-in session stop."""
+    occ = await service.next_occurrence(session, branch_id, now)
+    if occ is None:
+        raise NotFound("近期没有要举行的主题党日。", EX_RULE)
+    await service.drop_plan(session, occ)
+    occ.cancelled, occ.cancel_reason = True, (normalize(reason or "") or None)
+    session.add(occ)
+    await session.flush()
+    return occ
 
 
 async def set_offsets(session: AsyncSession, *, branch_id: int, text: str, now: datetime) -> str:

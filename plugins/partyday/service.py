@@ -15,8 +15,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
-from core.errors import InvalidInput, NotFound
-from core.textparse import normalize
+from core.errors import NotFound
 from db.models import SessionKind, StudySession
 from db.models.reminder import (
     HolidayOverride,
@@ -102,10 +101,9 @@ async def set_rule(session: AsyncSession, *, branch_id: int, spec: RuleSpec, now
     session.add(rule)
     await session.flush()
     await materialise(session, rule, now)
-    if theme:
-        first = [o for o in await _future_occurrences(session, rule, now) if not o.cancelled]
-        if first:
-            await set_theme(session, branch_id=branch_id, theme=theme, now=now)
+    first = [o for o in await _future_occurrences(session, rule, now) if not o.cancelled]
+    if theme and first:
+        await apply_theme(session, first[0], theme)
     return rule
 
 
@@ -118,7 +116,7 @@ async def _future_occurrences(session: AsyncSession, rule: PartydayRule,
     )).all())
 
 
-async def _drop_plan(session: AsyncSession, occ: PartydayOccurrence, *, study: bool = True) -> None:
+async def drop_plan(session: AsyncSession, occ: PartydayOccurrence, *, study: bool = True) -> None:
     """Pending reminders of an occurrence go (never sent, nothing to keep); its session is cancelled."""
     await session.exec(delete(Reminder).where(  # type: ignore[call-overload]
         Reminder.ref == f"occurrence:{occ.id}", Reminder.state == ReminderState.PENDING))
@@ -134,7 +132,7 @@ async def retire(session: AsyncSession, rule: PartydayRule, now: datetime, reaso
     rule.active = False
     session.add(rule)
     for occ in await _future_occurrences(session, rule, now):
-        await _drop_plan(session, occ)
+        await drop_plan(session, occ)
         occ.cancelled, occ.cancel_reason = True, reason
         session.add(occ)
     await session.flush()
@@ -241,7 +239,7 @@ async def replan(session: AsyncSession, rule: PartydayRule, now: datetime) -> in
         starts_at = timeutil.at_local(planned.day, time(rule.hour, rule.minute))
         same, old = starts_at == occ.starts_at, occ.starts_at
         moved += not same
-        await _drop_plan(session, occ, study=not same)
+        await drop_plan(session, occ, study=not same)
         occ.starts_at, occ.moved_note, occ.holiday_unknown = starts_at, planned.note, planned.unknown
         if starts_at > now:
             await _open(session, rule, occ, now, study=not same)
@@ -279,35 +277,14 @@ async def next_occurrence(session: AsyncSession, branch_id: int,
     return None
 
 
-async def set_theme(session: AsyncSession, *, branch_id: int, theme: str,
-                    now: datetime) -> PartydayOccurrence:
-    """本月主题: the theme of the next occurrence (its reminders and sign-in session show it)."""
-    theme = normalize(theme)
-    if not theme:
-        raise InvalidInput("请写上主题。", "本月主题 学习贯彻党的二十届四中全会精神")
-    occ = await next_occurrence(session, branch_id, now)
-    if occ is None:
-        raise NotFound("近期没有要举行的主题党日。", EX_RULE)
+async def apply_theme(session: AsyncSession, occ: PartydayOccurrence, theme: str) -> None:
+    """The occurrence's theme (its reminders render it when sent), also in its sign-in session."""
     occ.theme = theme[:300]
     session.add(occ)
     if occ.session_id is not None and (study := await session.get(StudySession, occ.session_id)):
         study.title = f"{TITLE}：{theme}"[:200]
         session.add(study)
     await session.flush()
-    return occ
-
-
-async def cancel_next(session: AsyncSession, *, branch_id: int, reason: str | None,
-                      now: datetime) -> PartydayOccurrence:
-    """取消本次党日: the next occurrence is skipped; its reminders and sign-in session stop."""
-    occ = await next_occurrence(session, branch_id, now)
-    if occ is None:
-        raise NotFound("近期没有要举行的主题党日。", EX_RULE)
-    await _drop_plan(session, occ)
-    occ.cancelled, occ.cancel_reason = True, (normalize(reason or "") or None)
-    session.add(occ)
-    await session.flush()
-    return occ
 
 
 @renderer("partyday")

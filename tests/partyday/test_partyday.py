@@ -122,7 +122,7 @@ async def test_theme_offsets_cancel_and_holiday_override(session: AsyncSession) 
     branch = await make_branch(session)
     with time_machine.travel(NOW, tick=False):
         rule = await service.set_rule(session, branch_id=branch.id, spec=_spec(day=1), now=NOW)
-        occ = await service.set_theme(session, branch_id=branch.id, theme="学习四中全会精神", now=NOW)
+        occ = await choices.set_theme(session, branch_id=branch.id, theme="学习四中全会精神", now=NOW)
         assert occ.nominal_date == date(2026, 12, 1)
         assert await choices.set_offsets(session, branch_id=branch.id, text="2天，30分钟", now=NOW) == "2d,30m"
         await session.commit()
@@ -132,7 +132,7 @@ async def test_theme_offsets_cancel_and_holiday_override(session: AsyncSession) 
         assert "主题：学习四中全会精神" in rendered.text
         nxt = await service.next_occurrence(session, branch.id, NOW)
         assert words.describe(nxt, rule).splitlines()[0] == "下次主题党日：12月1日（周二）09:00"
-        cancelled = await service.cancel_next(session, branch_id=branch.id, reason="天气", now=NOW)
+        cancelled = await choices.cancel_next(session, branch_id=branch.id, reason="天气", now=NOW)
         assert cancelled.nominal_date == date(2026, 12, 1)
         jan = await service.next_occurrence(session, branch.id, NOW)
         assert (jan.nominal_date, jan.holiday_unknown) == (date(2027, 1, 1), True)
