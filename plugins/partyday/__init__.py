@@ -112,6 +112,7 @@ async def handle_show(event: Event, session: SessionDep, caller: Anyone) -> None
     now = timeutil.now()
     rule = await service.active_rule(session, caller.branch_id)
     if rule is None:
+        await session.commit()  # end the read before sending: on SQLite it holds the write lock
         await show_cmd.finish("本支部还没有设置主题党日。书记可发送：" + parse.EX_RULE)
     occ = await service.next_occurrence(session, caller.branch_id, now)
     await session.commit()
@@ -214,6 +215,7 @@ list_cmd = command("提醒列表", "查看提醒", bare=True)
 async def handle_list(event: Event, session: SessionDep, caller: Committee) -> None:
     """Committee: upcoming reminders, and recent ones that were skipped or failed."""
     result = await reminders.listing(session, caller.branch_id)
+    await session.commit()  # end the read before sending (see handle_show)
     await list_cmd.finish(plain(event, reminders.format_listing(result)))
 
 
