@@ -55,22 +55,20 @@ def _insert_ignore(dialect: str):  # noqa: ANN202
     return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
-@event_preprocessor
 async def drop_duplicate_delivery(bot: Bot, event: Event) -> None:
     """The same message delivered twice (reconnects, retries) is handled once."""
     ctx = context_of(bot, event) if event.get_type() == "message" else None
     if ctx is None or ctx.message_id is None:
         return
     key = f"{ctx.self_id}:{ctx.group_id or 'p'}:{ctx.message_id}"
-    async with db_engine.session_factory()() as session:
-        dialect = session.bind.dialect.name
-        stmt = (
-            _insert_ignore(dialect)(ProcessedEvent)
-            .values(platform=ctx.platform, event_key=key, seen_at=timeutil.now())
-            .on_conflict_do_nothing()
-        )
-        result = await session.exec(stmt)  # type: ignore[call-overload]
-        await session.commit()
+    engine = db_engine.get_engine()
+    stmt = (
+        _insert_ignore(engine.dialect.name)(ProcessedEvent)
+        .values(platform=ctx.platform, event_key=key, seen_at=timeutil.now())
+        .on_conflict_do_nothing()
+    )
+    async with engine.begin() as conn:  # its own short transaction, committed before any handler
+        result = await conn.execute(stmt)
     if result.rowcount == 0:
         raise IgnoredException(f"duplicate delivery of message {key}")
 
@@ -78,8 +76,7 @@ async def drop_duplicate_delivery(bot: Bot, event: Event) -> None:
 _LEADING = str.maketrans({"／": "/", "\u3000": " "})
 
 
-@event_preprocessor
-async def normalize_command_head(event: Event) -> None:
+def normalize_command_head(event: Event) -> None:
     """`／签到` and a leading full-width space count as `/签到`; the rest of the text stays as written."""
     if event.get_type() != "message":
         return
@@ -89,6 +86,16 @@ async def normalize_command_head(event: Event) -> None:
         text = str(head).translate(_LEADING).lstrip()
         if text != str(head):
             head.data["text"] = text
+
+
+@event_preprocessor
+async def prepare_event(bot: Bot, event: Event) -> None:
+    """Before any matcher: the command head normalised, a redelivered message dropped.
+
+    One preprocessor, not two: NoneBot runs each through its dependency injection on every event.
+    """
+    normalize_command_head(event)
+    await drop_duplicate_delivery(bot, event)
 
 
 @scheduler.scheduled_job("interval", hours=6, id="runtime.prune_processed_events")
