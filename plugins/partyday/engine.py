@@ -136,14 +136,16 @@ async def _finish(session: AsyncSession, reminder_id: int, *, unbegun: bool = Fa
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def _begin(session: AsyncSession, reminder_id: int) -> bool:
+async def _begin(session: AsyncSession, reminder: Reminder) -> bool:
     """Commit that the send begins (a crash from here on fails the row rather than resending it).
 
-    False when the row is no longer ours (its lease ran out and another process settled it).
+    False when the row is no longer ours: its lease ran out and it was settled or claimed again
+    (claimed_until is the claim's token: each claim sets its own).
     """
     result = await session.exec(
         update(Reminder)
-        .where(Reminder.id == reminder_id, Reminder.state == ReminderState.SENDING,
+        .where(Reminder.id == reminder.id, Reminder.state == ReminderState.SENDING,
+               Reminder.claimed_until == reminder.claimed_until,
                Reminder.sent_at.is_(None))  # type: ignore[union-attr]
         .values(sent_at=timeutil.now())
         .execution_options(synchronize_session=False))
@@ -170,7 +172,7 @@ async def _prepare(session: AsyncSession, reminder: Reminder, result: TickResult
         result.skipped += skip
         result.cancelled += not skip
         return None
-    return rendered if await _begin(session, reminder.id) else None
+    return rendered if await _begin(session, reminder) else None
 
 
 async def deliver(

@@ -345,3 +345,26 @@ async def test_a_retry_stranded_past_the_grace_window_is_skipped(session: AsyncS
     assert (result.sent, result.skipped, outbox.sent) == (0, 1, [])
     (row,) = await _rows(session)
     assert (row.state, row.last_error) == ("skipped", "多次发送未成功，超过补发时限（6小时）不再发送")
+
+
+async def test_a_claim_taken_over_after_its_lease_is_not_sent_by_the_first_holder(
+        session: AsyncSession) -> None:
+    """A process frozen past its lease (its rows were put back and claimed by another) must not
+    send them when it wakes: the begin mark checks the claim is still its own."""
+    from plugins.partyday.engine import TickResult, claim, deliver
+
+    await add_group_reminder(session, T0, "k:1", now=T0 - timedelta(minutes=1))
+    factory = db_engine.session_factory()
+    async with factory() as s:
+        (mine,) = await claim(s, T0, {"99999"}, _cfg())
+        await s.commit()
+    (row,) = await _rows(session)  # the other process's claim after the lease ran out
+    row.claimed_until = T0 + timedelta(minutes=25)
+    session.add(row)
+    await session.commit()
+    outbox = FakeOutbox()
+    with time_machine.travel(T0 + timedelta(minutes=15), tick=False):
+        await deliver(factory, outbox, mine, _cfg(), TickResult())
+    assert outbox.sent == []
+    (row,) = await _rows(session)
+    assert (row.state, row.sent_at) == ("sending", None)
