@@ -39,6 +39,9 @@ def to_int(text: str) -> int | None:
     return cn_int(text)
 
 
+ID_MAX = 2**31 - 1
+"""IDs are INTEGER columns (PostgreSQL int4): a longer number typed in is simply not found."""
+
 _ID_RE = re.compile(r"^(?:#|No\.?|第)?\s*([0-9]+|[零〇一二两三四五六七八九十百]+)\s*(?:号|条|个)?$", re.I)
 
 

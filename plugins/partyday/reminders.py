@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.errors import InvalidInput, NotFound
-from core.textparse import normalize
+from core.textparse import ID_MAX, normalize
 from core.timeparse import TimeParseError, split_leading_time
 from db.models import GroupBinding
 from db.models.reminder import Reminder, ReminderState, TargetKind
@@ -100,7 +100,7 @@ async def listing(session: AsyncSession, branch_id: int, *, limit: int = 15,
 
 async def cancel(session: AsyncSession, *, branch_id: int, reminder_id: int) -> Reminder:
     """取消提醒 #N: a pending reminder of this branch stops; sent ones cannot be unsent."""
-    row = await session.get(Reminder, reminder_id)
+    row = await session.get(Reminder, reminder_id) if reminder_id <= ID_MAX else None
     if row is None or row.branch_id != branch_id:
         raise NotFound(f"本支部没有提醒 #{reminder_id}。", "提醒列表")
     if row.state != ReminderState.PENDING:

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.errors import InvalidInput
-from core.textparse import normalize, parse_points
+from core.textparse import ID_MAX, normalize, parse_points
 from db.models import (
     LedgerEntry,
     LedgerKind,
@@ -58,7 +58,6 @@ RULE_WORDS = {
 RULE_MAX = Decimal(50)
 EX_RULES = "设置积分规则 按时签到 3 迟到 1"
 REASON_MAX = 100
-ID_MAX = 2**31 - 1  # ids are INTEGER (PostgreSQL int4); a larger number typed in is simply not found
 
 
 async def get_by_id(session: AsyncSession, model: type[_T], value: int) -> _T | None:

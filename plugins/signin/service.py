@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core import timeutil
 from core.errors import Conflict, InvalidInput, NotFound
 from core.refs import PersonRef
+from core.textparse import ID_MAX
 from core.timeparse import TimeParseError, split_leading_time
 from db.models import (
     Attendance,
@@ -176,7 +177,7 @@ async def end_session(session: AsyncSession, branch_id: int) -> StudySession:
 
 async def session_by_id(session: AsyncSession, branch_id: int, session_id: int) -> StudySession:
     """A session of this branch by its #N; NotFound otherwise."""
-    study = await session.get(StudySession, session_id)
+    study = await session.get(StudySession, session_id) if session_id <= ID_MAX else None
     if study is None or study.branch_id != branch_id:
         raise NotFound(f"本支部没有 #{session_id} 这次学习。", "签到情况 #3")
     return study

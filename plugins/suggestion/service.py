@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core import timeutil
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.roles import Role
+from core.textparse import ID_MAX
 from db.models import (
     ChatAccount,
     LedgerEntry,
@@ -264,7 +265,7 @@ async def claim(session: AsyncSession, *, member: Member, suggestion_id: int) ->
 
     The suggestion itself stays anonymous in lists; the ledger entry names them, by their choice.
     """
-    in_range = suggestion_id <= views.ID_MAX
+    in_range = suggestion_id <= ID_MAX
     # Locked first (PostgreSQL): a double-tapped 实名 waits here and then finds the points taken.
     suggestion = await session.get(Suggestion, suggestion_id, with_for_update=True) if in_range else None
     sealed = await session.get(SuggestionSealedAuthor, suggestion_id) if in_range else None

@@ -14,10 +14,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.errors import NotFound
+from core.textparse import ID_MAX
 from db.models import Member, Suggestion, SuggestionEvent, SuggestionEventKind, SuggestionStatus
 from plugins.suggestion import texts as t
 
-ID_MAX = 2**31 - 1
 """Ids are INTEGER (PostgreSQL int4): a larger number typed in is simply not found."""
 
 

@@ -15,11 +15,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.errors import Conflict, NotFound
+from core.textparse import ID_MAX
 from db.models import Claim, ClaimStatus, HealthCategory, Member, Need, NeedStatus, Suitability
 
 ACTIVE = (ClaimStatus.CLAIMED, ClaimStatus.WAITLIST)
 EX_CLAIM = "认领 #3"
-ID_MAX = 2**31 - 1
 
 
 def suits(need: Need, category: HealthCategory | str) -> bool:

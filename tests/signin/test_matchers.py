@@ -179,3 +179,21 @@ async def test_leave_makeup_and_record(app: App, chat_db: AsyncSession) -> None:
     assert await _rows(chat_db) == [(2, "leave", None, None), (3, "makeup", None, 1)]
     row = (await chat_db.exec(select(Attendance).where(Attendance.member_id == 3))).one()
     assert (row.status, row.reason) == (AttendanceStatus.MAKEUP, "当时忘记签到")
+
+
+async def test_huge_session_numbers_are_not_found(app: App, chat_db: AsyncSession) -> None:
+    """A 20-digit #N would overflow the id column: answered as not found, nothing written."""
+    await _arrange(chat_db)
+    huge = "#99999999999999999999"
+    with time_machine.travel(START + timedelta(hours=3), tick=False):
+        async with app.test_matcher() as ctx:
+            bot = onebot(ctx)
+            event = group_message(f"签到情况 {huge}", user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, text(
+                "本支部没有 #99999999999999999999 这次学习。\n例如：签到情况 #3"), result=None)
+            event = group_message(f"补签 {huge} 李四 忘了", user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, text(
+                "本支部没有 #99999999999999999999 这次学习。\n例如：签到情况 #3"), result=None)
+    assert await _rows(chat_db) == []
