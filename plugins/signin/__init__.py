@@ -11,7 +11,7 @@ from core import timeutil
 from core.errors import InvalidInput
 from core.roles import Role
 from core.textparse import normalize, parse_id, split_id
-from plugins.signin import records, service
+from plugins.signin import records, service, special
 from plugins.signin import texts as t
 from plugins.signin.config import Config
 
@@ -60,7 +60,7 @@ leave_cmd = command("请假", hot=True)
 @replies_errors
 async def handle_leave(event: Event, session: SessionDep, caller: Registered, arg: Arg) -> None:
     """Leave for the open or next session."""
-    study, row = await service.take_leave(session, branch_id=caller.branch_id, member=caller.me,
+    study, row = await special.take_leave(session, branch_id=caller.branch_id, member=caller.me,
                                           reason=arg_text(arg))
     await session.commit()
     await leave_cmd.finish(plain(event, t.leave(caller.me, study, row)))
@@ -112,7 +112,7 @@ proxy_cmd = command("代签")
 @replies_errors
 async def handle_proxy(event: Event, session: SessionDep, caller: Committee, arg: Arg) -> None:
     """Sign in members who have no phone; the record says who did it."""
-    result = await service.proxy_sign_in(
+    result = await special.proxy_sign_in(
         session, branch_id=caller.branch_id, platform=caller.ctx.platform,
         refs=parse_name_list(arg), operator=caller.member, operator_name=caller.operator_name)
     await session.commit()
@@ -139,7 +139,7 @@ async def handle_makeup(event: Event, session: SessionDep, caller: Secretary, ar
     targets, reason = parse_targets(rest)
     if not targets:
         raise InvalidInput("请写上补签的成员姓名。", t.EX_MAKEUP)
-    member, study, row = await service.make_up(
+    member, study, row = await special.make_up(
         session, branch_id=caller.branch_id, session_id=session_id, platform=caller.ctx.platform,
         ref=targets[0], reason=reason, operator=caller.member, operator_name=caller.operator_name)
     await session.commit()

@@ -1,6 +1,6 @@
 """Study sessions (学习 / 主题党日), sign-in, leave, proxy and make-up sign-in. No nonebot here."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -12,7 +12,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.errors import Conflict, InvalidInput, NotFound
-from core.refs import PersonRef
 from core.textparse import ID_MAX
 from core.timeparse import TimeParseError, split_leading_time
 from db.models import (
@@ -25,7 +24,6 @@ from db.models import (
     StudySession,
 )
 from plugins.points import service as points
-from plugins.roster import service as roster
 from plugins.signin import texts as t
 from plugins.signin.config import Config
 
@@ -196,7 +194,7 @@ class SignIn:
     points: Decimal | None = None
 
 
-async def _attendance(session: AsyncSession, session_id: int, member_id: int) -> Attendance | None:
+async def attendance_row(session: AsyncSession, session_id: int, member_id: int) -> Attendance | None:
     stmt = select(Attendance).where(Attendance.session_id == session_id,
                                     Attendance.member_id == member_id)
     return (await session.exec(stmt)).first()
@@ -222,7 +220,7 @@ def _signin_rules(branch_id: int) -> list:
             .scalar_subquery() for key in SIGNIN_RULES]
 
 
-async def _award(
+async def award_attendance(
     session: AsyncSession, member: Member, study: StudySession, row: Attendance,
     operator: Member | None, operator_name: str | None, rules: dict[str, Decimal] | None = None,
 ) -> Decimal | None:
@@ -281,7 +279,7 @@ async def _record(
     if new_id is not None:
         row = Attendance(id=new_id, **values)
     else:
-        row = await _attendance(session, study.id, member.id)
+        row = await attendance_row(session, study.id, member.id)
         assert row is not None
         if row.status in ATTENDED:
             await _bump(session, study.id, -1)
@@ -291,7 +289,7 @@ async def _record(
         row.reason = None
         session.add(row)
         await session.flush()
-    delta = await _award(session, member, study, row, proxy, proxy_name, rules)
+    delta = await award_attendance(session, member, study, row, proxy, proxy_name, rules)
     return SignIn(member, study, row, points=delta)
 
 
@@ -310,77 +308,3 @@ async def sign_in(session: AsyncSession, *, branch_id: int, member: Member) -> S
         raise NotFound(t.no_open_session(await next_session(session, branch_id)))
     study, seq, rules = bumped
     return await _record(session, study, seq, member, None, None, rules)
-
-
-@dataclass
-class ProxyResult:
-    """代签 outcome: one SignIn per named member found, and the names not found."""
-
-    study: StudySession
-    done: list[SignIn] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-
-
-async def proxy_sign_in(
-    session: AsyncSession, *, branch_id: int, platform: str, refs: list[PersonRef],
-    operator: Member | None, operator_name: str,
-) -> ProxyResult:
-    """代签: sign in each named member on their behalf; the record keeps who did it."""
-    if not refs:
-        raise InvalidInput("请写上要代签的成员姓名，或@他们。", t.EX_PROXY)
-    result = ProxyResult(await require_open(session, branch_id))
-    seen: set[int] = set()
-    for ref in refs:
-        try:
-            member = await roster.resolve_member(session, branch_id, platform, ref, example=t.EX_PROXY)
-        except NotFound:
-            result.unknown.append(str(ref))
-            continue
-        if member.id not in seen:
-            seen.add(member.id)
-            result.done.append(await sign_in_to(session, result.study, member, proxy=operator,
-                                                proxy_name=operator_name))
-    return result
-
-
-async def take_leave(
-    session: AsyncSession, *, branch_id: int, member: Member, reason: str | None
-) -> tuple[StudySession, Attendance]:
-    """请假: leave for the open session, or else the next one; not once signed in."""
-    study = await open_session(session, branch_id) or await next_session(session, branch_id)
-    if study is None:
-        raise NotFound("近期没有安排学习，不用请假。")
-    row = await _attendance(session, study.id, member.id)
-    if row is not None and row.status in ATTENDED:
-        raise Conflict(f"您已签到（{timeutil.fmt_hm(row.signed_at)}），不用请假了。")
-    if row is None:
-        row = Attendance(session_id=study.id, member_id=member.id, status=AttendanceStatus.LEAVE)
-    row.reason, row.signed_at = (reason or "").strip()[:200] or None, timeutil.now()
-    session.add(row)
-    await session.flush()
-    return study, row
-
-
-async def make_up(
-    session: AsyncSession, *, branch_id: int, session_id: int, platform: str, ref: PersonRef,
-    reason: str, operator: Member | None, operator_name: str,
-) -> tuple[Member, StudySession, Attendance]:
-    """补签: after the window closed, record attendance as a make-up dated now, with points."""
-    study = await session_by_id(session, branch_id, session_id)
-    member = await roster.resolve_member(session, branch_id, platform, ref, example=t.EX_MAKEUP)
-    if not reason.strip():
-        raise InvalidInput("请写上补签原因。", t.EX_MAKEUP)
-    if study.closes_at > timeutil.now():
-        raise Conflict(f"#{study.id} 的签到还没结束，请用“代签 {member.name}”。")
-    row = await _attendance(session, study.id, member.id)
-    if row is not None and row.status in ATTENDED:
-        raise Conflict(f"{member.name} 在 #{study.id} 已有记录（{AttendanceStatus(row.status).label}），"
-                       "不用补签。")
-    if row is None:
-        row = Attendance(session_id=study.id, member_id=member.id, status=AttendanceStatus.MAKEUP)
-    row.status, row.signed_at, row.reason = AttendanceStatus.MAKEUP, timeutil.now(), reason.strip()[:200]
-    row.proxy_by = operator.id if operator else None
-    session.add(row)
-    await session.flush()
-    await _award(session, member, study, row, operator, operator_name)
-    return member, study, row

@@ -8,7 +8,8 @@ from db.models import Attendance, AttendanceStatus, Member, SessionKind, StudySe
 
 if TYPE_CHECKING:
     from plugins.signin.records import Report
-    from plugins.signin.service import ProxyResult, SignIn
+    from plugins.signin.service import SignIn
+    from plugins.signin.special import ProxyResult
 
 EX_PUBLISH = "发布学习 明天上午9点 学习党章 党员活动室"
 EX_PROXY = "代签 张三 李四"

@@ -22,7 +22,7 @@ from db.models import (
     SessionKind,
     StudySession,
 )
-from plugins.signin import records, service
+from plugins.signin import records, service, special
 from tests.factories import make_branch, make_member
 
 START = datetime(2026, 11, 25, 1, 30, tzinfo=UTC)  # Wednesday 09:30 Beijing
@@ -105,7 +105,7 @@ async def test_leave_then_sign_in_upgrades_the_row(session: AsyncSession) -> Non
     zhang = await make_member(session, branch, "张三")
     study = await _study(session, branch)
     with time_machine.travel(START - timedelta(days=1), tick=False):
-        leave_for, row = await service.take_leave(session, branch_id=branch.id, member=zhang,
+        leave_for, row = await special.take_leave(session, branch_id=branch.id, member=zhang,
                                                   reason="看病")
         await session.commit()
     assert (leave_for.id, row.status, row.reason) == (study.id, AttendanceStatus.LEAVE, "看病")
@@ -113,7 +113,7 @@ async def test_leave_then_sign_in_upgrades_the_row(session: AsyncSession) -> Non
         result = await service.sign_in(session, branch_id=branch.id, member=zhang)
         await session.commit()
         with pytest.raises(Conflict):
-            await service.take_leave(session, branch_id=branch.id, member=zhang, reason=None)
+            await special.take_leave(session, branch_id=branch.id, member=zhang, reason=None)
     rows = (await session.exec(select(Attendance))).all()
     assert [(a.status, a.seq, a.reason) for a in rows] == [(AttendanceStatus.PRESENT, 1, None)]
     assert result.attendance.id == row.id
@@ -128,7 +128,7 @@ async def test_proxy_sign_in_records_operator_and_same_points(session: AsyncSess
     await _study(session, branch)
     with time_machine.travel(START, tick=False):
         await service.sign_in(session, branch_id=branch.id, member=li)
-        result = await service.proxy_sign_in(
+        result = await special.proxy_sign_in(
             session, branch_id=branch.id, platform="onebot",
             refs=[PersonRef(name="张三"), PersonRef(user_id="10005"), PersonRef(name="赵六"),
                   PersonRef(name="张三")],
@@ -151,18 +151,18 @@ async def test_make_up_only_after_close_and_dated_now(session: AsyncSession) -> 
     args = dict(branch_id=branch.id, session_id=study.id, platform="onebot",
                 ref=PersonRef(name="张三"), reason="忘记签到", operator=None, operator_name="管理员")
     with time_machine.travel(START, tick=False), pytest.raises(Conflict):
-        await service.make_up(session, **args)
+        await special.make_up(session, **args)
     later = START + timedelta(days=1)
     with time_machine.travel(later, tick=False):
-        member, _, row = await service.make_up(session, **args)
+        member, _, row = await special.make_up(session, **args)
         await session.commit()
         with pytest.raises(Conflict):
-            await service.make_up(session, **args)
+            await special.make_up(session, **args)
     assert (member.id, row.status, row.signed_at, row.reason) == (
         zhang.id, AttendanceStatus.MAKEUP, later, "忘记签到")
     assert await _ledger(session) == [(zhang.id, Decimal("2"), f"signin:{row.id}", "管理员")]
     with pytest.raises(NotFound):
-        await service.make_up(session, **{**args, "session_id": 999})
+        await special.make_up(session, **{**args, "session_id": 999})
 
 
 async def test_report_counts_expected_members(session: AsyncSession) -> None:
@@ -178,7 +178,7 @@ async def test_report_counts_expected_members(session: AsyncSession) -> None:
     study = await _study(session, branch)
     with time_machine.travel(START, tick=False):
         await service.sign_in(session, branch_id=branch.id, member=members[0])
-        await service.take_leave(session, branch_id=branch.id, member=members[2], reason="住院")
+        await special.take_leave(session, branch_id=branch.id, member=members[2], reason="住院")
         await session.commit()
     with time_machine.travel(START + timedelta(minutes=20), tick=False):
         await service.sign_in(session, branch_id=branch.id, member=members[1])
@@ -243,7 +243,7 @@ async def test_my_record_lists_this_year(session: AsyncSession) -> None:
         await service.sign_in(session, branch_id=branch.id, member=zhang)
         await session.commit()
     with time_machine.travel(starts[1] - timedelta(days=1), tick=False):
-        await service.take_leave(session, branch_id=branch.id, member=zhang, reason=None)
+        await special.take_leave(session, branch_id=branch.id, member=zhang, reason=None)
         await session.commit()
     with time_machine.travel(START, tick=False):
         rows = await records.my_record(session, member=zhang)
