@@ -1,5 +1,6 @@
 """README.md stays true: every chat command the plugins publish is in its command reference."""
 
+import re
 from pathlib import Path
 
 from plugins.help import sections
@@ -23,3 +24,11 @@ def test_every_command_has_an_example_that_starts_with_its_word():
     wrong = [doc.name for doc in docs
              if not any(doc.example.lstrip("/").startswith(w) for w in (doc.name, *doc.aliases))]
     assert wrong == []
+
+
+def test_every_configuration_key_is_documented():
+    """Each key .env.example lists (set or commented out) is explained in README.md too."""
+    env = (README.parent / ".env.example").read_text(encoding="utf-8")
+    keys = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", env, re.MULTILINE))
+    assert len(keys) > 30
+    assert sorted(k for k in keys if k not in README.read_text(encoding="utf-8")) == []
