@@ -38,7 +38,7 @@ class Report:
 
 
 def expected_filter():  # noqa: ANN201
-    """Who is expected (应到): active members except 不能参加活动."""
+    """Who is expected (应到): active members except 不能参加活动 (plus, per session, whoever came)."""
     return (Member.status == MemberStatus.ACTIVE) & (Member.category != HealthCategory.UNABLE)
 
 
@@ -58,9 +58,12 @@ async def report(session: AsyncSession, *, branch_id: int, session_id: int | Non
         select(Member).where(Member.branch_id == branch_id, expected_filter())
         .order_by(col(Member.id)))).all())
     marked = {m.id for m, _ in rows}
+    # Someone outside 应到 (不能参加活动, or 停用 since) who came or asked for leave still counts,
+    # as in the ledger export, so 实到/应到 never passes 100%.
+    outside = marked - {m.id for m in expected}
     attended = [(m, a) for m, a in rows if a.status in ATTENDED]
     return Report(
-        study=study, expected=len(expected), attended=attended,
+        study=study, expected=len(expected) + len(outside), attended=attended,
         late=[m for m, a in attended if a.status == AttendanceStatus.LATE],
         makeup=[m for m, a in attended if a.status == AttendanceStatus.MAKEUP],
         leave=[(m, a) for m, a in rows if a.status == AttendanceStatus.LEAVE],

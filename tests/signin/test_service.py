@@ -193,6 +193,20 @@ async def test_report_counts_expected_members(session: AsyncSession) -> None:
     assert report.rate == pytest.approx(0.4)
 
 
+async def test_report_counts_an_unable_member_who_came(session: AsyncSession) -> None:
+    """A 不能参加活动 member who signs in anyway counts in 应到 too: the rate never passes 100%."""
+    branch = await make_branch(session)
+    zhang = await make_member(session, branch, "张三")
+    sun = await make_member(session, branch, "孙八", category=HealthCategory.UNABLE)
+    await _study(session, branch)
+    with time_machine.travel(START, tick=False):
+        for member in (zhang, sun):
+            await service.sign_in(session, branch_id=branch.id, member=member)
+        await session.commit()
+        report = await records.report(session, branch_id=branch.id, session_id=None)
+    assert (report.expected, len(report.attended), report.rate) == (2, 2, 1.0)
+
+
 async def test_start_and_end_session(session: AsyncSession) -> None:
     """开始签到 opens at once; a second is refused; 结束签到 closes it, later 签到 is refused."""
     branch = await make_branch(session)
