@@ -65,7 +65,7 @@ def main() -> None:
                 "Refusing to listen on a non-loopback address without ONEBOT_ACCESS_TOKEN: "
                 "set it in .env (and the same token in NapCat/Lagrange), or use HOST=127.0.0.1."
             )
-        from nonebot.adapters.onebot.v11 import Adapter as OneBotV11Adapter
+        from bot.onebot import Adapter as OneBotV11Adapter  # reverse WebSocket only
 
         driver.register_adapter(OneBotV11Adapter)
     nonebot.load_plugin("bot.runtime")
