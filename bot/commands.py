@@ -1,7 +1,8 @@
 """How commands are declared: forgiving matchers, and the help entries every plugin publishes.
 
 Each plugin lists its commands in `PluginMetadata(extra={"commands": [CommandDoc(...), ...]})`;
-the help plugin and README are built from those entries, so help never drifts from the code.
+the help plugin and README are built from those entries. Who may use a command comes from the one
+permission table (domain/permissions.py), for the matcher, the help and the README alike.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from nonebot.rule import CommandRule, Rule
 from nonebot.typing import T_State
 
 from core.roles import Role
+from domain.permissions import Permission, permission
 
 PRIORITY = 10
 HOT_PRIORITY = PRIORITY - 1
@@ -25,17 +27,42 @@ them never reaches the ~70 other matchers (NoneBot stops at the first priority w
 
 @dataclass(frozen=True)
 class CommandDoc:
-    """One chat command as the help shows it."""
+    """One chat command as the help shows it (who may use it: the permission table)."""
 
     name: str
     summary: str
     example: str
-    role: Role = Role.MEMBER
     usage: str = ""
     aliases: tuple[str, ...] = ()
-    private: bool = False
-    """Also works in private chat with the bot."""
     details: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def permission(self) -> Permission:
+        """The permission table's row for this command."""
+        return permission(self.name)
+
+    @property
+    def role(self) -> Role:
+        """The least role that may use it."""
+        return self.permission.role
+
+    @property
+    def private(self) -> bool:
+        """Also works in private chat with the bot."""
+        return self.permission.private
+
+
+_COMMANDS: dict[type[Matcher], str] = {}
+
+
+def command_of(matcher: type[Matcher]) -> str:
+    """The command word this matcher was made for."""
+    return _COMMANDS[matcher]
+
+
+def permission_of(matcher: type[Matcher]) -> Permission:
+    """The permission table's row for the command this matcher was made for."""
+    return permission(_COMMANDS[matcher])
 
 
 async def _no_argument(arg: Annotated[Message, CommandArg()]) -> bool:
@@ -83,6 +110,7 @@ def command(name: str, *aliases: str, bare: bool = False, hot: bool = False, **k
     Commands are told apart by their whole word (the longest match), so `签到情况` still reaches
     its own matcher after a hot `签到`.
     """
+    permission(name)  # KeyError at import: every command needs a row in the permission table
     rule = Rule(_no_argument) if bare else None
     matcher = on_command(
         name, rule=rule, aliases=set(aliases) or None,
@@ -92,4 +120,5 @@ def command(name: str, *aliases: str, bare: bool = False, hot: bool = False, **k
                 for cmd in checker.call.cmds}
     if commands:
         matcher.rule = _CommandFirst(matcher.rule, commands)
+    _COMMANDS[matcher] = name
     return matcher

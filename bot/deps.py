@@ -1,12 +1,13 @@
 """Dependencies every handler names once: the session, the chat context, the caller and their role.
 
-Roles are checked here and only here (`Secretary`, `Committee`, `Registered` below).
+Roles are checked here and only here, against the one permission table (domain/permissions.py).
 """
 
+import contextlib
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, TypeVar
 
 import nonebot
 from nonebot.adapters import Bot, Event, Message
@@ -17,6 +18,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.chat import ChatContext, context_of, plain
+from bot.commands import command_of, permission_of
+from bot.send import DeliveryError, send_private, withdraw
 from core.errors import DomainError, NotRegistered
 from core.roles import Role, require
 from db.engine import session_factory
@@ -78,6 +81,8 @@ class Caller:
     branch: Branch | None
     member: Member | None
     role: Role
+    withdrawn: bool = False
+    """A sealed command's group message was recalled before anything else (permission table)."""
 
     def need(self, role: Role) -> None:
         """PermissionDenied unless the caller has at least this role."""
@@ -126,49 +131,61 @@ def _caller_rows(ctx: ChatContext) -> Select[tuple[Branch, Member | None]]:
     )
 
 
-async def get_caller(bot: Bot, event: Event, matcher: Matcher, session: SessionDep) -> Caller:
-    """Resolve branch, member and role; unbound groups: tell superusers how to bind, others silence.
-
-    A member of another branch is a guest in this group. (The context is read here rather than
-    through ContextDep: one dependency level fewer on every command.)
-    """
+async def _resolve(bot: Bot, event: Event, session: AsyncSession) -> Caller:
+    """Branch, member and role of the sender (branch None in an unbound group)."""
     ctx = context_of(bot, event)
     superuser = is_superuser(ctx)
     row = (await session.exec(_caller_rows(ctx))).first()
     branch, member = row if row is not None else (None, None)
-    if branch is None and ctx.group_id is not None:
-        await release_session(matcher)
-        if superuser:
-            await matcher.finish(BIND_HINT)
-        await matcher.finish()
     role = Role.SUPERUSER if superuser else (Role(member.role) if member else Role.GUEST)
     return Caller(ctx=ctx, branch=branch, member=member, role=role)
 
 
+async def refuse(matcher: Matcher, session: AsyncSession, text: str | None) -> None:
+    """End the command before its handler: roll back, free the connection, then reply (or not)."""
+    await session.rollback()
+    await session.close()
+    if text is None:
+        await matcher.finish()
+    await matcher.finish(plain(current_event.get(), text))
+
+
+async def get_caller(bot: Bot, event: Event, matcher: Matcher, session: SessionDep) -> Caller:
+    """The sender, checked against the permission table's row for this matcher's command.
+
+    An unbound group: superusers are told how to bind, everyone else gets silence (the bot may
+    sit in groups that are not branches). A refusal says why; nothing was written.
+    (The context is read here rather than through ContextDep: one dependency level fewer.)
+    """
+    rule = permission_of(type(matcher))
+    withdrawn = False
+    if rule.sealed and event.get_type() == "message":  # before anything that can fail
+        withdrawn = await withdraw(bot, context_of(bot, event))
+    caller = await _resolve(bot, event, session)
+    caller.withdrawn = withdrawn
+    if rule.branch and caller.branch is None and caller.ctx.group_id is not None:
+        await refuse(matcher, session, BIND_HINT if caller.role == Role.SUPERUSER else None)
+    try:
+        if rule.branch:
+            caller.branch_id  # noqa: B018  (raises NotRegistered in private chat without a branch)
+        rule.check(command_of(type(matcher)), caller.role, private=caller.ctx.is_private,
+                   registered=caller.member is not None)
+    except DomainError as error:
+        if rule.sealed and caller.ctx.group_id is not None:  # a refusal beside it would name the sender
+            await session.rollback()
+            await session.close()
+            with contextlib.suppress(DeliveryError):
+                await send_private(bot, caller.ctx.user_id, error.reply)
+            await matcher.finish()
+        await refuse(matcher, session, error.reply)
+    return caller
+
+
 CallerDep = Annotated[Caller, Depends(get_caller)]
+"""The sender, already checked against the permission table (domain/permissions.py)."""
 
-
-def _at_least(role: Role, *, member: bool = False) -> Any:
-    async def check(caller: CallerDep) -> Caller:
-        try:
-            caller.branch_id  # noqa: B018  (raises when no branch is known)
-            if member:
-                caller.me  # noqa: B018
-            caller.need(role)
-        except DomainError as error:
-            await finish_error(error)
-        return caller
-
-    return Depends(check)
-
-
-Registered = Annotated[Caller, _at_least(Role.MEMBER, member=True)]
-"""A 报到'd member of the branch this message belongs to."""
-Anyone = Annotated[Caller, _at_least(Role.GUEST)]
-"""Anyone in a bound group, or a 报到'd member in private chat."""
-Committee = Annotated[Caller, _at_least(Role.COMMITTEE)]
-Secretary = Annotated[Caller, _at_least(Role.SECRETARY)]
-Superuser = Annotated[Caller, _at_least(Role.SUPERUSER)]
+# Transitional names: every one is the table-checked caller.
+Registered = Anyone = Committee = Secretary = Superuser = CallerDep
 
 
 def replies_errors(func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R | None]]:

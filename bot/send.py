@@ -7,6 +7,8 @@ import nonebot
 from nonebot import logger
 from nonebot.adapters import Bot
 
+from bot.chat import ChatContext
+
 
 class DeliveryError(RuntimeError):
     """The message could not be handed to the platform (bot offline, API error)."""
@@ -58,3 +60,15 @@ async def send_private(bot: Bot, user_id: str, text: str) -> None:
     except Exception as error:  # the adapter's network/API errors have no common base
         logger.warning(f"send to user {user_id} failed: {error!r}")
         raise DeliveryError(str(error)) from error
+
+
+async def withdraw(bot: Bot, ctx: ChatContext) -> bool:
+    """Recall the sender's group message (OneBot delete_msg; works when the bot is a group admin)."""
+    if ctx.platform != "onebot" or ctx.message_id is None or ctx.group_id is None:
+        return False
+    try:
+        await bot.call_api("delete_msg", message_id=int(ctx.message_id))
+    except Exception as error:  # ActionFailed, network errors: the adapter has no common base
+        logger.info(f"delete_msg refused: {error!r}")
+        return False
+    return True

@@ -10,7 +10,6 @@ from nonebot.plugin import PluginMetadata
 from bot.chat import plain
 from bot.commands import CommandDoc, command
 from bot.deps import Arg, CallerDep, SessionDep
-from core.roles import Role
 from core.textparse import normalize
 from plugins.help import catalog
 
@@ -19,8 +18,7 @@ __plugin_meta__ = PluginMetadata(
     description="列出您能用的命令，每条带一个例子",
     usage="帮助",
     extra={"commands": [
-        CommandDoc("帮助", "列出您能用的命令；加命令名看详细说明", "帮助 报到", Role.GUEST,
-                   "帮助 [命令名]", aliases=("菜单",), private=True),
+        CommandDoc("帮助", "列出您能用的命令；加命令名看详细说明", "帮助 报到", "帮助 [命令名]", aliases=("菜单",)),
     ]},
 )
 

@@ -40,7 +40,8 @@ def menu(sections: Iterable[Section], role: Role, *, private: bool, registered: 
     for section in ordered(sections):
         if section.key == "help":
             continue  # the footer says how to ask for help
-        usable = [c for c in section.commands if c.role <= role and (c.private or not private)]
+        usable = [c for c in section.commands
+                  if c.permission.allows(role, private=private, registered=registered)]
         if usable:
             lines.append(f"〔{section.title}〕")
             lines.extend(f"· {c.example}　{c.summary}" for c in usable)

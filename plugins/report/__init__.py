@@ -24,10 +24,8 @@ __plugin_meta__ = PluginMetadata(
     usage=t.EX_EXPORT,
     config=Config,
     extra={"commands": [
-        CommandDoc("导出", "导出 Excel 台账（签到、积分、志愿、建议），默认本季度", t.EX_EXPORT,
-                   Role.SECRETARY, "导出 <签到|积分|志愿|建议> [2026Q4|2026]", private=True),
-        CommandDoc("后台", "私聊获取网页后台登录链接（10分钟有效，只能用一次）", "后台",
-                   Role.SECRETARY, "后台", private=True),
+        CommandDoc("导出", "导出 Excel 台账（签到、积分、志愿、建议），默认本季度", t.EX_EXPORT, "导出 <签到|积分|志愿|建议> [2026Q4|2026]"),
+        CommandDoc("后台", "私聊获取网页后台登录链接（10分钟有效，只能用一次）", "后台", "后台"),
     ]},
 )
 

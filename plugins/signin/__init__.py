@@ -9,7 +9,6 @@ from bot.commands import CommandDoc, command
 from bot.deps import Anyone, Arg, Committee, Registered, Secretary, SessionDep, replies_errors
 from core import timeutil
 from core.errors import InvalidInput
-from core.roles import Role
 from core.textparse import normalize, parse_id, split_id
 from plugins.signin import records, service, special
 from plugins.signin import texts as t
@@ -21,21 +20,15 @@ __plugin_meta__ = PluginMetadata(
     usage="签到",
     config=Config,
     extra={"commands": [
-        CommandDoc("签到", "学习时在群里签到", "签到", private=True),
-        CommandDoc("请假", "不能参加这次（或下一次）学习时请假", t.EX_LEAVE, usage="请假 [原因]",
-                   private=True),
-        CommandDoc("学习记录", "本人今年的学习出席记录", "学习记录", private=True),
-        CommandDoc("签到情况", "应到、实到、迟到、请假、缺席和出席率", "签到情况 #3", Role.GUEST,
-                   "签到情况 [#编号]", private=True),
-        CommandDoc("发布学习", "安排一次学习并发布通知", t.EX_PUBLISH, Role.COMMITTEE,
-                   "发布学习 <时间> <主题> [地点]"),
-        CommandDoc("开始签到", "现在开始一次学习签到", "开始签到 学习二十届三中全会精神", Role.COMMITTEE,
-                   "开始签到 [主题]"),
-        CommandDoc("结束签到", "提前结束正在进行的签到", "结束签到", Role.COMMITTEE),
-        CommandDoc("代签", "替没有手机的成员签到", t.EX_PROXY, Role.COMMITTEE,
-                   "代签 <姓名或@> [<姓名或@> ...]"),
-        CommandDoc("补签", "签到结束后补记出席", t.EX_MAKEUP, Role.SECRETARY,
-                   "补签 #编号 <姓名或@> <原因>"),
+        CommandDoc("签到", "学习时在群里签到", "签到"),
+        CommandDoc("请假", "不能参加这次（或下一次）学习时请假", t.EX_LEAVE, usage="请假 [原因]"),
+        CommandDoc("学习记录", "本人今年的学习出席记录", "学习记录"),
+        CommandDoc("签到情况", "应到、实到、迟到、请假、缺席和出席率", "签到情况 #3", "签到情况 [#编号]"),
+        CommandDoc("发布学习", "安排一次学习并发布通知", t.EX_PUBLISH, "发布学习 <时间> <主题> [地点]"),
+        CommandDoc("开始签到", "现在开始一次学习签到", "开始签到 学习二十届三中全会精神", "开始签到 [主题]"),
+        CommandDoc("结束签到", "提前结束正在进行的签到", "结束签到"),
+        CommandDoc("代签", "替没有手机的成员签到", t.EX_PROXY, "代签 <姓名或@> [<姓名或@> ...]"),
+        CommandDoc("补签", "签到结束后补记出席", t.EX_MAKEUP, "补签 #编号 <姓名或@> <原因>"),
     ]},
 )
 

@@ -24,7 +24,6 @@ from bot.deps import (
 )
 from bot.send import DeliveryError, send_private
 from core.errors import DomainError
-from core.roles import Role
 from core.textparse import normalize, parse_points, split_id
 from plugins.suggestion import parsing, privacy, service
 from plugins.suggestion import texts as t
@@ -36,23 +35,15 @@ __plugin_meta__ = PluginMetadata(
     usage=t.EX_SUBMIT,
     config=Config,
     extra={"commands": [
-        CommandDoc("建议", "提一条建议，书记答复后私信告诉您", t.EX_SUBMIT, Role.MEMBER,
-                   "建议 <内容>", private=True),
-        CommandDoc("匿名建议", "匿名提建议，谁也看不到是谁提的（请私聊机器人发送）", t.EX_ANON,
-                   Role.MEMBER, "匿名建议 <内容>", private=True),
-        CommandDoc("我的建议", "我提的建议、处理状态和答复", "我的建议", Role.MEMBER, private=True),
-        CommandDoc("实名", "匿名建议被采纳后，实名领取积分", t.EX_CLAIM, Role.MEMBER, "实名 #编号",
-                   private=True),
-        CommandDoc("查看建议", "建议全文和处理经过", t.EX_VIEW, Role.COMMITTEE, "查看建议 #编号",
-                   private=True),
-        CommandDoc("建议列表", "本支部的建议，最新在前，可按状态筛选", t.EX_LIST, Role.COMMITTEE,
-                   "建议列表 [待处理|已答复|已采纳|已转交]", private=True),
-        CommandDoc("回复建议", "答复一条建议，建议人私信收到", t.EX_REPLY, Role.SECRETARY,
-                   "回复建议 #编号 <答复>", aliases=("答复建议",), private=True),
-        CommandDoc("采纳建议", "采纳并给建议人加分（不写分数按积分规则）", t.EX_ADOPT, Role.SECRETARY,
-                   "采纳建议 #编号 [积分]", private=True),
-        CommandDoc("转交建议", "把建议转交有关单位，并告知建议人", t.EX_FORWARD, Role.SECRETARY,
-                   "转交建议 #编号 <去向>", private=True),
+        CommandDoc("建议", "提一条建议，书记答复后私信告诉您", t.EX_SUBMIT, "建议 <内容>"),
+        CommandDoc("匿名建议", "匿名提建议，谁也看不到是谁提的（请私聊机器人发送）", t.EX_ANON, "匿名建议 <内容>"),
+        CommandDoc("我的建议", "我提的建议、处理状态和答复", "我的建议"),
+        CommandDoc("实名", "匿名建议被采纳后，实名领取积分", t.EX_CLAIM, "实名 #编号"),
+        CommandDoc("查看建议", "建议全文和处理经过", t.EX_VIEW, "查看建议 #编号"),
+        CommandDoc("建议列表", "本支部的建议，最新在前，可按状态筛选", t.EX_LIST, "建议列表 [待处理|已答复|已采纳|已转交]"),
+        CommandDoc("回复建议", "答复一条建议，建议人私信收到", t.EX_REPLY, "回复建议 #编号 <答复>", aliases=("答复建议",)),
+        CommandDoc("采纳建议", "采纳并给建议人加分（不写分数按积分规则）", t.EX_ADOPT, "采纳建议 #编号 [积分]"),
+        CommandDoc("转交建议", "把建议转交有关单位，并告知建议人", t.EX_FORWARD, "转交建议 #编号 <去向>"),
     ]},
 )
 

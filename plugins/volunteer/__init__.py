@@ -26,7 +26,6 @@ from bot.send import DeliveryError, send_group
 from core import timeutil
 from core.errors import InvalidInput
 from core.refs import PersonRef
-from core.roles import Role
 from core.textparse import normalize, split_id, to_int
 from db.models import Member
 from plugins.roster.service import resolve_member
@@ -42,26 +41,16 @@ __plugin_meta__ = PluginMetadata(
     description="发布志愿服务需求、按身体类别认领、候补递补、完成后记积分",
     usage="需求列表",
     extra={"commands": [
-        CommandDoc("需求列表", "开放的志愿服务需求，★为适合您的", "需求列表", Role.GUEST,
-                   private=True),
-        CommandDoc("认领", "认领一项需求；满员时登记候补", t.EX_CLAIM, Role.MEMBER, "认领 #编号",
-                   private=True, details=("也可写：认领3、认领 3号、认领三号",)),
-        CommandDoc("取消认领", "开始前取消认领或候补，候补第一位自动递补", t.EX_UNCLAIM,
-                   Role.MEMBER, "取消认领 #编号", private=True),
-        CommandDoc("我的认领", "我认领和候补的需求", "我的认领", Role.MEMBER, private=True),
-        CommandDoc("发布需求", "发布志愿服务需求（可一行写完，也可分行填写）", t.EX_POST,
-                   Role.COMMITTEE, "发布需求 <标题> <时间> <地点> <N人> [N分|每小时N分] [适合…]",
-                   private=True, details=("分行填写：\n" + "\n".join(FORM),)),
-        CommandDoc("代认领", "为没有QQ的成员认领", t.EX_PROXY, Role.COMMITTEE,
-                   "代认领 #编号 <姓名或@>"),
-        CommandDoc("修改名额", "调整名额；减少时最后认领的人转为候补", t.EX_CAPACITY,
-                   Role.SECRETARY, "修改名额 #编号 <人数>"),
-        CommandDoc("取消需求", "取消一项需求并通知认领的人", t.EX_CANCEL, Role.SECRETARY,
-                   "取消需求 #编号 [原因]"),
-        CommandDoc("完成需求", "需求开始后确认完成，给参加的人记积分", t.EX_COMPLETE,
-                   Role.SECRETARY, "完成需求 #编号 [时长]"),
-        CommandDoc("缺勤", "完成前登记没来的人，不计积分", t.EX_ABSENT, Role.SECRETARY,
-                   "缺勤 #编号 <姓名或@>"),
+        CommandDoc("需求列表", "开放的志愿服务需求，★为适合您的", "需求列表"),
+        CommandDoc("认领", "认领一项需求；满员时登记候补", t.EX_CLAIM, "认领 #编号", details=("也可写：认领3、认领 3号、认领三号",)),
+        CommandDoc("取消认领", "开始前取消认领或候补，候补第一位自动递补", t.EX_UNCLAIM, "取消认领 #编号"),
+        CommandDoc("我的认领", "我认领和候补的需求", "我的认领"),
+        CommandDoc("发布需求", "发布志愿服务需求（可一行写完，也可分行填写）", t.EX_POST, "发布需求 <标题> <时间> <地点> <N人> [N分|每小时N分] [适合…]", details=("分行填写：\n" + "\n".join(FORM),)),
+        CommandDoc("代认领", "为没有QQ的成员认领", t.EX_PROXY, "代认领 #编号 <姓名或@>"),
+        CommandDoc("修改名额", "调整名额；减少时最后认领的人转为候补", t.EX_CAPACITY, "修改名额 #编号 <人数>"),
+        CommandDoc("取消需求", "取消一项需求并通知认领的人", t.EX_CANCEL, "取消需求 #编号 [原因]"),
+        CommandDoc("完成需求", "需求开始后确认完成，给参加的人记积分", t.EX_COMPLETE, "完成需求 #编号 [时长]"),
+        CommandDoc("缺勤", "完成前登记没来的人，不计积分", t.EX_ABSENT, "缺勤 #编号 <姓名或@>"),
     ]},
 )
 

@@ -6,25 +6,18 @@ from nonebug import App
 from bot.commands import CommandDoc
 from core.roles import Role
 from plugins.help import catalog, sections
-from tests.factories import (
-    MEMBER_ID,
-    SECRETARY_ID,
-    group_message,
-    make_branch,
-    make_member,
-    onebot,
-    private_message,
-)
+from tests.events import group_message, onebot, private_message
+from tests.factories import MEMBER_ID, SECRETARY_ID, make_branch, make_member
 
 FAKE = [
     catalog.Section("signin", "学习签到", (
-        CommandDoc("签到", "学习时签到", "签到", private=True),
-        CommandDoc("代签", "替成员签到", "代签 张三", Role.COMMITTEE),
+        CommandDoc("签到", "学习时签到", "签到"),
+        CommandDoc("代签", "替成员签到", "代签 张三"),
     )),
     catalog.Section("roster", "支部与成员", (
-        CommandDoc("报到", "登记", "报到 张三", Role.GUEST, "报到 <姓名>", aliases=("注册",)),
+        CommandDoc("报到", "登记", "报到 张三", "报到 <姓名>", aliases=("注册",)),
     )),
-    catalog.Section("help", "帮助", (CommandDoc("帮助", "帮助", "帮助", Role.GUEST),)),
+    catalog.Section("help", "帮助", (CommandDoc("帮助", "帮助", "帮助"),)),
 ]
 
 

@@ -9,15 +9,8 @@ from sqlmodel import col, select
 
 from core.roles import Role
 from db.models.reminder import Reminder, ReminderState
-from tests.factories import (
-    SECRETARY_ID,
-    SUPERUSER_ID,
-    group_message,
-    make_branch,
-    make_member,
-    onebot,
-    private_message,
-)
+from tests.events import group_message, onebot, private_message
+from tests.factories import SECRETARY_ID, SUPERUSER_ID, make_branch, make_member
 
 NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)  # Sunday 12:00 Beijing
 

@@ -10,7 +10,8 @@ from sqlmodel import select
 from core.errors import InvalidInput
 from db.models import CatalogueItem, LedgerEntry
 from plugins.points import service, shop
-from tests.factories import SECRETARY_ID, group_message, private_message
+from tests.events import group_message, private_message
+from tests.factories import SECRETARY_ID
 from tests.points.test_matchers import _branch, _talk
 
 D = Decimal

@@ -20,15 +20,8 @@ from db.models import (
     RedemptionOrder,
 )
 from plugins.points import service
-from tests.factories import (
-    MEMBER_ID,
-    SECRETARY_ID,
-    group_message,
-    make_branch,
-    make_member,
-    onebot,
-    private_message,
-)
+from tests.events import group_message, onebot, private_message
+from tests.factories import MEMBER_ID, SECRETARY_ID, make_branch, make_member
 
 D = Decimal
 NOV = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -214,7 +207,7 @@ async def test_quarterly_publication_and_closing(app: App, chat_db) -> None:
         await _talk(app, (group_message("积分公示", user_id=SECRETARY_ID), txt(
             listing + "如有异议，请于10月15日24时前向支部书记提出；逾期本季度结算，不再更改。")),
             (private_message("积分公示", user_id=SECRETARY_ID), txt(
-                "请在支部群里发送积分公示，让大家都能看到。\n例如：积分公示 2026Q4")))
+                "“积分公示”请在支部群里发送，让大家都能看到。")))
     with time_machine.travel(datetime(2026, 10, 20, 2, tzinfo=UTC), tick=False):
         await _talk(app, (group_message("积分公示 2026Q3", user_id=SECRETARY_ID), txt(
             listing + "异议期已于10月15日结束，本季度已结算，结果不再更改。")),

@@ -10,7 +10,8 @@ from sqlmodel import select
 
 from db.models import PointsProposal
 from plugins.points import corrections, shop
-from tests.factories import SECRETARY_ID, group_message, onebot, private_message
+from tests.events import group_message, onebot, private_message
+from tests.factories import SECRETARY_ID
 from tests.points.test_matchers import COMMITTEE_ID, _branch, _give, _talk
 
 NOV = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)

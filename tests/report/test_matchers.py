@@ -12,8 +12,9 @@ from sqlmodel import select
 
 from db.models.report import LoginToken
 from plugins.report import auth, web
-from tests.factories import GROUP_ID, MEMBER_ID, SECRETARY_ID, SUPERUSER_ID, group_message, onebot
-from tests.factories import private_message as private
+from tests.events import group_message, onebot, plain_message
+from tests.events import private_message as private
+from tests.factories import GROUP_ID, MEMBER_ID, SECRETARY_ID, SUPERUSER_ID
 from tests.report.seed import NOW, seed
 
 RAW = "fixedtokenfortests"
@@ -70,10 +71,10 @@ async def test_admin_refused_in_group_and_for_members(app: App, chat_db, fixed):
         bot = onebot(ctx)
         event = group_message("后台", user_id=SECRETARY_ID)
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "为保护支部数据，后台链接只在私聊中发送。请私聊我发送：后台", result=None)
+        ctx.should_call_send(event, plain_message("为保护支部数据，“后台”只在私聊中使用。请私聊我发送：后台"), result=None)
         event = private("后台", user_id=MEMBER_ID)
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, _text("后台只对支部书记和管理员开放。"), result=None)
+        ctx.should_call_send(event, _text("这条命令需要支部书记或以上身份，您当前是未报到人员。"), result=None)
         ctx.receive_event(bot, private("后台在哪里", user_id=SECRETARY_ID))  # not a command
     assert (await chat_db.exec(select(LoginToken))).all() == []
 

@@ -14,8 +14,9 @@ from sqlmodel import select
 from db.engine import read_session_factory, session_factory
 from db.models import Branch, LedgerEntry, LedgerKind, Member
 from plugins.report import auth, exports, views, web
-from tests.factories import SECRETARY_ID, onebot
-from tests.factories import private_message as private
+from tests.events import onebot
+from tests.events import private_message as private
+from tests.factories import SECRETARY_ID
 from tests.report.helpers import client, follow, make_token
 from tests.report.seed import NOW, seed
 

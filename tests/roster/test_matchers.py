@@ -6,16 +6,14 @@ from sqlmodel import select
 
 from core.roles import Role
 from db.models import Branch, ChatAccount, GroupBinding, Member
+from tests.events import group_increase, group_message, onebot, plain_message
 from tests.factories import (
     GROUP_ID,
     MEMBER_ID,
     SECRETARY_ID,
     SUPERUSER_ID,
-    group_increase,
-    group_message,
     make_branch,
     make_member,
-    onebot,
 )
 
 
@@ -40,8 +38,8 @@ async def test_unbound_group_silent_for_members_hint_for_superuser(app: App, cha
         ctx.receive_event(bot, group_message("支部信息"))
         event = group_message("支部信息", user_id=SUPERUSER_ID)
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, "本群还没有绑定支部。管理员请在本群发送：绑定支部 支部名称\n"
-                                    "例如：绑定支部 城关镇离退休干部第一党支部", result=None)
+        ctx.should_call_send(event, plain_message("本群还没有绑定支部。管理员请在本群发送：绑定支部 支部名称\n"
+                                                  "例如：绑定支部 城关镇离退休干部第一党支部"), result=None)
 
 
 async def test_register_and_duplicate_delivery(app: App, chat_db):

@@ -13,14 +13,8 @@ from core.roles import Role
 from db import engine as db_engine
 from db.models import Branch, ChatAccount, GroupBinding, Member
 from plugins.roster import service
-from tests.factories import (
-    SECRETARY_ID,
-    SUPERUSER_ID,
-    group_message,
-    make_branch,
-    make_member,
-    onebot,
-)
+from tests.events import group_message, onebot
+from tests.factories import SECRETARY_ID, SUPERUSER_ID, make_branch, make_member
 
 EX_ADD = "\n例如：添加成员 李四 适当参加"
 MALFORMED = [

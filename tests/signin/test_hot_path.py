@@ -17,14 +17,8 @@ from db import engine as db_engine
 from db.models import Attendance, AttendanceStatus, LedgerEntry
 from plugins.points import service as points
 from plugins.signin import leave_cmd, report_cmd, service, signin_cmd
-from tests.factories import (
-    MEMBER_ID,
-    OTHER_GROUP_ID,
-    group_message,
-    make_branch,
-    make_member,
-    onebot,
-)
+from tests.events import group_message, onebot
+from tests.factories import MEMBER_ID, OTHER_GROUP_ID, make_branch, make_member
 
 START = datetime(2026, 11, 25, 1, 30, tzinfo=UTC)  # Wednesday 09:30 Beijing
 

@@ -11,15 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.roles import Role
 from db.models import Attendance, AttendanceStatus, Branch, LedgerEntry, StudySession
 from plugins.signin import service
-from tests.factories import (
-    MEMBER_ID,
-    SECRETARY_ID,
-    group_message,
-    make_branch,
-    make_member,
-    onebot,
-    private_message,
-)
+from tests.events import group_message, onebot, private_message
+from tests.factories import MEMBER_ID, SECRETARY_ID, make_branch, make_member
 
 START = datetime(2026, 11, 25, 1, 30, tzinfo=UTC)  # Wednesday 09:30 Beijing
 

@@ -12,15 +12,8 @@ from core.roles import Role
 from core.textparse import parse_id
 from db.models import LedgerEntry, Member, Suggestion, SuggestionSealedAuthor, SuggestionStatus
 from plugins.suggestion import texts as t
-from tests.factories import (
-    MEMBER_ID,
-    SECRETARY_ID,
-    group_message,
-    make_branch,
-    make_member,
-    onebot,
-    private_message,
-)
+from tests.events import group_message, onebot, private_message
+from tests.factories import MEMBER_ID, SECRETARY_ID, make_branch, make_member
 
 OTHER_ID = "10003"
 

@@ -12,16 +12,8 @@ from sqlmodel import col, select
 
 from core.roles import Role
 from db.models import Claim, HealthCategory, LedgerEntry, Member, Need, NeedStatus
-from tests.factories import (
-    GROUP_ID,
-    MEMBER_ID,
-    SECRETARY_ID,
-    group_message,
-    make_branch,
-    make_member,
-    onebot,
-    private_message,
-)
+from tests.events import group_message, onebot, private_message
+from tests.factories import GROUP_ID, MEMBER_ID, SECRETARY_ID, make_branch, make_member
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # Wednesday 10:00 Beijing
 START = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)  # Saturday 09:00 Beijing

@@ -1,0 +1,120 @@
+"""The reply pipeline: a handler reads the words, calls the domain and *returns* its reply.
+
+    @handle(signin_cmd)
+    async def handle_signin(db: SessionDep, caller: CallerDep) -> str:
+        return t.signed(await meetings.sign_in(db, branch_id=caller.branch_id, member=caller.me))
+
+Here, and only here, the command's transaction ends: committed once when the handler returns, or
+rolled back when it raises (a DomainError becomes its Chinese reply with its example). The session
+is closed *before* anything is sent, so no reply waits on the network while holding a connection
+(on SQLite: the one connection and its write lock). Handlers never call `commit()` or `finish()`.
+"""
+
+import functools
+import inspect
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from nonebot import logger
+from nonebot.adapters import Bot, Event, Message, MessageSegment
+from nonebot.matcher import Matcher, current_bot, current_event, current_matcher
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.chat import context_of, plain
+from bot.deps import SessionDep
+from bot.send import DeliveryError, send_private
+from core.errors import DomainError
+
+AfterSend = Callable[[], Awaitable[Any]]
+
+
+@dataclass
+class Reply:
+    """A reply with more than text: said privately, and/or work to do once it is sent."""
+
+    text: str | Message | None = None
+    private: bool = False
+    """Send to the sender in private chat instead of where the command was said."""
+    after: Sequence[AfterSend] = field(default_factory=tuple)
+    """Run after the commit and the reply (notifying a secretary privately, say); a failure is logged."""
+
+
+Outcome = str | Message | MessageSegment | Reply | None
+Handler = Callable[..., Awaitable[Outcome]]
+
+_DB = "yinling_db"
+
+
+async def end_transaction(db: AsyncSession, *, commit: bool) -> None:
+    """Commit (or roll back) and give the connection back to the pool."""
+    try:
+        if commit:
+            await db.commit()
+        else:
+            await db.rollback()
+    finally:
+        await db.close()
+
+
+async def deliver(outcome: Outcome, *, bot: Bot | None = None, event: Event | None = None,
+                  matcher: Matcher | None = None) -> None:
+    """Send a handler's outcome where it belongs, then run its after-send work."""
+    bot, event = bot or current_bot.get(), event or current_event.get()
+    matcher = matcher or current_matcher.get()
+    reply = outcome if isinstance(outcome, Reply) else Reply(outcome)
+    text = reply.text
+    if text is not None and text != "":
+        if reply.private and not isinstance(text, str):
+            text = text.extract_plain_text()
+        if reply.private and context_of(bot, event).group_id is not None:
+            try:
+                await send_private(bot, event.get_user_id(), str(text))
+            except DeliveryError as error:
+                logger.warning(f"private reply not delivered: {error!r}")
+        else:
+            await matcher.send(plain(event, text) if isinstance(text, str) else text)
+    for work in reply.after:
+        try:
+            await work()
+        except Exception as error:  # noqa: BLE001  (the command is done; a follow-up may fail alone)
+            logger.warning(f"after-send work failed: {error!r}")
+
+
+def _signature_with_db(func: Handler) -> tuple[inspect.Signature, str | None]:
+    """The handler's signature (annotations resolved) plus a session parameter if it has none."""
+    signature = inspect.signature(func, eval_str=True)
+    for name, param in signature.parameters.items():
+        if param.annotation is SessionDep:
+            return signature, name
+    extra = inspect.Parameter(_DB, inspect.Parameter.KEYWORD_ONLY, annotation=SessionDep)
+    params = list(signature.parameters.values())
+    return signature.replace(parameters=[*params, extra]), None
+
+
+def handle(matcher: type[Matcher]) -> Callable[[Handler], Handler]:
+    """Register `func` as the matcher's handler, inside the pipeline (commit once, then send)."""
+
+    def decorate(func: Handler) -> Handler:
+        signature, own_name = _signature_with_db(func)
+
+        @functools.wraps(func)
+        async def run(*args: Any, **kwargs: Any) -> None:
+            db: AsyncSession = kwargs[own_name] if own_name else kwargs.pop(_DB)
+            try:
+                outcome = await func(*args, **kwargs)
+            except DomainError as error:
+                await end_transaction(db, commit=False)
+                outcome = error.reply
+            except BaseException:
+                await end_transaction(db, commit=False)  # before run_postprocessor's apology
+                raise
+            else:
+                await end_transaction(db, commit=True)
+            await deliver(outcome)
+
+        run.__signature__ = signature  # type: ignore[attr-defined]  # NoneBot's DI reads this
+        matcher.handle()(run)
+        return func
+
+    return decorate

@@ -1,0 +1,169 @@
+"""The one permission table: for every chat command, the least role, where it may be said, and
+whose records it may touch.
+
+The matcher dependency (bot/pipeline.py), 帮助, the README's command tables and the permission
+test are all derived from `COMMANDS`; a role check written anywhere else is a bug.
+"""
+
+from dataclasses import dataclass
+from enum import Enum
+
+from core.errors import DomainError, NotRegistered, PermissionDenied
+from core.roles import Role
+
+
+class Chat(Enum):
+    """Where a command may be said."""
+
+    GROUP = "group"
+    """Only in the branch's group (it posts to the group, or names a group)."""
+    PRIVATE = "private"
+    """Only in private chat with the bot (it hands over something personal, such as a login link)."""
+    ANY = "any"
+    """In the group or privately (acting on the sender's own branch)."""
+
+
+@dataclass(frozen=True)
+class Permission:
+    """Who may use one command, and where."""
+
+    role: Role
+    """The least role; a higher role may do everything a lower one may."""
+    chat: Chat = Chat.GROUP
+    own: bool = False
+    """Acts on the caller's own member record, so the caller must have 报到'd (superusers too)."""
+    others: Role | None = None
+    """Own-record rule: the least role to act on another member's record with this command."""
+    branch: bool = True
+    """Needs a branch: the group's binding, or in private chat the caller's own branch."""
+    sealed: bool = False
+    """The sender must stay hidden: in a group the message is withdrawn before anything else, and
+    every answer, a refusal included, goes to the sender privately."""
+
+    @property
+    def private(self) -> bool:
+        """Usable in private chat with the bot."""
+        return self.chat is not Chat.GROUP
+
+    @property
+    def group(self) -> bool:
+        """Usable in a group."""
+        return self.chat is not Chat.PRIVATE
+
+    def allows(self, role: Role, *, private: bool, registered: bool) -> bool:
+        """Whether a caller of this role, in this chat, with or without a member record may use it."""
+        try:
+            self.check("", role, private=private, registered=registered)
+        except DomainError:
+            return False
+        return True
+
+    def check(self, command: str, role: Role, *, private: bool, registered: bool) -> None:
+        """Raise the refusal a caller of `command` gets, or return when it is theirs to use."""
+        if private and not self.private:
+            raise PermissionDenied(f"“{command}”请在支部群里发送，让大家都能看到。")
+        if not private and not self.group:
+            raise PermissionDenied(f"为保护支部数据，“{command}”只在私聊中使用。请私聊我发送：{command}")
+        if self.own and not registered:
+            raise NotRegistered("您还没有报到。请先发送：报到 您的姓名", "报到 张三")
+        if role < self.role:
+            raise PermissionDenied(f"这条命令需要{self.role.label}或以上身份，您当前是{role.label}。")
+
+    def check_others(self, role: Role) -> None:
+        """Raise unless this role may act on another member's record with the command."""
+        if self.others is None or role < self.others:
+            needed = self.others or Role.SUPERUSER
+            raise PermissionDenied(f"查看或处理别人的记录需要{needed.label}或以上身份。")
+
+
+M, C, S, G, SU = Role.MEMBER, Role.COMMITTEE, Role.SECRETARY, Role.GUEST, Role.SUPERUSER
+ANY, PRIVATE = Chat.ANY, Chat.PRIVATE
+
+COMMANDS: dict[str, Permission] = {
+    # roster
+    "报到": Permission(G),
+    "支部信息": Permission(G, ANY),
+    "成员列表": Permission(C, ANY),
+    "添加成员": Permission(S, ANY),
+    "设置类别": Permission(S, ANY),
+    "设置委员": Permission(S, ANY),
+    "取消委员": Permission(S, ANY),
+    "停用成员": Permission(S, ANY),
+    "启用成员": Permission(S, ANY),
+    "设置书记": Permission(SU),
+    "绑定支部": Permission(SU, branch=False),
+    # meetings: sign-in
+    "签到": Permission(M, ANY, own=True),
+    "请假": Permission(M, ANY, own=True),
+    "学习记录": Permission(M, ANY, own=True),
+    "签到情况": Permission(G, ANY),
+    "发布学习": Permission(C),
+    "开始签到": Permission(C),
+    "结束签到": Permission(C),
+    "代签": Permission(C),
+    "补签": Permission(S),
+    # volunteer
+    "需求列表": Permission(G, ANY),
+    "认领": Permission(M, ANY, own=True),
+    "取消认领": Permission(M, ANY, own=True),
+    "我的认领": Permission(M, ANY, own=True),
+    "发布需求": Permission(C, ANY),
+    "代认领": Permission(C),
+    "修改名额": Permission(S),
+    "取消需求": Permission(S),
+    "完成需求": Permission(S),
+    "缺勤": Permission(S),
+    # suggestion
+    "建议": Permission(M, ANY, own=True),
+    "匿名建议": Permission(M, ANY, own=True, sealed=True),
+    "我的建议": Permission(M, ANY, own=True),
+    "实名": Permission(M, ANY, own=True, sealed=True),
+    "查看建议": Permission(M, ANY, own=True, others=C),
+    "建议列表": Permission(C, ANY),
+    "回复建议": Permission(S, ANY),
+    "采纳建议": Permission(S, ANY),
+    "转交建议": Permission(S, ANY),
+    # points
+    "积分": Permission(M, ANY, own=True),
+    "积分明细": Permission(M, ANY, own=True),
+    "积分排行": Permission(G, ANY),
+    "积分规则": Permission(G, ANY),
+    "兑换列表": Permission(G, ANY),
+    "兑换": Permission(M, ANY, own=True),
+    "我的兑换": Permission(M, ANY, own=True),
+    "加分": Permission(C, ANY),
+    "扣分": Permission(C, ANY),
+    "批准": Permission(S, ANY),
+    "驳回": Permission(S, ANY),
+    "冲正": Permission(S, ANY),
+    "设置积分规则": Permission(S, ANY),
+    "积分公示": Permission(S),
+    "上架": Permission(S, ANY),
+    "下架": Permission(S, ANY),
+    "兑换记录": Permission(S, ANY),
+    "发放": Permission(S, ANY),
+    # party days
+    "主题党日": Permission(G, ANY),
+    "设置主题党日": Permission(S, ANY),
+    "党日提醒": Permission(S, ANY),
+    "本月主题": Permission(S, ANY),
+    "党日节假日": Permission(S, ANY),
+    "取消本次党日": Permission(S, ANY),
+    "节假日": Permission(SU, ANY, branch=False),
+    # reminders
+    "提醒": Permission(S, ANY),
+    "提醒列表": Permission(C, ANY),
+    "取消提醒": Permission(S, ANY),
+    "缺勤提醒": Permission(S, ANY),
+    "志愿提醒": Permission(S, ANY),
+    # exports and the dashboard
+    "导出": Permission(S, ANY),
+    "后台": Permission(S, PRIVATE, branch=False),
+    # help
+    "帮助": Permission(G, ANY, branch=False),
+}
+
+
+def permission(command: str) -> Permission:
+    """The table's row for a command (KeyError for a command the table does not know)."""
+    return COMMANDS[command]
