@@ -149,3 +149,10 @@ async def chat_db(sqlite_url: str) -> AsyncIterator[AsyncSession]:
     """For matcher tests: a clean SQLite database and a session to arrange and inspect rows."""
     async with db_engine.session_factory()() as session:
         yield session
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[AsyncSession]:
+    """A database session on the clean database of this test (domain tests, once per backend)."""
+    async with db_engine.session_factory()() as db:
+        yield db

@@ -1,0 +1,1 @@
+"""domain.meetings (being moved here from plugins/)."""

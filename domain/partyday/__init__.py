@@ -1,0 +1,1 @@
+"""domain.partyday (being moved here from plugins/)."""

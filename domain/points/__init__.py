@@ -1,0 +1,1 @@
+"""domain.points (being moved here from plugins/)."""

@@ -1,0 +1,1 @@
+"""domain.reminder (being moved here from plugins/)."""

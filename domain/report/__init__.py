@@ -1,0 +1,1 @@
+"""domain.report (being moved here from plugins/)."""

@@ -1,0 +1,1 @@
+"""domain.roster (being moved here from plugins/)."""

@@ -1,0 +1,1 @@
+"""domain.suggestion (being moved here from plugins/)."""

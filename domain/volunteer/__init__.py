@@ -1,0 +1,1 @@
+"""domain.volunteer (being moved here from plugins/)."""
