@@ -10,8 +10,6 @@ from nonebot.matcher import Matcher
 from nonebot.message import event_preprocessor, run_postprocessor
 from nonebot.plugin import PluginMetadata
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 require("nonebot_plugin_apscheduler")
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
@@ -22,6 +20,7 @@ from bot.deps import release_session  # noqa: E402
 from core import timeutil  # noqa: E402
 from db import engine as db_engine  # noqa: E402
 from db.models import ProcessedEvent  # noqa: E402
+from db.sql import insert_or_ignore  # noqa: E402
 
 __plugin_meta__ = PluginMetadata(
     name="运行支撑",
@@ -51,10 +50,6 @@ async def close_database() -> None:
     await db_engine.dispose_engine()
 
 
-def _insert_ignore(dialect: str):  # noqa: ANN202
-    return pg_insert if dialect == "postgresql" else sqlite_insert
-
-
 async def drop_duplicate_delivery(bot: Bot, event: Event) -> None:
     """The same message delivered twice (reconnects, retries) is handled once."""
     ctx = context_of(bot, event) if event.get_type() == "message" else None
@@ -62,11 +57,8 @@ async def drop_duplicate_delivery(bot: Bot, event: Event) -> None:
         return
     key = f"{ctx.self_id}:{ctx.group_id or 'p'}:{ctx.message_id}"
     engine = db_engine.get_engine()
-    stmt = (
-        _insert_ignore(engine.dialect.name)(ProcessedEvent)
-        .values(platform=ctx.platform, event_key=key, seen_at=timeutil.now())
-        .on_conflict_do_nothing()
-    )
+    stmt = insert_or_ignore(engine, ProcessedEvent, platform=ctx.platform, event_key=key,
+                            seen_at=timeutil.now())
     async with engine.begin() as conn:  # its own short transaction, committed before any handler
         result = await conn.execute(stmt)
     if result.rowcount == 0:
