@@ -18,6 +18,7 @@ from bot.chat import context_of, plain  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.deps import release_session  # noqa: E402
 from core import timeutil  # noqa: E402
+from core.textparse import strip_decoration  # noqa: E402
 from db import engine as db_engine  # noqa: E402
 from db.models import ProcessedEvent  # noqa: E402
 from db.sql import insert_or_ignore  # noqa: E402
@@ -66,18 +67,27 @@ async def drop_duplicate_delivery(bot: Bot, event: Event) -> None:
 
 
 _LEADING = str.maketrans({"／": "/", "\u3000": " "})
+ORNAMENT_SEGMENTS = frozenset({"face", "mface", "bface", "sface"})
+"""QQ faces and stickers: members put them around commands as they would emoji."""
 
 
-def normalize_command_head(event: Event) -> None:
-    """`／签到` and a leading full-width space count as `/签到`; the rest of the text stays as written."""
+def normalize_edges(event: Event) -> None:
+    """The ornaments members add around a message go: `[表情]签到🌹。` is `签到`, `／签到` is
+    `/签到`. Only the edges change; a word inside a sentence still does not fire a command."""
     if event.get_type() != "message":
         return
     message = event.get_message()
-    if message and message[0].is_text():
-        head = message[0]
-        text = str(head).translate(_LEADING).lstrip()
-        if text != str(head):
-            head.data["text"] = text
+    if not any(s.is_text() and strip_decoration(s.data["text"]) for s in message):
+        return  # nothing but ornaments: leave it be, it is no command
+    while message and message[0].type in ORNAMENT_SEGMENTS:
+        del message[0]
+    while message and message[-1].type in ORNAMENT_SEGMENTS:
+        del message[-1]
+    head, tail = message[0], message[-1]
+    if head.is_text():
+        head.data["text"] = strip_decoration(head.data["text"].translate(_LEADING), trailing=False)
+    if tail.is_text():
+        tail.data["text"] = strip_decoration(tail.data["text"], leading=False)
 
 
 @event_preprocessor
@@ -86,7 +96,7 @@ async def prepare_event(bot: Bot, event: Event) -> None:
 
     One preprocessor, not two: NoneBot runs each through its dependency injection on every event.
     """
-    normalize_command_head(event)
+    normalize_edges(event)
     await drop_duplicate_delivery(bot, event)
 
 

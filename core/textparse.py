@@ -16,6 +16,38 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_FINAL = frozenset("。．.！!～~…,，、")
+"""Sentence-final marks members add after a command (`签到。`, `签到！`); not ? or ？: a question
+about a command is not the command."""
+_OPENERS = frozenset("【「『[（(“\"《")
+_CLOSERS = {"】": "【", "」": "「", "』": "『", "]": "[", "）": "（", ")": "(", "”": "“", "\"": "\"",
+            "》": "《"}
+
+
+def _ornament(ch: str) -> bool:
+    """An emoji, symbol, joiner, variation selector or space: never part of a command."""
+    return ch.isspace() or unicodedata.category(ch) in ("So", "Sk", "Cf", "Mn", "Me", "Cs")
+
+
+def strip_decoration(text: str, *, leading: bool = True, trailing: bool = True) -> str:
+    """Emoji, QQ-style symbols, brackets and final punctuation around a message, removed:
+    `签到🌹` → `签到`, `【签到】` → `签到`, `👍签到。` → `签到`. A closing bracket whose
+    opener is still in the text stays (`学习《党章》`); `？` stays (`请假？` is a question)."""
+    start, end = 0, len(text)
+    while leading and start < end and (_ornament(text[start]) or text[start] in _OPENERS
+                           or text[start] in _FINAL):
+        start += 1
+    while trailing and end > start:
+        last = text[end - 1]
+        opener = _CLOSERS.get(last)
+        if _ornament(last) or last in _FINAL or (opener is not None
+                                                 and opener not in text[start:end - 1]):
+            end -= 1
+        else:
+            break
+    return text[start:end]
+
+
 def cn_int(text: str) -> int | None:
     """Small Chinese numerals up to 999 ('十二', '二十', '三百零五'); None if not one."""
     if not text or any(ch not in _CN_DIGITS and ch not in "十百" for ch in text):

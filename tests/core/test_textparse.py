@@ -23,3 +23,18 @@ def test_parse_id_rejects_non_ids(text):
 def test_split_id_keeps_the_rest():
     """Leading ID and the rest of the words."""
     assert split_id("＃１２ 张三 协助清扫") == (12, "张三 协助清扫")
+
+
+def test_strip_decoration_as_members_type():
+    """Emoji, brackets and final marks around a message go; words and questions stay."""
+    from core.textparse import strip_decoration
+
+    cases = {
+        "签到🌹": "签到", "签到。": "签到", "【签到】": "签到", "👍签到！！": "签到", "签到 🙏🏻": "签到",
+        "签到❤️": "签到", "签到？": "签到？", "签到表在哪": "签到表在哪", "请假 去医院。": "请假 去医院",
+        "发布学习 3点 学习《党章》": "发布学习 3点 学习《党章》", "认领3号。": "认领3号", "🌹🌹": "",
+        "「积分」": "积分", "积分～": "积分",
+    }
+    assert {text: strip_decoration(text) for text in cases} == cases
+    assert strip_decoration("【签到", trailing=False) == "签到"
+    assert strip_decoration("签到】", leading=False) == "签到"
