@@ -8,7 +8,7 @@ permission table (domain/permissions.py), for the matcher, the help and the READ
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from nonebot import on_command
+from nonebot import get_driver, on_command
 from nonebot.adapters import Bot, Event, Message
 from nonebot.consts import CMD_KEY, PREFIX_KEY
 from nonebot.matcher import Matcher
@@ -99,6 +99,17 @@ class _CommandFirst(Rule):
         return _CommandFirst(Rule.__rand__(self, other), self.commands)
 
 
+def apply_command_defaults() -> None:
+    """Members type commands without '/' and with a space before the argument: unless the deployer
+    set COMMAND_START / COMMAND_SEP, make that so before the first command matcher is made (NoneBot
+    reads them when a matcher is created), however the bot was started (`python -m bot`, `nb run`)."""
+    config = get_driver().config
+    if "command_start" not in config.model_fields_set:
+        config.command_start = {"/", ""}
+    if "command_sep" not in config.model_fields_set:
+        config.command_sep = {" "}
+
+
 def command(name: str, *aliases: str, bare: bool = False, hot: bool = False, **kwargs: Any
             ) -> type[Matcher]:
     """A command matcher: with or without '/', with or without a space before the argument.
@@ -111,6 +122,7 @@ def command(name: str, *aliases: str, bare: bool = False, hot: bool = False, **k
     its own matcher after a hot `签到`.
     """
     permission(name)  # KeyError at import: every command needs a row in the permission table
+    apply_command_defaults()
     rule = Rule(_no_argument) if bare else None
     matcher = on_command(
         name, rule=rule, aliases=set(aliases) or None,

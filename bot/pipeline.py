@@ -22,6 +22,7 @@ from nonebot.matcher import Matcher, current_bot, current_event, current_matcher
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.chat import context_of, plain
+from bot.commands import permission_of
 from bot.deps import SessionDep
 from bot.send import DeliveryError, send_private
 from core.errors import DomainError
@@ -73,7 +74,9 @@ async def deliver(outcome: Outcome, *, bot: Bot | None = None, event: Event | No
             except DeliveryError as error:
                 logger.warning(f"private reply not delivered: {error!r}")
         else:
-            await matcher.send(plain(event, text) if isinstance(text, str) else text)
+            if isinstance(text, str) and event.get_type() == "message":  # a notice has no message type
+                text = plain(event, text)
+            await matcher.send(text)
     for work in reply.after:
         try:
             await work()
@@ -92,6 +95,14 @@ def _signature_with_db(func: Handler) -> tuple[inspect.Signature, str | None]:
     return signature.replace(parameters=[*params, extra]), None
 
 
+def _sealed(matcher: type[Matcher]) -> bool:
+    """A sealed command (permission table): its refusals, like its answers, go to the sender privately."""
+    try:
+        return permission_of(matcher).sealed
+    except KeyError:  # a matcher that is not a table command
+        return False
+
+
 def handle(matcher: type[Matcher]) -> Callable[[Handler], Handler]:
     """Register `func` as the matcher's handler, inside the pipeline (commit once, then send)."""
 
@@ -105,7 +116,7 @@ def handle(matcher: type[Matcher]) -> Callable[[Handler], Handler]:
                 outcome = await func(*args, **kwargs)
             except DomainError as error:
                 await end_transaction(db, commit=False)
-                outcome = error.reply
+                outcome = Reply(error.reply, private=_sealed(matcher))
             except BaseException:
                 await end_transaction(db, commit=False)  # before run_postprocessor's apology
                 raise

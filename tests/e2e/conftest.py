@@ -68,6 +68,8 @@ class BotProcess:
     extra_env: dict[str, str] = field(default_factory=dict)
     module: str = "bot"
     """What `python -m` starts (benchmarks start a bare NoneBot baseline the same way)."""
+    argv: list[str] | None = None
+    """Another command line to start instead of `python -m <module>` (e.g. nb-cli's `nb run`)."""
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -90,7 +92,8 @@ class BotProcess:
         """Start `python -m bot` and return once its port accepts connections."""
         assert self.process is None, "already running"
         log = self.log_path.open("ab")
-        self.process = subprocess.Popen([sys.executable, "-m", self.module], cwd=ROOT, env=self.env(),
+        argv = self.argv or [sys.executable, "-m", self.module]
+        self.process = subprocess.Popen(argv, cwd=ROOT, env=self.env(), start_new_session=True,
                                         stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + timeout
@@ -108,11 +111,11 @@ class BotProcess:
         """Graceful shutdown (SIGTERM, as Ctrl-C or systemd would); SIGKILL if it hangs."""
         if self.process is None:
             return None
-        self.process.send_signal(signal.SIGTERM)
+        os.killpg(self.process.pid, signal.SIGTERM)  # the group: nb run's child python too
         try:
             code = self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            os.killpg(self.process.pid, signal.SIGKILL)
             code = self.process.wait()
         self.process = None
         return code
@@ -120,7 +123,7 @@ class BotProcess:
     def kill(self) -> None:
         """SIGKILL: the process dies mid-whatever, as in a power cut (for restart tests)."""
         if self.process is not None:
-            self.process.kill()
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
             self.process = None
 

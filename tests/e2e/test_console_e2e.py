@@ -1,0 +1,120 @@
+"""`make console`, the README's first trial: the real bot with the real console adapter, typed into
+through a pseudo-terminal, its screen read back. Nothing here builds an event by hand."""
+
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+ANSI = re.compile(rb"\x1b\[[0-9;?<>=$]*[a-zA-Z~]|\x1b[()][0-9A-B]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[=>]")
+FOCUS_INPUT = b"\x1f"  # ctrl+/ in the console's footer: focus the input box
+
+
+class Terminal:
+    """`python -m bot` with YINLING_ADAPTER=console on a 140×50 pseudo-terminal."""
+
+    def __init__(self, database_url: str) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("YINLING_", "ONEBOT_"))}
+        env |= {"YINLING_ADAPTER": "console", "DATABASE_URL": database_url,
+                "TERM": "xterm-256color", "LOG_LEVEL": "WARNING", "SUPERUSERS": "[]"}
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 140, 0, 0))
+        self.process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
+                                        stdin=slave, stdout=slave, stderr=slave,
+                                        start_new_session=True)
+        os.close(slave)
+        self.raw = b""
+
+    def pump(self, seconds: float) -> None:
+        """Read whatever the screen printed for this long."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if ready:
+                try:
+                    self.raw += os.read(self.master, 65536)
+                except OSError:
+                    return
+
+    @property
+    def screen(self) -> str:
+        """Everything printed so far, escape sequences removed."""
+        return ANSI.sub(b"", self.raw).decode("utf-8", "replace")
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> None:
+        """Return once `text` has been printed (the whole text on one screen line)."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if text in self.screen:
+                return
+            self.pump(0.1)
+        Path("/tmp/console_screen.txt").write_text(self.screen)
+        raise AssertionError(f"{text!r} never appeared; screen tail:\n{self.screen[-2000:]}")
+
+    def type(self, line: str) -> None:
+        """Type a line key by key, as a person would, and press Enter."""
+        for char in line:
+            os.write(self.master, char.encode())
+            self.pump(0.02)
+        os.write(self.master, b"\r")
+
+    def close(self) -> None:
+        """Stop the bot (SIGTERM, as closing the terminal would)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        os.close(self.master)
+
+
+@pytest.fixture
+def terminal(bot_database: str) -> Iterator[Terminal]:
+    """The console trial on a fresh migrated database, as `make console` starts it."""
+    term = Terminal(bot_database)
+    try:
+        term.wait_for("welcome to Console")
+        os.write(term.master, FOCUS_INPUT)
+        term.pump(0.5)
+        yield term
+    finally:
+        term.close()
+
+
+def test_console_trial_as_the_readme_describes(terminal: Terminal, bot_database: str):
+    """The terminal user is a superuser: 帮助, 绑定支部, 报到, a session, 签到 with an emoji."""
+    terminal.type("帮助")
+    terminal.wait_for("您的身份：管理员")
+    terminal.type("绑定支部 测试支部")
+    terminal.wait_for("本群已绑定“测试支部”。")
+    terminal.type("报到 张三")
+    terminal.wait_for("张三 报到成功")
+    terminal.type("开始签到 学习党章")
+    terminal.wait_for("学习党章")
+    terminal.type("签到🌹")
+    terminal.wait_for("签到成功")
+    path = Path(bot_database.split("///", 1)[1])
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        accounts = conn.execute("SELECT platform, user_id FROM chat_account").fetchall()
+        signed = conn.execute("SELECT count(*) FROM attendance").fetchone()[0]
+    assert accounts == [("console", "user")]
+    assert signed == 1
