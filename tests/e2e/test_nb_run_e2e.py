@@ -9,14 +9,15 @@ from tests.onebot_peer import OneBotPeer
 
 pytestmark = pytest.mark.e2e
 
-NB = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "nb")
+NB = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "nb"
+NB_INSTALLED = NB.exists()
 
 
 async def test_nb_run_serves_the_product(bot_database: str, tmp_path: Path):
     """Commands without '/', the database opened, the reverse-WebSocket-only adapter, no console."""
-    if not Path(NB).exists():
+    if not NB_INSTALLED:
         pytest.fail("nb-cli is missing from the venv: `make test` installs it (pyproject [test])")
-    bot = BotProcess(database_url=bot_database, log_path=tmp_path / "nb.log", argv=[NB, "run"])
+    bot = BotProcess(database_url=bot_database, log_path=tmp_path / "nb.log", argv=[str(NB), "run"])
     bot.start(timeout=60)
     try:
         async with OneBotPeer(bot.url, token=bot.token) as peer:
