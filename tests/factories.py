@@ -1,5 +1,7 @@
 """Small factories with fixed values: rows for domain tests (no NoneBot here; events: tests/events.py)."""
 
+from datetime import UTC, datetime
+
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.roles import Role
@@ -11,6 +13,8 @@ OTHER_GROUP_ID = 20002
 SECRETARY_ID = "10001"
 MEMBER_ID = "10002"
 SUPERUSER_ID = "10000"
+REGISTERED = datetime(2026, 1, 1, tzinfo=UTC)
+"""When factory members joined: before any meeting a test holds (应到 counts members who had joined)."""
 
 
 async def make_branch(
@@ -32,7 +36,8 @@ async def make_member(
     role: Role = Role.MEMBER, category: HealthCategory = HealthCategory.NORMAL,
 ) -> Member:
     """A member, with a linked OneBot account when user_id is given."""
-    member = Member(branch_id=branch.id, name=name, role=int(role), category=category)
+    member = Member(branch_id=branch.id, name=name, role=int(role), category=category,
+                    created_at=REGISTERED)
     session.add(member)
     await session.flush()
     if user_id is not None:

@@ -1,29 +1,23 @@
-"""Who came: 签到情况 of one session and a member's 学习记录 for the year. No nonebot here."""
+"""Who came: 签到情况 of one meeting and a member's 学习记录 for the year."""
 
 from dataclasses import dataclass
 
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.errors import NotFound
-from db.models import (
-    Attendance,
-    AttendanceStatus,
-    HealthCategory,
-    Member,
-    MemberStatus,
-    StudySession,
-)
-from plugins.signin import texts as t
-from plugins.signin.service import ATTENDED, open_session, session_by_id
+from db.models import Attendance, AttendanceStatus, Member, StudySession
+from domain.meetings import texts as t
+from domain.meetings.attendance import ATTENDED, expected_at, expected_members
+from domain.meetings.meetings import latest_started, meeting_by_id, open_meeting
 
 
 @dataclass
 class Report:
-    """签到情况 of one session."""
+    """签到情况 of one meeting."""
 
-    study: StudySession
+    meeting: StudySession
     expected: int
     attended: list[tuple[Member, Attendance]]
     late: list[Member]
@@ -37,33 +31,27 @@ class Report:
         return len(self.attended) / self.expected if self.expected else 0.0
 
 
-def expected_filter():  # noqa: ANN201
-    """Who is expected (应到): active members except 不能参加活动 (plus, per session, whoever came)."""
-    return (Member.status == MemberStatus.ACTIVE) & (Member.category != HealthCategory.UNABLE)
-
-
-async def report(session: AsyncSession, *, branch_id: int, session_id: int | None) -> Report:
-    """签到情况: the given session, else the open one, else the latest that has started."""
-    if session_id is not None:
-        study = await session_by_id(session, branch_id, session_id)
+async def meeting_report(db: AsyncSession, *, branch_id: int, meeting_id: int | None) -> Report:
+    """签到情况: the given meeting, else the open one, else the latest that has started."""
+    if meeting_id is not None:
+        meeting = await meeting_by_id(db, branch_id=branch_id, meeting_id=meeting_id)
     else:
-        study = await open_session(session, branch_id) or await _latest_started(session, branch_id)
-        if study is None:
+        found = await open_meeting(db, branch_id) or await latest_started(db, branch_id)
+        if found is None:
             raise NotFound("还没有开始过的学习。发布学习请发送：" + t.EX_PUBLISH)
-    rows = (await session.exec(
+        meeting = found
+    rows = (await db.exec(
         select(Member, Attendance).join(Attendance, col(Attendance.member_id) == col(Member.id))
-        .where(Attendance.session_id == study.id).order_by(col(Attendance.seq), col(Attendance.id))
+        .where(Attendance.session_id == meeting.id).order_by(col(Attendance.seq), col(Attendance.id))
     )).all()
-    expected = list((await session.exec(
-        select(Member).where(Member.branch_id == branch_id, expected_filter())
-        .order_by(col(Member.id)))).all())
-    marked = {m.id for m, _ in rows}
-    # Someone outside 应到 (不能参加活动, or 停用 since) who came or asked for leave still counts,
-    # as in the ledger export, so 实到/应到 never passes 100%.
-    outside = marked - {m.id for m in expected}
+    marked = {m.id for m, _ in rows if m.id is not None}
+    candidates = (await db.exec(
+        select(Member).where(or_(expected_members(meeting), col(Member.id).in_(marked)))
+        .order_by(col(Member.id)))).all()
+    expected = expected_at(meeting, candidates, marked)
     attended = [(m, a) for m, a in rows if a.status in ATTENDED]
     return Report(
-        study=study, expected=len(expected) + len(outside), attended=attended,
+        meeting=meeting, expected=len(expected), attended=attended,
         late=[m for m, a in attended if a.status == AttendanceStatus.LATE],
         makeup=[m for m, a in attended if a.status == AttendanceStatus.MAKEUP],
         leave=[(m, a) for m, a in rows if a.status == AttendanceStatus.LEAVE],
@@ -71,18 +59,10 @@ async def report(session: AsyncSession, *, branch_id: int, session_id: int | Non
     )
 
 
-async def _latest_started(session: AsyncSession, branch_id: int) -> StudySession | None:
-    stmt = select(StudySession).where(
-        StudySession.branch_id == branch_id, col(StudySession.cancelled).is_(False),
-        StudySession.opens_at <= timeutil.now(),
-    ).order_by(col(StudySession.starts_at).desc(), col(StudySession.id).desc()).limit(1)
-    return (await session.exec(stmt)).first()
-
-
-async def my_record(
-    session: AsyncSession, *, member: Member, year: int | None = None
+async def year_record(
+    db: AsyncSession, *, member: Member, year: int | None = None
 ) -> list[tuple[StudySession, Attendance | None]]:
-    """学习记录: this year's sessions of the member's branch that have started, with their row."""
+    """学习记录: this year's meetings of the member's branch that have started, with their row."""
     year = year or timeutil.cycle_of(timeutil.now())
     start, end = timeutil.year_bounds(year)
     stmt = (
@@ -94,4 +74,4 @@ async def my_record(
                StudySession.starts_at <= timeutil.now())
         .order_by(col(StudySession.starts_at), col(StudySession.id))
     )
-    return list((await session.exec(stmt)).all())
+    return list((await db.exec(stmt)).all())

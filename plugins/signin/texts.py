@@ -1,30 +1,22 @@
 """The Chinese replies of the sign-in plugin, in one place."""
 
-from typing import TYPE_CHECKING
-
 from core import timeutil
 from core.textparse import fmt_points
-from db.models import Attendance, AttendanceStatus, Member, SessionKind, StudySession
+from db.models import Attendance, AttendanceStatus, Member, StudySession
+from domain.meetings import (
+    EX_LEAVE,
+    EX_MAKEUP,
+    EX_PROXY,
+    EX_PUBLISH,
+    EX_REPORT,
+    ProxyResult,
+    Report,
+    SignIn,
+    describe,
+    kind,
+)
 
-if TYPE_CHECKING:
-    from plugins.signin.records import Report
-    from plugins.signin.service import SignIn
-    from plugins.signin.special import ProxyResult
-
-EX_PUBLISH = "发布学习 明天上午9点 学习党章 党员活动室"
-EX_PROXY = "代签 张三 李四"
-EX_MAKEUP = "补签 #3 张三 当时忘记签到"
-EX_LEAVE = "请假 去医院复查"
-
-
-def kind(study: StudySession) -> str:
-    """学习 / 主题党日."""
-    return SessionKind(study.kind).label
-
-
-def describe(study: StudySession) -> str:
-    """'#3 学习「学习党章」11月25日（周三）09:30'."""
-    return f"#{study.id} {kind(study)}「{study.title}」{timeutil.fmt_dt_week(study.starts_at)}"
+__all__ = ["EX_LEAVE", "EX_MAKEUP", "EX_PROXY", "EX_PUBLISH", "EX_REPORT", "describe", "kind"]
 
 
 def announcement(study: StudySession) -> str:
@@ -44,29 +36,21 @@ def started(study: StudySession) -> str:
             f"{timeutil.fmt_hm(study.late_after)}后算迟到，{timeutil.fmt_hm(study.closes_at)}结束。")
 
 
-def no_open_session(upcoming: StudySession | None) -> str:
-    """签到 with nothing open: say when the next one is."""
-    if upcoming is None:
-        return "现在没有进行中的签到，近期也没有安排学习。"
-    return (f"现在没有进行中的签到。下一次：{describe(upcoming)}，"
-            f"{timeutil.fmt_dt(upcoming.opens_at)}起可以签到。")
-
-
-def signed(result: "SignIn") -> str:
+def signed(result: SignIn) -> str:
     """'张三 签到成功（学习 #3，第12位，09:28），积分+2'."""
     row = result.attendance
     if result.already:
         return f"{result.member.name} 已签到（{timeutil.fmt_hm(row.signed_at)}）"
     late = "迟到，" if row.status == AttendanceStatus.LATE else ""
     gain = f"，积分+{fmt_points(result.points)}" if result.points else ""
-    return (f"{result.member.name} 签到成功（{kind(result.study)} #{result.study.id}，{late}"
+    return (f"{result.member.name} 签到成功（{kind(result.meeting)} #{result.meeting.id}，{late}"
             f"第{row.seq}位，{timeutil.fmt_hm(row.signed_at)}）{gain}")
 
 
-def proxied(result: "ProxyResult") -> str:
+def proxied(result: ProxyResult) -> str:
     """代签 summary: one line per member."""
     new = [r for r in result.done if not r.already]
-    lines = [f"已代签 {len(new)}人（{kind(result.study)} #{result.study.id}「{result.study.title}」）："]
+    lines = [f"已代签 {len(new)}人（{kind(result.meeting)} #{result.meeting.id}「{result.meeting.title}」）："]
     for r in result.done:
         row = r.attendance
         if r.already:
@@ -91,27 +75,27 @@ def made_up(member: Member, study: StudySession, row: Attendance) -> str:
             f"记录于{timeutil.fmt_dt(row.signed_at)}，原因：{row.reason}。")
 
 
-def ended(report: "Report") -> str:
+def ended(report: Report) -> str:
     """结束签到: closed, with the counts."""
-    return f"{kind(report.study)}签到已结束 #{report.study.id}。\n" + _counts(report)
+    return f"{kind(report.meeting)}签到已结束 #{report.meeting.id}。\n" + _counts(report)
 
 
 def _names(members: list[Member]) -> str:
     return "、".join(m.name for m in members) or "无"
 
 
-def _counts(r: "Report") -> str:
+def _counts(r: Report) -> str:
     return (f"应到{r.expected}人，实到{len(r.attended)}人（迟到{len(r.late)}人），"
             f"请假{len(r.leave)}人，{_absent_word(r)}{len(r.absent)}人，出席率{r.rate:.0%}")
 
 
-def _absent_word(r: "Report") -> str:
-    return "缺席" if r.study.closes_at <= timeutil.now() else "未签到"
+def _absent_word(r: Report) -> str:
+    return "缺席" if r.meeting.closes_at <= timeutil.now() else "未签到"
 
 
-def report(r: "Report") -> str:
+def report(r: Report) -> str:
     """签到情况."""
-    lines = [f"【签到情况】{describe(r.study)}", _counts(r)]
+    lines = [f"【签到情况】{describe(r.meeting)}", _counts(r)]
     if r.late:
         lines.append(f"迟到：{_names(r.late)}")
     if r.makeup:

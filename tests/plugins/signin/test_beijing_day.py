@@ -11,9 +11,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from db.models import AttendanceStatus
-from plugins.signin import records, service
+from domain import meetings
 from plugins.signin import texts as t
 from tests.factories import make_branch, make_member
+from tests.plugins.signin.steps import publish
 
 
 @pytest.fixture(params=["UTC", "America/Los_Angeles", "Asia/Shanghai"])
@@ -37,14 +38,14 @@ async def test_0759_and_0801_beijing_are_one_day(session: AsyncSession, server_z
     li = await make_member(session, branch, "李四")
     eight = datetime(2026, 11, 25, 0, 0, tzinfo=UTC)  # 08:00 Beijing
     with time_machine.travel(datetime(2026, 11, 24, 22, 0, tzinfo=UTC), tick=False):
-        study = await service.publish(session, branch_id=branch.id, text="今天8点 学习党章",
+        study = await publish(session, branch_id=branch.id, text="今天8点 学习党章",
                                       created_by=None)
         await session.commit()
     assert study.starts_at == eight
     results, replies = [], []
     for member, moment in ((zhang, eight - timedelta(minutes=1)), (li, eight + timedelta(minutes=1))):
         with time_machine.travel(moment, tick=False):
-            results.append(await service.sign_in(session, branch_id=branch.id, member=member))
+            results.append(await meetings.sign_in(session, branch_id=branch.id, member=member))
             await session.commit()
             replies.append(t.signed(results[-1]))
     assert {timeutil.local_date(r.attendance.signed_at) for r in results} == {date(2026, 11, 25)}
@@ -67,7 +68,7 @@ async def test_tomorrow_means_beijing_tomorrow(
     """明天上午9点 counts from the Beijing date, on both sides of midnight Beijing and UTC."""
     branch = await make_branch(session)
     with time_machine.travel(now_utc, tick=False):
-        study = await service.publish(session, branch_id=branch.id, text="明天上午9点 学习",
+        study = await publish(session, branch_id=branch.id, text="明天上午9点 学习",
                                       created_by=None)
     assert study.starts_at == expected
 
@@ -79,11 +80,11 @@ async def test_record_year_turns_at_beijing_midnight(session: AsyncSession, serv
     old_year = datetime(2026, 12, 31, 15, 30, tzinfo=UTC)  # 23:30 Beijing, 31 Dec
     new_year = datetime(2026, 12, 31, 16, 30, tzinfo=UTC)  # 00:30 Beijing, 1 Jan
     for starts in (old_year, new_year):
-        await service.schedule_session(session, branch_id=branch.id, starts_at=starts, title="学习")
+        await meetings.schedule_meeting(session, branch_id=branch.id, starts_at=starts, title="学习")
     await session.commit()
     with time_machine.travel(datetime(2026, 12, 31, 15, 59, tzinfo=UTC), tick=False):
-        before = await records.my_record(session, member=zhang)
+        before = await meetings.year_record(session, member=zhang)
     with time_machine.travel(datetime(2026, 12, 31, 16, 45, tzinfo=UTC), tick=False):
-        after = await records.my_record(session, member=zhang)
+        after = await meetings.year_record(session, member=zhang)
     assert [s.starts_at for s, _ in before] == [old_year]
     assert [s.starts_at for s, _ in after] == [new_year]

@@ -1,7 +1,6 @@
 """The 签到 hot path: checked before the other commands, refusals free the connection before replying."""
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 import time_machine
@@ -11,12 +10,12 @@ from nonebug import App
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-import bot.deps
+import bot.pipeline
 from bot.commands import HOT_PRIORITY, PRIORITY
 from db import engine as db_engine
-from db.models import Attendance, AttendanceStatus, LedgerEntry
-from plugins.points import service as points
-from plugins.signin import leave_cmd, report_cmd, service, signin_cmd
+from db.models import Attendance
+from domain import meetings
+from plugins.signin import leave_cmd, report_cmd, signin_cmd
 from tests.events import group_message, onebot
 from tests.factories import MEMBER_ID, OTHER_GROUP_ID, make_branch, make_member
 
@@ -58,16 +57,16 @@ async def test_refusal_releases_connection_before_reply(
     """A refused 签到 rolls back before its reply is sent: the pooled connection is free meanwhile."""
     branch = await make_branch(chat_db)
     await make_member(chat_db, branch, "张三", user_id=MEMBER_ID)
-    await service.schedule_session(chat_db, branch_id=branch.id, starts_at=START, title="学习党章")
+    await meetings.schedule_meeting(chat_db, branch_id=branch.id, starts_at=START, title="学习党章")
     await chat_db.commit()
     held: list[int] = []
-    original = bot.deps.plain
+    original = bot.pipeline.plain
 
     def spy(event, value):  # noqa: ANN001, ANN202
         held.append(db_engine.get_engine().pool.checkedout())
         return original(event, value)
 
-    monkeypatch.setattr(bot.deps, "plain", spy)
+    monkeypatch.setattr(bot.pipeline, "plain", spy)
     with time_machine.travel(START - timedelta(days=1), tick=False):
         async with app.test_matcher() as ctx:
             adapter_bot = onebot(ctx)
@@ -80,26 +79,3 @@ async def test_refusal_releases_connection_before_reply(
             ctx.receive_event(adapter_bot, event)
     assert held == [0]
     assert (await chat_db.exec(select(Attendance).order_by(col(Attendance.id)))).all() == []
-
-
-async def test_sign_in_reads_branch_rules_with_the_counter(session: AsyncSession) -> None:
-    """The rules fetched with 第N位 are the branch's own: 按时 3 here, 迟到 0 (no entry), others default."""
-    branch, other = await make_branch(session), await make_branch(session, "第二支部", OTHER_GROUP_ID)
-    zhang, li = await make_member(session, branch, "张三"), await make_member(session, branch, "李四")
-    wang = await make_member(session, other, "王五")
-    await points.set_rules(session, branch.id, {"signin_on_time": Decimal(3),
-                                                "signin_late": Decimal(0)}, by="王书记")
-    for b in (branch, other):
-        await service.schedule_session(session, branch_id=b.id, starts_at=START, title="学习党章")
-    await session.commit()
-    with time_machine.travel(START, tick=False):
-        on_time = await service.sign_in(session, branch_id=branch.id, member=zhang)
-        default = await service.sign_in(session, branch_id=other.id, member=wang)
-        await session.commit()
-    with time_machine.travel(START + timedelta(minutes=20), tick=False):
-        late = await service.sign_in(session, branch_id=branch.id, member=li)
-        await session.commit()
-    assert (on_time.points, default.points, late.points) == (Decimal(3), Decimal(2), None)
-    entries = (await session.exec(select(LedgerEntry).order_by(col(LedgerEntry.id)))).all()
-    assert [(e.member_id, e.delta) for e in entries] == [(zhang.id, Decimal(3)), (wang.id, Decimal(2))]
-    assert late.attendance.status == AttendanceStatus.LATE

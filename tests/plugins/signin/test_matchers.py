@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.roles import Role
 from db.models import Attendance, AttendanceStatus, Branch, LedgerEntry, StudySession
-from plugins.signin import service
+from domain import meetings
 from tests.events import group_message, onebot, private_message
 from tests.factories import MEMBER_ID, SECRETARY_ID, make_branch, make_member
 
@@ -27,7 +27,7 @@ async def _arrange(db: AsyncSession) -> tuple[Branch, StudySession]:
     await make_member(db, branch, "王书记", user_id=SECRETARY_ID, role=Role.SECRETARY)
     await make_member(db, branch, "张三", user_id=MEMBER_ID)
     await make_member(db, branch, "李四")
-    study = await service.schedule_session(db, branch_id=branch.id, starts_at=START, title="学习党章",
+    study = await meetings.schedule_meeting(db, branch_id=branch.id, starts_at=START, title="学习党章",
                                            place="活动室")
     await db.commit()
     return branch, study

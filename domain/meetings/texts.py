@@ -1,0 +1,28 @@
+"""The Chinese words meetings' refusals need: examples and how a meeting is named."""
+
+from core import timeutil
+from db.models import SessionKind, StudySession
+
+EX_PUBLISH = "发布学习 明天上午9点 学习党章 党员活动室"
+EX_PROXY = "代签 张三 李四"
+EX_MAKEUP = "补签 #3 张三 当时忘记签到"
+EX_LEAVE = "请假 去医院复查"
+EX_REPORT = "签到情况 #3"
+
+
+def kind(meeting: StudySession) -> str:
+    """学习 / 主题党日."""
+    return SessionKind(meeting.kind).label
+
+
+def describe(meeting: StudySession) -> str:
+    """'#3 学习「学习党章」11月25日（周三）09:30'."""
+    return f"#{meeting.id} {kind(meeting)}「{meeting.title}」{timeutil.fmt_dt_week(meeting.starts_at)}"
+
+
+def no_open_meeting(upcoming: StudySession | None) -> str:
+    """签到 with nothing open: say when the next one is."""
+    if upcoming is None:
+        return "现在没有进行中的签到，近期也没有安排学习。"
+    return (f"现在没有进行中的签到。下一次：{describe(upcoming)}，"
+            f"{timeutil.fmt_dt(upcoming.opens_at)}起可以签到。")
