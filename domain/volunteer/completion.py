@@ -1,6 +1,7 @@
-"""完成需求 and 缺勤: closing a need that has started, with the points it earns. No nonebot here."""
+"""完成需求 and 缺勤: closing a need that has started, with the points it earns."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -8,18 +9,32 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core import timeutil
 from core.errors import Conflict
 from db.models import ClaimStatus, LedgerKind, Member, Need, NeedStatus
-from plugins.points.service import award
-from plugins.volunteer.parse import default_hours
-from plugins.volunteer.places import (
-    active_claim,
+from domain.points import award
+from domain.volunteer.capacity import (
     claims_of,
-    ensure_open,
     fill_from_waitlist,
-    get_need,
+    lock_need,
     members_of,
     release_place,
 )
-from plugins.volunteer.service import Promotion
+from domain.volunteer.claims import Promotion, active_claim
+from domain.volunteer.needs import ensure_open
+
+_HALF = Decimal("0.5")
+POINTS_SOURCE = "volunteer:"
+"""Points for a need are paid per claim, with source `volunteer:<claim id>` (exports sum them)."""
+
+
+def points_source(claim_id: int | None) -> str:
+    """The ledger source of the points one claim earned."""
+    return f"{POINTS_SOURCE}{claim_id}"
+
+
+def default_hours(starts_at: datetime, ends_at: datetime) -> Decimal:
+    """The posted duration, in half hours (at least half an hour)."""
+    minutes = Decimal(int((ends_at - starts_at).total_seconds() // 60))
+    halves = (minutes / 30).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return max(halves * _HALF, _HALF)
 
 
 @dataclass
@@ -39,11 +54,11 @@ class Completion:
 
 
 async def complete_need(
-    session: AsyncSession, *, branch_id: int, need_id: int, hours: Decimal | None,
+    db: AsyncSession, *, branch_id: int, need_id: int, hours: Decimal | None,
     operator: Member | None, operator_name: str | None = None,
 ) -> Completion:
     """完成需求 once started: every claimant not marked absent earns points, all in this transaction."""
-    need = await get_need(session, branch_id, need_id, lock=True)
+    need = await lock_need(db, branch_id=branch_id, need_id=need_id)
     ensure_open(need, claiming=False)
     if need.starts_at > timeutil.now():
         raise Conflict(f"#{need.id} {need.title} 还没开始（{timeutil.fmt_dt(need.starts_at)}），"
@@ -53,38 +68,36 @@ async def complete_need(
         each = (Decimal(need.points_per_hour) * hours).quantize(Decimal("0.1"), ROUND_HALF_UP)
     else:
         each = Decimal(need.points_per_person or 0)
-    claims = await claims_of(session, need.id, ClaimStatus.CLAIMED)
     people = []
-    for claim in claims:
-        member = await session.get(Member, claim.member_id)
+    for claim in await claims_of(db, need_id, ClaimStatus.CLAIMED):
+        member = await db.get(Member, claim.member_id)
         if member is None:
             continue
         people.append(member)
         if each > 0:
-            await award(session, member=member, delta=each, kind=LedgerKind.VOLUNTEER,
-                        reason=f"志愿服务#{need.id} {need.title}"[:200], source=f"volunteer:{claim.id}",
+            await award(db, member=member, delta=each, kind=LedgerKind.VOLUNTEER,
+                        reason=f"志愿服务#{need.id} {need.title}"[:200], source=points_source(claim.id),
                         operator=operator, operator_name=operator_name)
-    moment = timeutil.now()
-    need.status, need.hours, need.completed_at = NeedStatus.COMPLETED, hours, moment
-    session.add(need)
-    await session.flush()
-    absent = await members_of(session, await claims_of(session, need.id, ClaimStatus.ABSENT))
+    need.status, need.hours, need.completed_at = NeedStatus.COMPLETED, hours, timeutil.now()
+    db.add(need)
+    await db.flush()
+    absent = await members_of(db, await claims_of(db, need_id, ClaimStatus.ABSENT))
     return Completion(need, hours, each, people, absent)
 
 
 async def mark_absent(
-    session: AsyncSession, *, branch_id: int, need_id: int, member: Member
+    db: AsyncSession, *, branch_id: int, need_id: int, member: Member
 ) -> Promotion:
     """缺勤 before completion: the member earns nothing; before the start their place moves on."""
-    need = await get_need(session, branch_id, need_id, lock=True)
+    need = await lock_need(db, branch_id=branch_id, need_id=need_id)
     ensure_open(need, claiming=False)
-    claim = await active_claim(session, need, member, member.name)
+    claim = await active_claim(db, need, member, member.name)
     if claim.status != ClaimStatus.CLAIMED:
         raise Conflict(f"{member.name} 在#{need.id}只是候补，没有名额，无需登记缺勤。")
     claim.status, claim.updated_at = ClaimStatus.ABSENT, timeutil.now()
-    session.add(claim)
-    await session.flush()
-    await release_place(session, need)
-    promoted = await fill_from_waitlist(session, need)
-    await session.refresh(need)
+    db.add(claim)
+    await db.flush()
+    await release_place(db, need)
+    promoted = await fill_from_waitlist(db, need)
+    await db.refresh(need)
     return Promotion(need, promoted)

@@ -5,33 +5,24 @@ from contextlib import suppress
 from functools import partial
 from typing import Annotated
 
-from nonebot.adapters import Bot, Event, Message
+from nonebot.adapters import Bot, Message
 from nonebot.params import CommandWhitespace
 from nonebot.plugin import PluginMetadata
 from nonebot.rule import Rule
 
-from bot.chat import arg_text, parse_targets, plain
+from bot.chat import arg_text, parse_targets
 from bot.commands import CommandDoc, command
-from bot.deps import (
-    Anyone,
-    Arg,
-    Caller,
-    Committee,
-    Registered,
-    Secretary,
-    SessionDep,
-    replies_errors,
-)
+from bot.deps import Arg, Caller, CallerDep, SessionDep
+from bot.pipeline import AfterSend, Reply, handle
 from bot.send import DeliveryError, send_group
 from core import timeutil
 from core.errors import InvalidInput
-from core.refs import PersonRef
-from core.textparse import normalize, split_id, to_int
+from core.textparse import split_id
 from db.models import Member
-from plugins.roster.service import resolve_member
-from plugins.volunteer import completion, service
+from domain import volunteer
+from domain.roster import resolve_member
 from plugins.volunteer import texts as t
-from plugins.volunteer.parse import CAPACITY_MAX, parse_hours, parse_need
+from plugins.volunteer.parse import parse_capacity, parse_hours, parse_need
 
 FORM = ("发布需求", "标题：社区文明劝导", "时间：11月28日 9:00-11:00", "地点：枣行社区", "名额：5",
         "积分：2（或 每小时1分）", "适合：正常活动（或 适当参加、不限）", "说明：……")
@@ -40,6 +31,9 @@ __plugin_meta__ = PluginMetadata(
     name="志愿服务",
     description="发布志愿服务需求、按身体类别认领、候补递补、完成后记积分",
     usage="需求列表",
+    type="application",
+    homepage="https://github.com/yinling/yinling",
+    supported_adapters={"~onebot.v11", "~console"},
     extra={"commands": [
         CommandDoc("需求列表", "开放的志愿服务需求，★为适合您的", "需求列表"),
         CommandDoc("认领", "认领一项需求；满员时登记候补", t.EX_CLAIM, "认领 #编号", details=("也可写：认领3、认领 3号、认领三号",)),
@@ -55,31 +49,33 @@ __plugin_meta__ = PluginMetadata(
 )
 
 
-async def _notify(bot: Bot, session: SessionDep, caller: Caller,
-                  compose: Callable[[list[Member]], str], members: list[Member]) -> None:
-    """Tell these members in the branch's group: @ those with a chat account, name the others.
-
-    compose(unreached) builds the text; it names only the members no @ can reach.
-    """
+async def _notice(bot: Bot, db: SessionDep, caller: Caller,
+                  compose: Callable[[list[Member]], str], members: list[Member]) -> list[AfterSend]:
+    """Work for after the reply: tell these members in the branch's group, @ing those with a chat
+    account and naming the others (compose(unreached) builds the text). Read now, sent later."""
     if not members:
-        return
-    group = caller.ctx.group_id or await service.group_of(session, caller.branch_id,
-                                                          caller.ctx.platform)
-    accounts = await service.accounts_of(session, members, caller.ctx.platform)
-    await session.commit()  # end the read before sending: on SQLite it holds the write lock
+        return []
+    platform = caller.ctx.platform
+    group = caller.ctx.group_id or await volunteer.group_of(db, branch_id=caller.branch_id,
+                                                            platform=platform)
     if group is None:
-        return
-    unreached = [m for m in members if m.id not in accounts]
+        return []
+    accounts = await volunteer.accounts_of(db, members, platform=platform)
+    text = compose([m for m in members if m.id not in accounts])
     mentions = [accounts[m.id] for m in members if m.id in accounts]
-    with suppress(DeliveryError):  # the change is committed; send_group has logged the failure
-        await send_group(bot, group, compose(unreached), mentions)
+
+    async def send() -> None:
+        with suppress(DeliveryError):  # the change is committed; send_group has logged the failure
+            await send_group(bot, group, text, mentions)
+
+    return [send]
 
 
 def _need_id(arg: Message, example: str) -> tuple[int, str]:
     return split_id(arg_text(arg), "需求编号", example)
 
 
-async def _id_and_member(session: SessionDep, caller: Caller, arg: Message,
+async def _id_and_member(db: SessionDep, caller: Caller, arg: Message,
                          example: str) -> tuple[int, Member]:
     """`#3 李四` or `#3 @李四` → (3, 李四's record in this branch)."""
     need_id, rest = _need_id(arg, example)
@@ -90,35 +86,29 @@ async def _id_and_member(session: SessionDep, caller: Caller, arg: Message,
     targets, _ = parse_targets(message)
     if not targets:
         raise InvalidInput("请写上成员姓名或@这位成员。", example)
-    ref: PersonRef = targets[0]
-    member = await resolve_member(session, caller.branch_id, caller.ctx.platform, ref,
-                                  example=example)
+    member = await resolve_member(db, branch_id=caller.branch_id, platform=caller.ctx.platform,
+                                  ref=targets[0], example=example)
     return need_id, member
 
 
 post_cmd = command("发布需求", "发布志愿需求")
 
 
-@post_cmd.handle()
-@replies_errors
-async def handle_post(event: Event, session: SessionDep, caller: Committee, arg: Arg) -> None:
+@handle(post_cmd)
+async def handle_post(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     """Committee: post a need, one line or the multi-line form."""
     draft = parse_need(arg.extract_plain_text(), timeutil.now())
-    need = await service.post_need(session, branch_id=caller.branch_id, draft=draft,
-                                   created_by=caller.member)
-    await session.commit()
-    await post_cmd.finish(plain(event, t.posted(need)))
+    return t.posted(await volunteer.post_need(db, branch_id=caller.branch_id, draft=draft,
+                                              created_by=caller.member))
 
 
 list_cmd = command("需求列表", "志愿需求", "服务清单", bare=True)
 
 
-@list_cmd.handle()
-async def handle_list(event: Event, session: SessionDep, caller: Anyone) -> None:
+@handle(list_cmd)
+async def handle_list(db: SessionDep, caller: CallerDep) -> str:
     """Anyone: open needs; ★ marks those that suit the caller."""
-    needs = await service.open_needs(session, caller.branch_id)
-    await session.commit()  # end the read before sending: on SQLite it holds the write lock
-    await list_cmd.finish(plain(event, t.need_list(needs, caller.member)))
+    return t.need_list(await volunteer.open_needs(db, branch_id=caller.branch_id), caller.member)
 
 
 async def _names_a_need(arg: Arg, space: Annotated[str | None, CommandWhitespace()]) -> bool:
@@ -138,126 +128,97 @@ claim_cmd = command("认领")
 claim_cmd.rule = claim_cmd.rule & Rule(_names_a_need)  # keeps the command-word check first
 
 
-@claim_cmd.handle()
-@replies_errors
-async def handle_claim(event: Event, session: SessionDep, caller: Registered, arg: Arg) -> None:
+@handle(claim_cmd)
+async def handle_claim(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     """Member: claim a place, or join the waitlist when full."""
     need_id, _ = _need_id(arg, t.EX_CLAIM)
-    result = await service.claim_need(session, branch_id=caller.branch_id, need_id=need_id,
-                                      member=caller.me)
-    await session.commit()
-    await claim_cmd.finish(plain(event, t.claimed(result)))
+    return t.claimed(await volunteer.claim_need(db, branch_id=caller.branch_id, need_id=need_id,
+                                                member=caller.me))
 
 
 proxy_cmd = command("代认领", "代为认领")
 
 
-@proxy_cmd.handle()
-@replies_errors
-async def handle_proxy(event: Event, session: SessionDep, caller: Committee, arg: Arg) -> None:
+@handle(proxy_cmd)
+async def handle_proxy(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     """Committee: claim for a member (usually one without a chat account)."""
-    need_id, member = await _id_and_member(session, caller, arg, t.EX_PROXY)
-    result = await service.claim_need(session, branch_id=caller.branch_id, need_id=need_id,
-                                      member=member, proxy=caller.member)
-    await session.commit()
-    await proxy_cmd.finish(plain(event, t.claimed(result, proxy=True)))
+    need_id, member = await _id_and_member(db, caller, arg, t.EX_PROXY)
+    result = await volunteer.claim_need(db, branch_id=caller.branch_id, need_id=need_id,
+                                        member=member, proxy=caller.member)
+    return t.claimed(result, proxy=True)
 
 
 unclaim_cmd = command("取消认领", "退出认领")
 
 
-@unclaim_cmd.handle()
-@replies_errors
-async def handle_unclaim(bot: Bot, event: Event, session: SessionDep, caller: Registered,
-                         arg: Arg) -> None:
+@handle(unclaim_cmd)
+async def handle_unclaim(bot: Bot, db: SessionDep, caller: CallerDep, arg: Arg) -> Reply:
     """Member: give up a place (the first waitlisted moves up, @'d in the group) or a waitlist spot."""
     need_id, _ = _need_id(arg, t.EX_UNCLAIM)
-    result = await service.cancel_claim(session, branch_id=caller.branch_id, need_id=need_id,
-                                        member=caller.me)
-    await session.commit()
-    await unclaim_cmd.send(plain(event, t.unclaimed(caller.me.name, result)))
-    await _notify(bot, session, caller, partial(t.promoted, result), result.promoted)
-    await unclaim_cmd.finish()
+    result = await volunteer.cancel_claim(db, branch_id=caller.branch_id, need_id=need_id,
+                                          member=caller.me)
+    return Reply(t.unclaimed(caller.me.name, result),
+                 after=await _notice(bot, db, caller, partial(t.promoted, result), result.promoted))
 
 
 mine_cmd = command("我的认领", bare=True)
 
 
-@mine_cmd.handle()
-async def handle_mine(event: Event, session: SessionDep, caller: Registered) -> None:
+@handle(mine_cmd)
+async def handle_mine(db: SessionDep, caller: CallerDep) -> str:
     """Member: their places and waitlist spots."""
-    rows = await service.my_claims(session, caller.me)
-    await session.commit()  # end the read before sending (see handle_list)
-    await mine_cmd.finish(plain(event, t.my_claims(caller.me.name, rows)))
+    return t.my_claims(caller.me.name, await volunteer.my_claims(db, member=caller.me))
 
 
 capacity_cmd = command("修改名额", "调整名额")
 
 
-@capacity_cmd.handle()
-@replies_errors
-async def handle_capacity(bot: Bot, event: Event, session: SessionDep, caller: Secretary,
-                          arg: Arg) -> None:
+@handle(capacity_cmd)
+async def handle_capacity(bot: Bot, db: SessionDep, caller: CallerDep, arg: Arg) -> Reply:
     """Secretary: change the places; those moved to or from the waitlist are told in the group."""
     need_id, rest = _need_id(arg, t.EX_CAPACITY)
-    capacity = to_int(normalize(rest).removesuffix("人").removesuffix("名"))
-    if not capacity or capacity > CAPACITY_MAX:
-        raise InvalidInput(f"请写1到{CAPACITY_MAX}之间的人数。", t.EX_CAPACITY)
-    result = await service.set_capacity(session, branch_id=caller.branch_id, need_id=need_id,
-                                        capacity=capacity)
-    await session.commit()
-    await capacity_cmd.send(plain(event, t.capacity_changed(result)))
+    result = await volunteer.set_capacity(db, branch_id=caller.branch_id, need_id=need_id,
+                                          capacity=parse_capacity(rest, t.EX_CAPACITY))
     moved = result.promoted or [member for member, _ in result.demoted]  # never both
-    await _notify(bot, session, caller, partial(t.capacity_notice, result), moved)
-    await capacity_cmd.finish()
+    return Reply(t.capacity_changed(result),
+                 after=await _notice(bot, db, caller, partial(t.capacity_notice, result), moved))
 
 
 cancel_cmd = command("取消需求")
 
 
-@cancel_cmd.handle()
-@replies_errors
-async def handle_cancel(bot: Bot, event: Event, session: SessionDep, caller: Secretary,
-                        arg: Arg) -> None:
+@handle(cancel_cmd)
+async def handle_cancel(bot: Bot, db: SessionDep, caller: CallerDep, arg: Arg) -> Reply:
     """Secretary: cancel a need; everyone who claimed or waited is told in the group."""
     need_id, reason = _need_id(arg, t.EX_CANCEL)
-    people = await service.cancel_need(session, branch_id=caller.branch_id, need_id=need_id,
-                                       reason=reason[:200])
-    await session.commit()
-    await cancel_cmd.send(plain(event, t.need_cancelled(people)))
-    await _notify(bot, session, caller, partial(t.need_cancelled_notice, people),
-                  people.claimed + people.waiting)
-    await cancel_cmd.finish()
+    people = await volunteer.cancel_need(db, branch_id=caller.branch_id, need_id=need_id,
+                                         reason=reason[:200])
+    return Reply(t.need_cancelled(people),
+                 after=await _notice(bot, db, caller, partial(t.need_cancelled_notice, people),
+                                     people.claimed + people.waiting))
 
 
 complete_cmd = command("完成需求")
 
 
-@complete_cmd.handle()
-@replies_errors
-async def handle_complete(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
+@handle(complete_cmd)
+async def handle_complete(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     """Secretary: close a started need and award points to everyone who took part."""
     need_id, rest = _need_id(arg, t.EX_COMPLETE)
     hours = parse_hours(rest, t.EX_COMPLETE) if rest else None
-    result = await completion.complete_need(session, branch_id=caller.branch_id, need_id=need_id,
-                                         hours=hours, operator=caller.member,
-                                         operator_name=caller.operator_name)
-    await session.commit()
-    await complete_cmd.finish(plain(event, t.completed(result)))
+    return t.completed(await volunteer.complete_need(
+        db, branch_id=caller.branch_id, need_id=need_id, hours=hours, operator=caller.member,
+        operator_name=caller.operator_name))
 
 
 absent_cmd = command("缺勤", "登记缺勤")
 
 
-@absent_cmd.handle()
-@replies_errors
-async def handle_absent(bot: Bot, event: Event, session: SessionDep, caller: Secretary,
-                        arg: Arg) -> None:
+@handle(absent_cmd)
+async def handle_absent(bot: Bot, db: SessionDep, caller: CallerDep, arg: Arg) -> Reply:
     """Secretary: someone who claimed did not come; before the start their place moves on."""
-    need_id, member = await _id_and_member(session, caller, arg, t.EX_ABSENT)
-    result = await completion.mark_absent(session, branch_id=caller.branch_id, need_id=need_id,
-                                       member=member)
-    await session.commit()
-    await absent_cmd.send(plain(event, t.absent(member.name, result)))
-    await _notify(bot, session, caller, partial(t.promoted, result), result.promoted)
-    await absent_cmd.finish()
+    need_id, member = await _id_and_member(db, caller, arg, t.EX_ABSENT)
+    result = await volunteer.mark_absent(db, branch_id=caller.branch_id, need_id=need_id,
+                                         member=member)
+    return Reply(t.absent(member.name, result),
+                 after=await _notice(bot, db, caller, partial(t.promoted, result), result.promoted))

@@ -1,15 +1,16 @@
-"""Reading a 发布需求 post (one line or the multi-line form) and a 完成需求 duration. No nonebot here."""
+"""Chat words → domain values: a 发布需求 post (one line or the multi-line form), a 完成需求
+duration, a 修改名额 count. Pure text; the rules they feed are in domain.volunteer."""
 
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from core import timeutil
 from core.errors import InvalidInput
-from core.textparse import cn_int, normalize, parse_points
+from core.textparse import cn_int, normalize, parse_points, to_int
 from core.timeparse import TimeParseError, parse_time_range, split_leading_range
 from db.models import Suitability
+from domain.volunteer import CAPACITY_MAX, NeedDraft
 
 EX_ONE_LINE = "发布需求 文明劝导 11月28日9:00-11:00 枣行社区 5人 2分"
 EX_FORM = {
@@ -35,30 +36,12 @@ SUITS_WORDS = {
     "适当参加活动": Suitability.LIMITED, "适当参加": Suitability.LIMITED, "适当": Suitability.LIMITED,
     "不限": Suitability.ANY, "都可以": Suitability.ANY, "均可": Suitability.ANY,
 }  # fmt: skip
-CAPACITY_MAX = 200
 TITLE_MAX, PLACE_MAX, NOTE_MAX = 30, 50, 300
 _LINE_RE = re.compile(r"^(" + "|".join(sorted(FORM_KEYS, key=len, reverse=True)) + r")\s*[:：]\s*(.*)$")
 _NUM = r"(\d+|[零〇一二两三四五六七八九十百]+)"
 _CAPACITY_RE = re.compile(rf"^(?:名额|限)?{_NUM}(?:人|名|位)$|^名额{_NUM}$")
 _PER_HOUR_RE = re.compile(r"^每(?:个)?小时(.*?)分?$")
 _PER_PERSON_RE = re.compile(r"^(?:每人)?(\d+(?:\.\d+)?|[零一二两三四五六七八九十]+)分$")
-
-
-@dataclass
-class NeedDraft:
-    """The fields of a need as posted, checked but not yet stored."""
-
-    title: str
-    starts_at: datetime
-    ends_at: datetime
-    place: str
-    capacity: int
-    points_per_person: Decimal | None = None
-    points_per_hour: Decimal | None = None
-    suits: Suitability = Suitability.NORMAL
-    description: str | None = None
-    hourly: bool = False
-    """Per hour at the branch's volunteer_per_hour rate (`每小时` written without a number)."""
 
 
 def parse_need(text: str, now: datetime) -> NeedDraft:
@@ -212,8 +195,9 @@ def parse_hours(text: str, example: str) -> Decimal:
     return hours
 
 
-def default_hours(starts_at: datetime, ends_at: datetime) -> Decimal:
-    """The posted duration, in half hours (at least half an hour)."""
-    minutes = Decimal(int((ends_at - starts_at).total_seconds() // 60))
-    halves = (minutes / 30).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    return max(halves * _HALF, _HALF)
+def parse_capacity(text: str, example: str) -> int:
+    """修改名额 count: '8', '8人', '８名' → 8 (1 to CAPACITY_MAX)."""
+    capacity = to_int(normalize(text).removesuffix("人").removesuffix("名"))
+    if not capacity or capacity > CAPACITY_MAX:
+        raise InvalidInput(f"请写1到{CAPACITY_MAX}之间的人数。", example)
+    return capacity

@@ -5,17 +5,18 @@ from decimal import Decimal
 from core.textparse import fmt_points
 from core.timeutil import fmt_dt_week, fmt_hm, now, to_local
 from db.models import Member, Need, Suitability
-from plugins.volunteer.completion import Completion
-from plugins.volunteer.parse import EX_ONE_LINE
-from plugins.volunteer.places import started, suits
-from plugins.volunteer.service import (
+from domain.volunteer import (
     CancelResult,
     CapacityResult,
     ClaimResult,
+    Completion,
     MyClaim,
     NeedPeople,
     Promotion,
+    started,
+    suits,
 )
+from plugins.volunteer.parse import EX_ONE_LINE
 
 EX_POST = EX_ONE_LINE
 EX_CLAIM = "认领 #3"

@@ -25,8 +25,7 @@ from db.models import (
     NeedStatus,
     Suitability,
 )
-from plugins.volunteer import completion, service
-from plugins.volunteer.parse import NeedDraft
+from domain import volunteer
 from tests.factories import make_branch, make_member
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # Wednesday 10:00 Beijing
@@ -43,10 +42,10 @@ def _frozen() -> Iterator[None]:
 async def _need(session: AsyncSession, branch: Branch, capacity: int = 3, *,
                 suits: Suitability = Suitability.NORMAL, per_hour: Decimal | None = None,
                 per_person: Decimal | None = Decimal("2")) -> Need:
-    draft = NeedDraft(title="文明劝导", starts_at=START, ends_at=END, place="枣行社区",
+    draft = volunteer.NeedDraft(title="文明劝导", starts_at=START, ends_at=END, place="枣行社区",
                       capacity=capacity, points_per_person=None if per_hour else per_person,
                       points_per_hour=per_hour, suits=suits)
-    need = await service.post_need(session, branch_id=branch.id, draft=draft, created_by=None)
+    need = await volunteer.post_need(session, branch_id=branch.id, draft=draft, created_by=None)
     await session.commit()
     return need
 
@@ -55,8 +54,8 @@ async def _members(session: AsyncSession, branch: Branch, count: int) -> list[Me
     return [await make_member(session, branch, f"成员{i:02d}") for i in range(1, count + 1)]
 
 
-async def _claim(session: AsyncSession, need: Need, member: Member) -> service.ClaimResult:
-    result = await service.claim_need(session, branch_id=need.branch_id, need_id=need.id,
+async def _claim(session: AsyncSession, need: Need, member: Member) -> volunteer.ClaimResult:
+    result = await volunteer.claim_need(session, branch_id=need.branch_id, need_id=need.id,
                                       member=member)
     await session.commit()
     return result
@@ -71,8 +70,8 @@ async def _states(session: AsyncSession, need_id: int) -> list[tuple[str, str]]:
 async def test_post_without_points_uses_branch_rule(session: AsyncSession) -> None:
     """A need posted without 积分 gets the branch's volunteer_per_need (2 by default)."""
     branch = await make_branch(session)
-    draft = NeedDraft(title="清扫", starts_at=START, ends_at=END, place="社区", capacity=2)
-    need = await service.post_need(session, branch_id=branch.id, draft=draft, created_by=None)
+    draft = volunteer.NeedDraft(title="清扫", starts_at=START, ends_at=END, place="社区", capacity=2)
+    need = await volunteer.post_need(session, branch_id=branch.id, draft=draft, created_by=None)
     await session.commit()
     row = await session.get(Need, need.id)
     assert (row.points_per_person, row.points_per_hour, row.claimed, row.status) == (
@@ -99,7 +98,7 @@ async def test_category_refused_with_reason(session: AsyncSession) -> None:
     open_to_all = await _need(session, branch, suits=Suitability.ANY)
     frail = await make_member(session, branch, "李四", category=HealthCategory.LIMITED)
     with pytest.raises(Conflict) as caught:
-        await service.claim_need(session, branch_id=branch.id, need_id=need.id, member=frail)
+        await volunteer.claim_need(session, branch_id=branch.id, need_id=need.id, member=frail)
     assert caught.value.reply == (
         "#1 文明劝导 适合“正常活动”的同志，您登记的类别是“适当参加活动”，这次就不安排了。"
         "可发送“需求列表”看看其他需求。")
@@ -113,24 +112,24 @@ async def test_claims_close_at_start_and_closed_needs_refuse(session: AsyncSessi
     need = await _need(session, branch)
     cancelled = await _need(session, branch)
     zhang = await make_member(session, branch, "张三")
-    await service.cancel_need(session, branch_id=branch.id, need_id=cancelled.id, reason=None)
+    await volunteer.cancel_need(session, branch_id=branch.id, need_id=cancelled.id, reason=None)
     await session.commit()
     with pytest.raises(Conflict, match="已取消"):
-        await service.claim_need(session, branch_id=branch.id, need_id=cancelled.id, member=zhang)
+        await volunteer.claim_need(session, branch_id=branch.id, need_id=cancelled.id, member=zhang)
     with time_machine.travel(START - timedelta(seconds=1), tick=False):
         assert (await _claim(session, need, zhang)).position is None
     other = await make_member(session, branch, "王五")
     with time_machine.travel(START, tick=False), pytest.raises(Conflict) as caught:
-        await service.claim_need(session, branch_id=branch.id, need_id=need.id, member=other)
+        await volunteer.claim_need(session, branch_id=branch.id, need_id=need.id, member=other)
     assert caught.value.reply == "#1 文明劝导 已经开始（11月28日 09:00），认领已截止。"
 
 
 async def test_post_per_hour_without_rate_uses_branch_rule(session: AsyncSession) -> None:
     """`每小时` without a number gets the branch's volunteer_per_hour (1 by default)."""
     branch = await make_branch(session)
-    draft = NeedDraft(title="清扫", starts_at=START, ends_at=END, place="社区", capacity=2,
+    draft = volunteer.NeedDraft(title="清扫", starts_at=START, ends_at=END, place="社区", capacity=2,
                       hourly=True)
-    need = await service.post_need(session, branch_id=branch.id, draft=draft, created_by=None)
+    need = await volunteer.post_need(session, branch_id=branch.id, draft=draft, created_by=None)
     await session.commit()
     row = await session.get(Need, need.id)
     assert (row.points_per_person, row.points_per_hour) == (None, Decimal("1"))
@@ -145,7 +144,7 @@ async def test_inactive_member_cannot_claim(session: AsyncSession) -> None:
     session.add(gone)
     await session.commit()
     with pytest.raises(Conflict) as refused:
-        await service.claim_need(session, branch_id=branch.id, need_id=need.id, member=gone)
+        await volunteer.claim_need(session, branch_id=branch.id, need_id=need.id, member=gone)
     assert refused.value.reply == "钱七 已停用，不能认领。如需恢复，请书记发送“启用成员 钱七”。"
     assert await _states(session, need.id) == []
 
@@ -156,7 +155,7 @@ async def test_huge_need_number_is_not_found(session: AsyncSession) -> None:
     zhang = await make_member(session, branch, "张三")
     for need_id in (2**31, 10**22):
         with pytest.raises(NotFound):
-            await service.claim_need(session, branch_id=branch.id, need_id=need_id, member=zhang)
+            await volunteer.claim_need(session, branch_id=branch.id, need_id=need_id, member=zhang)
 
 
 async def test_need_of_another_branch_is_not_found(session: AsyncSession) -> None:
@@ -166,7 +165,7 @@ async def test_need_of_another_branch_is_not_found(session: AsyncSession) -> Non
     need = await _need(session, other)
     zhang = await make_member(session, mine, "张三")
     with pytest.raises(NotFound):
-        await service.claim_need(session, branch_id=mine.id, need_id=need.id, member=zhang)
+        await volunteer.claim_need(session, branch_id=mine.id, need_id=need.id, member=zhang)
 
 
 async def test_twenty_members_claim_three_places_at_once(db_url: str, session: AsyncSession) -> None:
@@ -178,7 +177,7 @@ async def test_twenty_members_claim_three_places_at_once(db_url: str, session: A
     async def claim(member_id: int) -> tuple[int, int | None]:
         async with db_engine.session_factory()() as own:
             member = await own.get(Member, member_id)
-            result = await service.claim_need(own, branch_id=branch.id, need_id=need.id,
+            result = await volunteer.claim_need(own, branch_id=branch.id, need_id=need.id,
                                               member=member)
             await own.commit()
             return result.claim.id, result.position
@@ -203,7 +202,7 @@ async def test_same_member_claiming_twice_at_once_has_one_claim(db_url: str,
     async def claim() -> bool:
         async with db_engine.session_factory()() as own:
             member = await own.get(Member, zhang.id)
-            result = await service.claim_need(own, branch_id=branch.id, need_id=need.id,
+            result = await volunteer.claim_need(own, branch_id=branch.id, need_id=need.id,
                                               member=member)
             await own.commit()
             return result.already
@@ -233,11 +232,11 @@ async def test_cancel_claim_promotes_first_waitlisted(session: AsyncSession) -> 
     a, b, c = await _members(session, branch, 3)
     for member in (a, b, c):
         await _claim(session, need, member)
-    result = await service.cancel_claim(session, branch_id=branch.id, need_id=need.id, member=a)
+    result = await volunteer.cancel_claim(session, branch_id=branch.id, need_id=need.id, member=a)
     await session.commit()
     assert (result.had_place, [m.name for m in result.promoted], result.need.claimed) == (
         True, ["成员02"], 1)
-    rows = await service.my_claims(session, c)
+    rows = await volunteer.my_claims(session, member=c)
     assert [(r.need.id, r.position) for r in rows] == [(need.id, 1)]
     # Re-claiming after cancelling goes to the back of the line.
     again = await _claim(session, need, a)
@@ -253,7 +252,7 @@ async def test_cancel_claim_refused_after_start(session: AsyncSession) -> None:
     zhang = await make_member(session, branch, "张三")
     await _claim(session, need, zhang)
     with time_machine.travel(START, tick=False), pytest.raises(Conflict) as caught:
-        await service.cancel_claim(session, branch_id=branch.id, need_id=need.id, member=zhang)
+        await volunteer.cancel_claim(session, branch_id=branch.id, need_id=need.id, member=zhang)
     assert caught.value.reply == (
         "#1 文明劝导 已经开始（11月28日 09:00），不能再取消了。如去不了，请告诉书记。")
 
@@ -265,7 +264,7 @@ async def test_lowering_capacity_moves_latest_claims_to_waitlist(session: AsyncS
     members = await _members(session, branch, 5)
     for member in members:
         await _claim(session, need, member)
-    result = await service.set_capacity(session, branch_id=branch.id, need_id=need.id, capacity=2)
+    result = await volunteer.set_capacity(session, branch_id=branch.id, need_id=need.id, capacity=2)
     await session.commit()
     assert [(m.name, pos) for m, pos in result.demoted] == [("成员03", 1), ("成员04", 2)]
     assert (result.old_capacity, result.need.capacity, result.need.claimed, result.promoted) == (
@@ -273,7 +272,7 @@ async def test_lowering_capacity_moves_latest_claims_to_waitlist(session: AsyncS
     assert await _states(session, need.id) == [
         ("成员01", "claimed"), ("成员02", "claimed"), ("成员03", "waitlist"),
         ("成员04", "waitlist"), ("成员05", "waitlist")]
-    raised = await service.set_capacity(session, branch_id=branch.id, need_id=need.id, capacity=3)
+    raised = await volunteer.set_capacity(session, branch_id=branch.id, need_id=need.id, capacity=3)
     await session.commit()
     assert ([m.name for m in raised.promoted], raised.need.claimed) == (["成员03"], 3)
 
@@ -286,10 +285,10 @@ async def test_complete_awards_per_person_in_one_go(session: AsyncSession) -> No
     for member in (a, b, c, d):
         await _claim(session, need, member)
     with time_machine.travel(START + timedelta(minutes=30), tick=False):
-        absent = await completion.mark_absent(session, branch_id=branch.id, need_id=need.id, member=b)
+        absent = await volunteer.mark_absent(session, branch_id=branch.id, need_id=need.id, member=b)
         await session.commit()
         assert (absent.need.claimed, absent.promoted) == (2, [])  # no promotion after the start
-        done = await completion.complete_need(session, branch_id=branch.id, need_id=need.id,
+        done = await volunteer.complete_need(session, branch_id=branch.id, need_id=need.id,
                                            hours=None, operator=None, operator_name="王书记")
         await session.commit()
     assert ([m.name for m in done.people], [m.name for m in done.absent]) == (
@@ -304,7 +303,7 @@ async def test_complete_awards_per_person_in_one_go(session: AsyncSession) -> No
     assert (row.status, row.hours, row.completed_at) == (
         NeedStatus.COMPLETED, Decimal("2"), START + timedelta(minutes=30))
     with pytest.raises(Conflict, match="已经完成"):
-        await completion.complete_need(session, branch_id=branch.id, need_id=need.id, hours=None,
+        await volunteer.complete_need(session, branch_id=branch.id, need_id=need.id, hours=None,
                                     operator=None)
 
 
@@ -315,11 +314,11 @@ async def test_complete_per_hour_and_not_before_start(session: AsyncSession) -> 
     zhang = await make_member(session, branch, "张三")
     await _claim(session, need, zhang)
     with pytest.raises(Conflict) as caught:
-        await completion.complete_need(session, branch_id=branch.id, need_id=need.id, hours=None,
+        await volunteer.complete_need(session, branch_id=branch.id, need_id=need.id, hours=None,
                                     operator=None)
     assert caught.value.reply == "#1 文明劝导 还没开始（11月28日 09:00），开始后才能完成。"
     with time_machine.travel(END, tick=False):
-        done = await completion.complete_need(session, branch_id=branch.id, need_id=need.id,
+        done = await volunteer.complete_need(session, branch_id=branch.id, need_id=need.id,
                                            hours=Decimal("2.5"), operator=None)
         await session.commit()
     assert (done.each, done.total) == (Decimal("2.5"), Decimal("2.5"))
@@ -335,12 +334,12 @@ async def test_absent_before_start_promotes(session: AsyncSession) -> None:
     for member in (a, b, c):
         await _claim(session, need, member)
     with pytest.raises(Conflict, match="只是候补"):
-        await completion.mark_absent(session, branch_id=branch.id, need_id=need.id, member=c)
-    result = await completion.mark_absent(session, branch_id=branch.id, need_id=need.id, member=a)
+        await volunteer.mark_absent(session, branch_id=branch.id, need_id=need.id, member=c)
+    result = await volunteer.mark_absent(session, branch_id=branch.id, need_id=need.id, member=a)
     await session.commit()
     assert ([m.name for m in result.promoted], result.need.claimed) == (["成员02"], 1)
     with pytest.raises(Conflict, match="缺勤"):
-        await service.claim_need(session, branch_id=branch.id, need_id=need.id, member=a)
+        await volunteer.claim_need(session, branch_id=branch.id, need_id=need.id, member=a)
 
 
 async def test_cancel_need_lists_people_and_open_needs(session: AsyncSession) -> None:
@@ -351,10 +350,15 @@ async def test_cancel_need_lists_people_and_open_needs(session: AsyncSession) ->
     a, b = await _members(session, branch, 2)
     await _claim(session, need, a)
     await _claim(session, need, b)
-    people = await service.cancel_need(session, branch_id=branch.id, need_id=need.id, reason="下雨")
+    people = await volunteer.cancel_need(session, branch_id=branch.id, need_id=need.id, reason="下雨")
     await session.commit()
     assert ([m.name for m in people.claimed], [m.name for m in people.waiting]) == (
         ["成员01"], ["成员02"])
     assert (people.need.status, people.need.status_reason) == (NeedStatus.CANCELLED, "下雨")
-    assert [n.id for n in await service.open_needs(session, branch.id)] == [later.id]
-    assert await service.my_claims(session, a) == []
+    assert [n.id for n in await volunteer.open_needs(session, branch_id=branch.id)] == [later.id]
+    assert await volunteer.my_claims(session, member=a) == []
+
+
+def test_default_hours_from_posted_times() -> None:
+    """9:00–11:00 is 2 hours."""
+    assert volunteer.default_hours(START, END) == Decimal("2")

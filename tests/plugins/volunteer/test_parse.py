@@ -7,7 +7,7 @@ import pytest
 
 from core.errors import InvalidInput
 from db.models import Suitability
-from plugins.volunteer.parse import default_hours, parse_hours, parse_need
+from plugins.volunteer.parse import parse_hours, parse_need
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # Wednesday 10:00 Beijing
 START = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)  # Saturday 09:00 Beijing
@@ -102,11 +102,6 @@ def test_parse_hours_refuses_nonsense():
     for text in ("很久", "30小时", "0", "-3小时", "9" * 40 + "小时", "１" + "０" * 30):
         with pytest.raises(InvalidInput):
             parse_hours(text, "x")
-
-
-def test_default_hours_from_posted_times():
-    """9:00–11:00 is 2 hours."""
-    assert default_hours(START, END) == Decimal("2")
 
 
 @pytest.mark.parametrize("text", [

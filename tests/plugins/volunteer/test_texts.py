@@ -3,8 +3,8 @@
 from datetime import UTC, datetime
 
 from db.models import Member, Need
+from domain.volunteer import CapacityResult
 from plugins.volunteer import texts as t
-from plugins.volunteer.service import CapacityResult
 
 START = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)
 
