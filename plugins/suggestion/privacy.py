@@ -34,6 +34,14 @@ def sealed_send(user_id: str | None) -> Iterator[None]:
         _sending_sealed.reset(token)
 
 
+def seal_sender(user_id: str) -> None:
+    """For the rest of this command (its matcher task), sends to `user_id` are logged as SEALED_USER.
+
+    For 匿名建议 / 实名 in a group, answered privately by the reply pipeline after the handler returns.
+    """
+    _sending_sealed.set(user_id)
+
+
 def redact(record: Any) -> None:
     """Rewrite a record that would name an anonymous author (a loguru patcher)."""
     message: str = record["message"]

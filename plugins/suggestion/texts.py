@@ -1,26 +1,27 @@
 """The Chinese wording of the suggestion plugin, in one place. Nothing here names an anonymous author."""
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
+from decimal import Decimal
 
 from core.textparse import fmt_points
 from core.timeutil import fmt_dt
 from db.models.suggestion import SuggestionEventKind, SuggestionStatus
+from domain.suggestion import (
+    EX_ADOPT,
+    EX_ANON,
+    EX_CLAIM,
+    EX_FORWARD,
+    EX_LIST,
+    EX_REPLY,
+    EX_SUBMIT,
+    EX_VIEW,
+    PublicEvent,
+    PublicSuggestion,
+)
 
-if TYPE_CHECKING:
-    from decimal import Decimal
-
-    from plugins.suggestion.service import PublicEvent, PublicSuggestion
-
-EX_SUBMIT = "建议 小区东门路灯坏了，建议尽快维修"
-EX_ANON = "匿名建议 希望支部活动时间能提前半小时"
-EX_LIST = "建议列表 待处理"
-EX_VIEW = "查看建议 #3"
-EX_REPLY = "回复建议 #3 已联系物业，本周内修好"
-EX_ADOPT = "采纳建议 #3 5"
-EX_FORWARD = "转交建议 #3 社区居委会"
-EX_CLAIM = "实名 #3"
+__all__ = [
+    "EX_ADOPT", "EX_ANON", "EX_CLAIM", "EX_FORWARD", "EX_LIST", "EX_REPLY", "EX_SUBMIT", "EX_VIEW",
+    "fmt_dt",
+]
 
 STATUS_WORDS = {
     "待处理": SuggestionStatus.PENDING, "未处理": SuggestionStatus.PENDING,
@@ -56,6 +57,9 @@ def anon_from_group(suggestion_id: int, withdrawn: bool) -> str:
     else:
         where = "我没有权限撤回群里的那条消息，请您长按消息自行撤回。"
     return head + where + f"\n下次请直接私聊我发送，例如：{EX_ANON}"
+
+
+MINE_IN_GROUP = "（匿名建议只在私聊中显示）"
 
 
 def status_label(s: PublicSuggestion) -> str:

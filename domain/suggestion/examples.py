@@ -1,0 +1,10 @@
+"""The one correct example each suggestion command shows with a refusal (and in 帮助)."""
+
+EX_SUBMIT = "建议 小区东门路灯坏了，建议尽快维修"
+EX_ANON = "匿名建议 希望支部活动时间能提前半小时"
+EX_LIST = "建议列表 待处理"
+EX_VIEW = "查看建议 #3"
+EX_REPLY = "回复建议 #3 已联系物业，本周内修好"
+EX_ADOPT = "采纳建议 #3 5"
+EX_FORWARD = "转交建议 #3 社区居委会"
+EX_CLAIM = "实名 #3"
