@@ -32,22 +32,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core import timeutil
 from db.engine import make_engine
 from db.models import Branch, LedgerEntry, Member, PointsBalance
-
-
-def _points_service() -> Any:
-    """The service module (importing the plugin package needs an initialised NoneBot)."""
-    import nonebot
-
-    try:
-        nonebot.get_driver()
-    except ValueError:
-        nonebot.init(log_level="WARNING")
-    from plugins.points import service
-
-    return service
-
-
-service = _points_service()
+from domain import points
 
 BRANCHES = 400
 PER_BRANCH = 250
@@ -166,16 +151,16 @@ async def _measure(engine: Any, cycle: int) -> None:
         calls: list[tuple[str, int, Callable[[int], Awaitable[Any]], int]] = [
             ("baseline: member by primary key", SAMPLES, lambda i: s.exec(
                 select(Member.name).where(Member.id == i)), MEMBERS),
-            ("积分 balance (cached row)", SAMPLES, lambda i: service.balance(s, i, cycle), MEMBERS),
+            ("积分 balance (cached row)", SAMPLES, lambda i: points.balance(s, i, cycle), MEMBERS),
             ("balance summed from ledger", SAMPLES,
-             lambda i: service.ledger_balance(s, i, cycle), MEMBERS),
+             lambda i: points.ledger_balance(s, i, cycle), MEMBERS),
             ("积分 in full (balance+kinds+rank)", SAMPLES,
-             lambda i: service.standing(s, _member(i)), MEMBERS),
-            ("积分明细 (last 10)", SAMPLES, lambda i: service.history(s, i, 10), MEMBERS),
+             lambda i: points.standing(s, _member(i)), MEMBERS),
+            ("积分明细 (last 10)", SAMPLES, lambda i: points.history(s, i, 10), MEMBERS),
             ("积分排行 本年 (branch ranking)", SAMPLES // 2,
-             lambda b: service.cycle_ranking(s, b, cycle), BRANCHES),
+             lambda b: points.cycle_ranking(s, b, cycle), BRANCHES),
             ("积分排行 本季度 (from ledger)", SAMPLES // 2,
-             lambda b: service.quarter_ranking(s, b, quarter), BRANCHES),
+             lambda b: points.quarter_ranking(s, b, quarter), BRANCHES),
         ]
         base = None
         print(f"  {'query':36} {'p50 ms':>8} {'p99 ms':>8} {'×base':>7}")
@@ -203,7 +188,7 @@ async def _run(label: str, url: str, load: Callable[[], Awaitable[None]]) -> Non
     await _schema(engine, ledger_indexes=True)
     indexed = time.perf_counter()
     async with AsyncSession(engine) as s:
-        rows = await service.rebuild_balances(s)
+        rows = await points.rebuild_balances(s)
         await s.commit()
     rebuilt = time.perf_counter()
     async with engine.connect() as conn:
@@ -221,7 +206,7 @@ async def _check(engine: Any, cycle: int) -> None:
     async with AsyncSession(engine) as s:
         ids = [1, MEMBERS // 2, MEMBERS]
         for i in ids:
-            cached, truth = await service.balance(s, i, cycle), await service.ledger_balance(s, i, cycle)
+            cached, truth = await points.balance(s, i, cycle), await points.ledger_balance(s, i, cycle)
             assert cached == truth, (i, cached, truth)
         count = (await s.exec(select(PointsBalance.member_id).limit(1))).first()
         assert count is not None and (await s.get(Branch, 1)) is not None

@@ -17,16 +17,16 @@ from db.models import (
     OrderStatus,
     RedemptionOrder,
 )
-from plugins.points.publish import quarter_closed
-from plugins.points.service import append, check_reason, get_by_id
+from domain.points.ledger import append, check_reason, get_by_id
+from domain.points.publication import quarter_closed
 
 
 async def reverse(
-    session: AsyncSession, *, branch_id: int, entry_id: int, reason: str,
+    db: AsyncSession, *, branch_id: int, entry_id: int, reason: str,
     operator: Member | None, operator_name: str,
 ) -> tuple[LedgerEntry, LedgerEntry]:
     """A reversing entry for a mistake: in the original's quarter while it is open, else now."""
-    original = await get_by_id(session, LedgerEntry, entry_id)
+    original = await get_by_id(db, LedgerEntry, entry_id)
     example = "冲正 #12 重复录入"
     if original is None or original.branch_id != branch_id:
         raise NotFound(f"本支部没有流水号#{entry_id}。可让成员发送“积分明细”查看流水号。", example)
@@ -35,7 +35,7 @@ async def reverse(
     reason = check_reason(reason, example)
     moment = timeutil.now()
     cycle, quarter, note = original.cycle, original.quarter, ""
-    if await quarter_closed(session, branch_id, original.quarter):
+    if await quarter_closed(db, branch_id, original.quarter):
         cycle, quarter = timeutil.cycle_of(moment), timeutil.quarter_of(moment)
         note = f"（原记入{original.quarter}，该季度已结算）"
     entry = LedgerEntry(
@@ -46,29 +46,29 @@ async def reverse(
         created_at=moment,
     )
     try:
-        async with session.begin_nested():
+        async with db.begin_nested():
             # The balance row is locked first, as 兑换 does, so the two never wait on each other.
-            await append(session, entry)
-            await _cancel_order_of(session, original)
+            await append(db, entry)
+            await _cancel_order_of(db, original)
     except IntegrityError:
         raise Conflict(f"#{entry_id} 已经冲正过了，不能重复冲正。") from None
     return original, entry
 
 
-async def _cancel_order_of(session: AsyncSession, entry: LedgerEntry) -> None:
+async def _cancel_order_of(db: AsyncSession, entry: LedgerEntry) -> None:
     if entry.kind != LedgerKind.REDEEM:
         return
-    order = (await session.exec(
+    order = (await db.exec(
         select(RedemptionOrder).where(RedemptionOrder.entry_id == entry.id))).first()
     if order is None:
         return
-    cancelled = await session.exec(
+    cancelled = await db.exec(
         update(RedemptionOrder)
         .where(col(RedemptionOrder.id) == order.id, col(RedemptionOrder.status) == OrderStatus.PENDING)
         .values(status=OrderStatus.CANCELLED).execution_options(synchronize_session=False))
     if not cancelled.rowcount:
         raise Conflict(f"订单#{order.id}（{order.item_name}）已发放，不能冲正。")
-    await session.exec(
+    await db.exec(
         update(CatalogueItem).where(col(CatalogueItem.id) == order.item_id,
                                     col(CatalogueItem.stock).is_not(None))
         .values(stock=col(CatalogueItem.stock) + 1).execution_options(synchronize_session=False))

@@ -1,34 +1,25 @@
 """Points (积分, 时间银行): 积分, 积分明细, 积分排行, 加分/扣分, 批准/驳回, 冲正, 积分规则, 积分公示, 兑换."""
 
-import contextlib
+from contextlib import suppress
 
-from nonebot import get_plugin_config, require
-from nonebot.adapters import Bot, Event
+from nonebot import get_plugin_config
+from nonebot.adapters import Bot, Message
 from nonebot.plugin import PluginMetadata
 
-# bot.deps imports plugins.roster.service lazily; loading roster first keeps plugin order irrelevant.
-require("plugins.roster")
-
-from bot.chat import parse_targets, plain  # noqa: E402
-from bot.commands import CommandDoc, command  # noqa: E402
-from bot.deps import (  # noqa: E402
-    Anyone,
-    Arg,
-    Committee,
-    Registered,
-    Secretary,
-    SessionDep,
-    replies_errors,
-)
-from bot.send import DeliveryError, send_private  # noqa: E402
-from core import timeutil  # noqa: E402
-from core.errors import InvalidInput  # noqa: E402
-from core.textparse import normalize, parse_id, split_id  # noqa: E402
-from db.models import LedgerEntry  # noqa: E402
-from plugins.points import adjust, corrections, publish, service  # noqa: E402
-from plugins.points import texts as t  # noqa: E402
-from plugins.points.config import Config  # noqa: E402
-from plugins.roster.service import resolve_member  # noqa: E402
+from bot.chat import arg_text, parse_targets
+from bot.commands import CommandDoc, command
+from bot.deps import Arg, Caller, CallerDep, SessionDep
+from bot.pipeline import AfterSend, Reply, handle
+from bot.send import DeliveryError, send_private
+from core import timeutil
+from core.errors import InvalidInput
+from core.textparse import normalize, parse_id, split_id
+from db.models import LedgerEntry, PointsProposal
+from domain import points
+from domain.roster import resolve_member
+from plugins.points import texts as t
+from plugins.points.config import Config
+from plugins.points.parse import parse_amount_reason, parse_quarter, parse_rule_changes
 
 config = get_plugin_config(Config)
 
@@ -36,7 +27,10 @@ __plugin_meta__ = PluginMetadata(
     name="积分管理",
     description="积分余额与排名、明细、加分扣分、冲正、积分规则、季度公示、积分兑换",
     usage="积分",
+    type="application",
+    homepage="https://github.com/yinling/yinling",
     config=Config,
+    supported_adapters={"~onebot.v11", "~console"},
     extra={"commands": [
         CommandDoc("积分", "本年度积分、各项构成和支部排名", "积分", aliases=("我的积分",)),
         CommandDoc("积分明细", "最近10条积分记录（含流水号）", "积分明细"),
@@ -62,190 +56,170 @@ __plugin_meta__ = PluginMetadata(
 mine_cmd = command("积分", "我的积分", bare=True)
 
 
-@mine_cmd.handle()
-async def handle_mine(event: Event, session: SessionDep, caller: Registered) -> None:
+@handle(mine_cmd)
+async def handle_mine(db: SessionDep, caller: CallerDep) -> str:
     """This cycle's balance, breakdown and place in the branch."""
-    standing = await service.standing(session, caller.me)
-    await session.commit()  # end the read before sending: on SQLite it holds the write lock
-    await mine_cmd.finish(plain(event, t.standing(caller.me.name, standing)))
+    return t.standing(caller.me.name, await points.standing(db, caller.me))
 
 
 history_cmd = command("积分明细", bare=True)
 
 
-@history_cmd.handle()
-async def handle_history(event: Event, session: SessionDep, caller: Registered) -> None:
+@handle(history_cmd)
+async def handle_history(db: SessionDep, caller: CallerDep) -> str:
     """The member's latest entries with 流水号."""
-    entries = await service.history(session, caller.me.id or 0, config.points_history_size)
-    await session.commit()  # end the read before sending
-    await history_cmd.finish(plain(event, t.history(caller.me.name, entries)))
+    entries = await points.history(db, caller.me.id or 0, config.points_history_size)
+    return t.history(caller.me.name, entries)
 
 
 rank_cmd = command("积分排行", "积分排名")
 
 
-@rank_cmd.handle()
-@replies_errors
-async def handle_rank(event: Event, session: SessionDep, caller: Anyone, arg: Arg) -> None:
+@handle(rank_cmd)
+async def handle_rank(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     """Top places this year (or this quarter) and the caller's own."""
     word = normalize(arg.extract_plain_text())
     if word not in ("", "本年", "本年度", "今年", "本季度", "本季"):
         raise InvalidInput(f"没看懂“{word}”，可写“本季度”或“本年”。", t.EX_RANK)
     moment = timeutil.now()
     if word.startswith("本季"):
-        title, places = f"{timeutil.quarter_of(moment)}", await service.quarter_ranking(
-            session, caller.branch_id, timeutil.quarter_of(moment))
+        quarter = timeutil.quarter_of(moment)
+        title, places = quarter, await points.quarter_ranking(db, caller.branch_id, quarter)
     else:
         cycle = timeutil.cycle_of(moment)
-        title, places = f"{cycle}年", await service.cycle_ranking(session, caller.branch_id, cycle)
+        title, places = f"{cycle}年", await points.cycle_ranking(db, caller.branch_id, cycle)
     me = caller.member.id if caller.member else None
-    await session.commit()  # end the read before sending
-    await rank_cmd.finish(plain(event, t.ranking(title, places, config.points_rank_top, me)))
+    return t.ranking(title, places, config.points_rank_top, me)
 
 
-async def _adjust(bot: Bot, session: SessionDep, caller: Committee, arg: Arg, sign: int,
-                  example: str) -> str:
+def _tell(bot: Bot, user_ids: list[str], text: str) -> AfterSend:
+    """After the commit: tell each of them privately (best effort: QQ only delivers private
+    messages to friends; the proposal waits in 批准 anyway)."""
+
+    async def send() -> None:
+        for user_id in user_ids:
+            with suppress(DeliveryError):
+                await send_private(bot, user_id, text)
+
+    return send
+
+
+async def _adjust(bot: Bot, db: SessionDep, caller: Caller, arg: Message, sign: int,
+                  example: str) -> str | Reply:
+    """加分/扣分: an entry now, or a proposal the approvers are told of once it is committed."""
     targets, rest = parse_targets(arg)
     if not targets:
         raise InvalidInput("请写上成员姓名（或@他）、分数和原因。", example)
     if len(targets) > 1:
         raise InvalidInput("一次只能给一位成员加分或扣分，请分开发送。", example)
-    amount, reason = service.parse_amount_reason(
+    amount, reason = parse_amount_reason(
         rest, low=config.points_entry_min, high=config.points_entry_max, example=example)
-    member = await resolve_member(session, caller.branch_id, caller.ctx.platform, targets[0],
-                                  example=example)
-    done = await adjust.adjust(session, member=member, delta=amount * sign, reason=reason,
+    member = await resolve_member(db, branch_id=caller.branch_id, platform=caller.ctx.platform,
+                                  ref=targets[0], example=example)
+    done = await points.adjust(db, member=member, delta=amount * sign, reason=reason,
                                role=caller.role, operator=caller.member,
                                operator_name=caller.operator_name)
     if isinstance(done, LedgerEntry):
-        reply = t.adjusted(member.name, done, await service.balance(session, member.id or 0))
-        await session.commit()
-        return reply
-    secretaries = await adjust.secretary_accounts(session, caller.branch_id, caller.ctx.platform)
-    await session.commit()
-    await _tell(bot, secretaries, t.proposal_notice(member.name, done))
-    return t.proposed(member.name, done)
+        return t.adjusted(member.name, done, await points.balance(db, member.id or 0))
+    return await _proposed(bot, db, caller, member.name, done)
 
 
-async def _tell(bot: Bot, user_ids: list[str], text: str) -> None:
-    # Best effort: QQ only delivers private messages to friends; the proposal waits in 批准 anyway.
-    for user_id in user_ids:
-        with contextlib.suppress(DeliveryError):
-            await send_private(bot, user_id, text)
+async def _proposed(bot: Bot, db: SessionDep, caller: Caller, name: str,
+                    proposal: PointsProposal) -> Reply:
+    approvers = await points.approver_accounts(db, caller.branch_id, caller.ctx.platform)
+    return Reply(t.proposed(name, proposal),
+                 after=[_tell(bot, approvers, t.proposal_notice(name, proposal))])
 
 
 bonus_cmd = command("加分")
 
 
-@bonus_cmd.handle()
-@replies_errors
-async def handle_bonus(bot: Bot, event: Event, session: SessionDep, caller: Committee,
-                       arg: Arg) -> None:
-    """Secretary: add now; committee: propose (the secretary is told privately)."""
-    await bonus_cmd.finish(plain(event, await _adjust(bot, session, caller, arg, 1, t.EX_BONUS)))
+@handle(bonus_cmd)
+async def handle_bonus(bot: Bot, db: SessionDep, caller: CallerDep, arg: Arg) -> str | Reply:
+    """An approver adds now; below that role it is a proposal (the approvers are told privately)."""
+    return await _adjust(bot, db, caller, arg, 1, t.EX_BONUS)
 
 
 penalty_cmd = command("扣分")
 
 
-@penalty_cmd.handle()
-@replies_errors
-async def handle_penalty(bot: Bot, event: Event, session: SessionDep, caller: Committee,
-                         arg: Arg) -> None:
-    """Secretary: deduct now; committee: propose (the secretary is told privately)."""
-    reply = await _adjust(bot, session, caller, arg, -1, t.EX_PENALTY)
-    await penalty_cmd.finish(plain(event, reply))
+@handle(penalty_cmd)
+async def handle_penalty(bot: Bot, db: SessionDep, caller: CallerDep, arg: Arg) -> str | Reply:
+    """An approver deducts now; below that role it is a proposal (the approvers are told privately)."""
+    return await _adjust(bot, db, caller, arg, -1, t.EX_PENALTY)
 
 
 approve_cmd = command("批准")
 
 
-@approve_cmd.handle()
-@replies_errors
-async def handle_approve(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
+@handle(approve_cmd)
+async def handle_approve(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     """批准 #3; without a number, list what waits."""
-    text = arg.extract_plain_text().strip()
+    text = arg_text(arg)
     if not text:
-        rows = await adjust.pending(session, caller.branch_id)
-        await session.commit()  # end the read before sending
-        await approve_cmd.finish(plain(event, t.pending(rows)))
-    proposal, member = await adjust.approve(
-        session, branch_id=caller.branch_id, proposal_id=parse_id(text, "申请编号", t.EX_APPROVE),
+        return t.pending(await points.pending(db, caller.branch_id))
+    proposal, member = await points.approve(
+        db, branch_id=caller.branch_id, proposal_id=parse_id(text, "申请编号", t.EX_APPROVE),
         operator=caller.member, operator_name=caller.operator_name)
-    total = await service.balance(session, member.id or 0)
-    await session.commit()
-    await approve_cmd.finish(plain(event, t.approved(proposal, member.name, total)))
+    return t.approved(proposal, member.name, await points.balance(db, member.id or 0))
 
 
 reject_cmd = command("驳回")
 
 
-@reject_cmd.handle()
-@replies_errors
-async def handle_reject(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
+@handle(reject_cmd)
+async def handle_reject(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     """驳回 #3 原因."""
     proposal_id, reason = split_id(arg.extract_plain_text(), "申请编号", t.EX_REJECT)
-    proposal, member = await adjust.reject(session, branch_id=caller.branch_id,
-                                           proposal_id=proposal_id, reason=reason,
-                                           operator_name=caller.operator_name)
-    await session.commit()
-    await reject_cmd.finish(plain(event, t.rejected(proposal, member.name)))
+    proposal, member = await points.reject(db, branch_id=caller.branch_id, proposal_id=proposal_id,
+                                           reason=reason, operator_name=caller.operator_name)
+    return t.rejected(proposal, member.name)
 
 
 reverse_cmd = command("冲正")
 
 
-@reverse_cmd.handle()
-@replies_errors
-async def handle_reverse(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
+@handle(reverse_cmd)
+async def handle_reverse(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     """冲正 #12 原因: a reversing entry, never an edit."""
     entry_id, reason = split_id(arg.extract_plain_text(), "流水号", t.EX_REVERSE)
-    original, entry = await corrections.reverse(
-        session, branch_id=caller.branch_id, entry_id=entry_id, reason=reason,
+    original, entry = await points.reverse(
+        db, branch_id=caller.branch_id, entry_id=entry_id, reason=reason,
         operator=caller.member, operator_name=caller.operator_name)
-    name, total = await service.name_and_balance(session, original.member_id)
-    await session.commit()
-    await reverse_cmd.finish(plain(event, t.reversed_(name, original, entry, total)))
+    name, total = await points.name_and_balance(db, original.member_id)
+    return t.reversed_(name, original, entry, total)
 
 
 rules_cmd = command("积分规则", bare=True)
 
 
-@rules_cmd.handle()
-async def handle_rules(event: Event, session: SessionDep, caller: Anyone) -> None:
+@handle(rules_cmd)
+async def handle_rules(db: SessionDep, caller: CallerDep) -> str:
     """Each rule's points in this branch."""
-    values = await service.rules(session, caller.branch_id)
-    await session.commit()  # end the read before sending
-    await rules_cmd.finish(plain(event, t.rules(values)))
+    return t.rules(await points.rules(db, caller.branch_id))
 
 
 set_rules_cmd = command("设置积分规则", "修改积分规则")
 
 
-@set_rules_cmd.handle()
-@replies_errors
-async def handle_set_rules(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
-    """Secretary: change one or more rules (0 turns one off)."""
-    changes = service.parse_rule_changes(arg.extract_plain_text())
-    await service.set_rules(session, caller.branch_id, changes, caller.operator_name)
-    await session.commit()
-    await set_rules_cmd.finish(plain(event, t.rules_set(changes)))
+@handle(set_rules_cmd)
+async def handle_set_rules(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
+    """Change one or more rules (0 turns one off)."""
+    changes = parse_rule_changes(arg.extract_plain_text())
+    await points.set_rules(db, caller.branch_id, changes, caller.operator_name)
+    return t.rules_set(changes)
 
 
 publish_cmd = command("积分公示")
 
 
-@publish_cmd.handle()
-@replies_errors
-async def handle_publish(event: Event, session: SessionDep, caller: Secretary, arg: Arg) -> None:
-    """Secretary, in the group: the quarter's list and the objection deadline."""
-    if caller.ctx.is_private:
-        raise InvalidInput("请在支部群里发送积分公示，让大家都能看到。", t.EX_PUBLISH)
-    quarter = publish.parse_quarter(arg.extract_plain_text())
-    pub = await publish.publish(session, branch_id=caller.branch_id, quarter=quarter,
-                                by=caller.operator_name, objection_days=config.points_objection_days)
-    await session.commit()
-    await publish_cmd.finish(plain(event, t.publication(caller.branch.name, pub)))
+@handle(publish_cmd)
+async def handle_publish(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
+    """In the group (the table says so): the quarter's list and the objection deadline."""
+    quarter = parse_quarter(arg.extract_plain_text())
+    pub = await points.publish(db, branch_id=caller.branch_id, quarter=quarter,
+                               by=caller.operator_name, objection_days=config.points_objection_days)
+    return t.publication(caller.branch.name if caller.branch else "", pub)
 
 
-from plugins.points import shop_matchers  # noqa: E402,F401  (兑换列表, 上架, 下架, 兑换, 兑换记录, 发放)
+from plugins.points import redemption  # noqa: E402,F401  (兑换列表, 上架, 下架, 兑换, 兑换记录, 发放)

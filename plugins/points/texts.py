@@ -1,6 +1,6 @@
 """Chinese replies of the points plugin."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from core import timeutil
@@ -13,8 +13,7 @@ from db.models import (
     PointsProposal,
     RedemptionOrder,
 )
-from plugins.points.publish import Publication
-from plugins.points.service import RULE_LABELS, Place, Standing
+from domain.points import RULE_LABELS, Place, Publication, Standing
 
 EX_BONUS = "加分 张三 5 协助社区清扫"
 EX_PENALTY = "扣分 张三 2 无故缺席学习"
@@ -37,7 +36,7 @@ def pts(value: Decimal) -> str:
     return f"{fmt_points(value)}分"
 
 
-def day(moment) -> str:  # noqa: ANN001
+def day(moment: datetime) -> str:
     """'11月20日' (with the year when not this year)."""
     local = timeutil.to_local(moment)
     head = "" if local.year == timeutil.to_local(timeutil.now()).year else f"{local.year}年"

@@ -9,10 +9,10 @@ import time_machine
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, NotFound
 from db import engine as db_engine
 from db.models import CatalogueItem, LedgerEntry, LedgerKind, OrderStatus, RedemptionOrder
-from plugins.points import corrections, service, shop
+from domain import points as pts
 from tests.factories import make_branch, make_member
 
 D = Decimal
@@ -23,9 +23,9 @@ async def _setup(session: AsyncSession, points: str, cost: str, stock: int | Non
     branch = await make_branch(session)
     members = [await make_member(session, branch, n) for n in ("张三", "李四", "王五")]
     for m in members:
-        await service.award(session, member=m, delta=D(points), kind=LedgerKind.VOLUNTEER,
+        await pts.award(session, member=m, delta=D(points), kind=LedgerKind.VOLUNTEER,
                             reason="志愿服务")
-    item = await shop.add_item(session, branch_id=branch.id, name="保温杯", cost=D(cost),
+    item = await pts.add_item(session, branch_id=branch.id, name="保温杯", cost=D(cost),
                                stock=stock)
     await session.commit()
     return branch, members, item
@@ -37,7 +37,7 @@ async def _try_redeem(member_id: int, item_id: int) -> str:
     async with db_engine.session_factory()() as s:
         try:
             member = await s.get(Member, member_id)
-            order, _, _ = await shop.redeem(s, member=member, item_id=item_id)
+            order, _, _ = await pts.redeem(s, member=member, item_id=item_id)
             await s.commit()
             return f"ok#{order.id}"
         except Conflict as error:
@@ -53,8 +53,8 @@ async def test_concurrent_redeem_cannot_overdraw_balance(session: AsyncSession) 
     assert sum(r.startswith("ok") for r in results) == 2
     assert results.count("积分不足：保温杯 需要5分，您本年度积分0分。") == 8
     session.expunge_all()
-    assert await service.balance(session, zhang.id) == D(0)
-    assert await service.ledger_balance(session, zhang.id, 2026) == D(0)
+    assert await pts.balance(session, zhang.id) == D(0)
+    assert await pts.ledger_balance(session, zhang.id, 2026) == D(0)
     orders = (await session.exec(select(RedemptionOrder))).all()
     assert len(orders) == 2
 
@@ -72,7 +72,7 @@ async def test_concurrent_redeem_cannot_oversell_stock_of_one(session: AsyncSess
         LedgerEntry.kind == LedgerKind.REDEEM))).all()
     assert len(redeemed) == 1
     for m in members:
-        assert await service.balance(session, m.id) == await service.ledger_balance(
+        assert await pts.balance(session, m.id) == await pts.ledger_balance(
             session, m.id, 2026)
 
 
@@ -81,31 +81,31 @@ async def test_redeem_deliver_and_reverse(session: AsyncSession) -> None:
     """兑换 → pending order; 冲正 of a pending order cancels it and restocks; 发放 only once."""
     branch, (zhang, li, _), item = await _setup(session, "12", "5", 3)
     item_id, zhang_id, branch_id = item.id, zhang.id, branch.id
-    order, left_item, left = await shop.redeem(session, member=zhang, item_id=item.id)
+    order, left_item, left = await pts.redeem(session, member=zhang, item_id=item.id)
     await session.commit()
     assert (order.status, left_item.stock, left) == (OrderStatus.PENDING, 2, D(7))
-    second, _, _ = await shop.redeem(session, member=li, item_id=item.id)
+    second, _, _ = await pts.redeem(session, member=li, item_id=item.id)
     await session.commit()
-    assert [(o.id, n) for o, n in await shop.pending_orders(session, branch.id)] == [
+    assert [(o.id, n) for o, n in await pts.pending_orders(session, branch.id)] == [
         (order.id, "张三"), (second.id, "李四")]
-    await corrections.reverse(session, branch_id=branch.id, entry_id=order.entry_id, reason="不要了",
+    await pts.reverse(session, branch_id=branch.id, entry_id=order.entry_id, reason="不要了",
                           operator=None, operator_name="王书记")
     await session.commit()
-    done, member = await shop.deliver(session, branch_id=branch.id, order_id=second.id, by="王书记")
+    done, member = await pts.deliver(session, branch_id=branch.id, order_id=second.id, by="王书记")
     await session.commit()
     assert (done.status, member.name) == (OrderStatus.DELIVERED, "李四")
     with pytest.raises(Conflict, match="已经发放过了"):
-        await shop.deliver(session, branch_id=branch.id, order_id=second.id, by="王书记")
+        await pts.deliver(session, branch_id=branch.id, order_id=second.id, by="王书记")
     with pytest.raises(Conflict, match="已冲正取消"):
-        await shop.deliver(session, branch_id=branch.id, order_id=order.id, by="王书记")
+        await pts.deliver(session, branch_id=branch.id, order_id=order.id, by="王书记")
     with pytest.raises(Conflict, match="已发放，不能冲正"):
-        await corrections.reverse(session, branch_id=branch.id, entry_id=second.entry_id,
+        await pts.reverse(session, branch_id=branch.id, entry_id=second.entry_id,
                               reason="x", operator=None, operator_name="王书记")
     await session.rollback()
     session.expunge_all()
     assert (await session.get(CatalogueItem, item_id)).stock == 2
-    assert await service.balance(session, zhang_id) == D(12)
-    assert await shop.pending_orders(session, branch_id) == []
+    assert await pts.balance(session, zhang_id) == D(12)
+    assert await pts.pending_orders(session, branch_id) == []
 
 
 @time_machine.travel(NOV, tick=False)
@@ -113,40 +113,20 @@ async def test_removed_and_foreign_items(session: AsyncSession) -> None:
     """下架 items and another branch's items cannot be redeemed; nothing is written."""
     branch, (zhang, *_), item = await _setup(session, "10", "5", None)
     other = await make_branch(session, "第二支部", group_id=None)
-    foreign = await shop.add_item(session, branch_id=other.id, name="茶叶", cost=D(1), stock=None)
-    await shop.remove_item(session, branch_id=branch.id, item_id=item.id)
+    foreign = await pts.add_item(session, branch_id=other.id, name="茶叶", cost=D(1), stock=None)
+    await pts.remove_item(session, branch_id=branch.id, item_id=item.id)
     await session.commit()
     for item_id in (item.id, foreign.id, 999):
         with pytest.raises(NotFound, match=f"兑换列表里没有#{item_id}"):
-            await shop.redeem(session, member=zhang, item_id=item_id)
-    assert await shop.catalogue(session, branch.id) == []
+            await pts.redeem(session, member=zhang, item_id=item_id)
+    assert await pts.catalogue(session, branch.id) == []
     assert (await session.exec(select(RedemptionOrder))).all() == []
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("保温杯 30", ("保温杯", D(30), None)),
-    ("保温杯 30 5", ("保温杯", D(30), 5)),
-    ("理发 服务 10分 20次", ("理发 服务", D(10), 20)),
-])
-def test_parse_listing(text: str, expected: tuple) -> None:
-    """上架 words: name, points, optional stock."""
-    assert shop.parse_listing(text) == expected
-
-
-@pytest.mark.parametrize("text", ["保温杯", "保温杯 abc", "保温杯 -3", "保温杯 2.25", "30", "保温杯 30 0"])
-def test_parse_listing_refuses(text: str) -> None:
-    """Bad listings are refused with an example."""
-    with pytest.raises(InvalidInput) as err:
-        shop.parse_listing(text)
-    assert err.value.reply.endswith("例如：上架 保温杯 30 5")
-
-
 async def _approve(branch_id: int, proposal_id: int) -> str:
-    from plugins.points import adjust
-
     async with db_engine.session_factory()() as s:
         try:
-            await adjust.approve(s, branch_id=branch_id, proposal_id=proposal_id, operator=None,
+            await pts.approve(s, branch_id=branch_id, proposal_id=proposal_id, operator=None,
                                  operator_name="王书记")
             await s.commit()
             return "ok"
@@ -160,7 +140,7 @@ async def _award_one(member_id: int, delta: str) -> None:
 
     async with db_engine.session_factory()() as s:
         member = await s.get(Member, member_id)
-        await service.award(s, member=member, delta=D(delta), kind=LedgerKind.STUDY, reason="签到")
+        await pts.award(s, member=member, delta=D(delta), kind=LedgerKind.STUDY, reason="签到")
         await s.commit()
 
 
@@ -168,11 +148,9 @@ async def _award_one(member_id: int, delta: str) -> None:
 async def test_concurrent_awards_and_approvals(session: AsyncSession) -> None:
     """Twenty awards at once keep the cached balance exact; two 批准 at once award once."""
     from core.roles import Role
-    from plugins.points import adjust
-
     branch = await make_branch(session)
     zhang = await make_member(session, branch, "张三")
-    proposal = await adjust.adjust(session, member=zhang, delta=D(3), reason="组织学习",
+    proposal = await pts.adjust(session, member=zhang, delta=D(3), reason="组织学习",
                                    role=Role.COMMITTEE, operator=None, operator_name="赵委员")
     await session.commit()
     ids = zhang.id, branch.id, proposal.id
@@ -180,14 +158,14 @@ async def test_concurrent_awards_and_approvals(session: AsyncSession) -> None:
     results = await asyncio.gather(_approve(ids[1], ids[2]), _approve(ids[1], ids[2]))
     assert sorted(results) == ["ok", "积分申请#1 已经批准过了。"]
     session.expunge_all()
-    assert await service.balance(session, ids[0]) == D(33)
-    assert await service.ledger_balance(session, ids[0], 2026) == D(33)
+    assert await pts.balance(session, ids[0]) == D(33)
+    assert await pts.ledger_balance(session, ids[0], 2026) == D(33)
 
 
 async def _reverse(branch_id: int, entry_id: int) -> str:
     async with db_engine.session_factory()() as s:
         try:
-            await corrections.reverse(s, branch_id=branch_id, entry_id=entry_id, reason="不要了",
+            await pts.reverse(s, branch_id=branch_id, entry_id=entry_id, reason="不要了",
                                       operator=None, operator_name="王书记")
             await s.commit()
             return "ok"
@@ -200,7 +178,7 @@ async def _reverse(branch_id: int, entry_id: int) -> str:
 async def test_reverse_while_redeeming_same_item(session: AsyncSession) -> None:
     """冲正 of a 兑换 racing new 兑换 of the same item by the same member: no deadlock, cache exact."""
     branch, (zhang, *_), item = await _setup(session, "20", "5", 3)
-    order, _, _ = await shop.redeem(session, member=zhang, item_id=item.id)
+    order, _, _ = await pts.redeem(session, member=zhang, item_id=item.id)
     await session.commit()
     ids = branch.id, zhang.id, item.id, order.entry_id
     results = await asyncio.gather(_reverse(ids[0], ids[3]), _try_redeem(ids[1], ids[2]),
@@ -208,6 +186,6 @@ async def test_reverse_while_redeeming_same_item(session: AsyncSession) -> None:
     assert results.count(f"#{ids[3]} 已经冲正过了，不能重复冲正。") == 1
     assert sum(r.startswith("ok") for r in results) == 3
     session.expunge_all()
-    assert await service.balance(session, ids[1]) == await service.ledger_balance(session, ids[1], 2026)
+    assert await pts.balance(session, ids[1]) == await pts.ledger_balance(session, ids[1], 2026)
     assert (await session.get(CatalogueItem, ids[2])).stock == 1
-    assert await service.balance(session, ids[1]) == D(10)
+    assert await pts.balance(session, ids[1]) == D(10)

@@ -9,10 +9,10 @@ from sqlmodel import select
 
 from core.errors import InvalidInput
 from db.models import CatalogueItem, LedgerEntry
-from plugins.points import service, shop
+from plugins.points.parse import parse_amount_reason, parse_listing
 from tests.events import group_message, private_message
 from tests.factories import SECRETARY_ID
-from tests.points.test_matchers import _branch, _talk
+from tests.plugins.points.test_matchers import _branch, _talk
 
 D = Decimal
 
@@ -26,28 +26,28 @@ def txt(text: str) -> Message:
 def test_listing_with_a_bad_stock_is_refused_not_misread(text: str) -> None:
     """A stock that is not a whole number is refused, never read as the cost with the cost in the name."""
     with pytest.raises(InvalidInput) as refused:
-        shop.parse_listing(text)
+        parse_listing(text)
     assert refused.value.reply.startswith("库存须是1到100000之间的整数")
 
 
 def test_listing_forms() -> None:
     """Full-width digits, a unit after the stock, a name with spaces, no stock."""
-    assert shop.parse_listing("茶杯 ５ １") == ("茶杯", D(5), 1)
-    assert shop.parse_listing("茶杯 5分 2件") == ("茶杯", D(5), 2)
-    assert shop.parse_listing("理发 服务 10") == ("理发 服务", D(10), None)
-    assert shop.parse_listing("保温杯 30") == ("保温杯", D(30), None)
-    assert shop.parse_listing("保温杯 30 五") == ("保温杯", D(30), 5)
+    assert parse_listing("茶杯 ５ １") == ("茶杯", D(5), 1)
+    assert parse_listing("茶杯 5分 2件") == ("茶杯", D(5), 2)
+    assert parse_listing("理发 服务 10") == ("理发 服务", D(10), None)
+    assert parse_listing("保温杯 30") == ("保温杯", D(30), None)
+    assert parse_listing("保温杯 30 五") == ("保温杯", D(30), 5)
 
 
 def test_amount_with_a_separate_fen() -> None:
     """'5 分 原因' (分 typed apart): the 分 is not part of the reason; '5 分享经验' keeps its reason."""
     low, high = D(1), D(20)
-    assert service.parse_amount_reason("5 分 协助清扫", low=low, high=high, example="x") == (
+    assert parse_amount_reason("5 分 协助清扫", low=low, high=high, example="x") == (
         D(5), "协助清扫")
-    assert service.parse_amount_reason("5 分享经验", low=low, high=high, example="x") == (
+    assert parse_amount_reason("5 分享经验", low=low, high=high, example="x") == (
         D(5), "分享经验")
     with pytest.raises(InvalidInput):
-        service.parse_amount_reason("5 分", low=low, high=high, example="x")
+        parse_amount_reason("5 分", low=low, high=high, example="x")
 
 
 @pytest.mark.parametrize(("text", "reply"), [

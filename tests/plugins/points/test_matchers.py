@@ -19,7 +19,7 @@ from db.models import (
     QuarterPublication,
     RedemptionOrder,
 )
-from plugins.points import service
+from domain import points
 from tests.events import group_message, onebot, private_message
 from tests.factories import MEMBER_ID, SECRETARY_ID, make_branch, make_member
 
@@ -43,7 +43,7 @@ async def _branch(db):  # noqa: ANN001, ANN202
 
 
 async def _give(db, member, delta: str, kind=LedgerKind.STUDY, reason="学习签到") -> LedgerEntry:  # noqa: ANN001
-    entry = await service.award(db, member=member, delta=D(delta), kind=kind, reason=reason)
+    entry = await points.award(db, member=member, delta=D(delta), kind=kind, reason=reason)
     await db.commit()
     return entry
 
@@ -151,11 +151,11 @@ async def test_committee_proposes_secretary_approves_or_rejects(app: App, chat_d
         ], start=1):
             event = group_message(text, user_id=COMMITTEE_ID)
             ctx.receive_event(bot, event)
+            ctx.should_call_send(event, txt(  # the reply, then (after the commit) the notice
+                f"{reply}\n等待支部书记发送“批准 #{i}”或“驳回 #{i} 原因”。"), result=None)
             ctx.should_call_api("send_private_msg", {"user_id": int(SECRETARY_ID), "message": txt(
                 f"【待批积分申请#{i}】{notice}。\n批准请发送：批准 #{i}\n驳回请发送：驳回 #{i} 原因")},
                 result={"message_id": i})
-            ctx.should_call_send(event, txt(
-                f"{reply}\n等待支部书记发送“批准 #{i}”或“驳回 #{i} 原因”。"), result=None)
     await _talk(
         app,
         (group_message("批准", user_id=SECRETARY_ID), txt(
@@ -245,7 +245,7 @@ async def test_catalogue_redeem_and_deliver(app: App, chat_db) -> None:
     assert [tuple(i) for i in items] == [(0, True), (None, False)]
     orders = (await chat_db.exec(select(RedemptionOrder.status))).all()
     assert orders == ["delivered"]
-    assert await service.balance(chat_db, zhang.id) == D(7)
+    assert await points.balance(chat_db, zhang.id) == D(7)
 
 
 async def test_new_year_in_beijing(app: App, chat_db) -> None:

@@ -9,10 +9,10 @@ from nonebug import App
 from sqlmodel import select
 
 from db.models import PointsProposal
-from plugins.points import corrections, shop
+from domain import points
 from tests.events import group_message, onebot, private_message
 from tests.factories import SECRETARY_ID
-from tests.points.test_matchers import COMMITTEE_ID, _branch, _give, _talk
+from tests.plugins.points.test_matchers import COMMITTEE_ID, _branch, _give, _talk
 
 NOV = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
@@ -29,14 +29,14 @@ async def test_my_orders_pending_delivered_cancelled(app: App, chat_db) -> None:
     await _give(chat_db, zhang, "20")
     await _give(chat_db, li, "20")
     await _talk(app, (private_message("我的兑换"), txt("张三 还没有兑换过。发送“兑换列表”看看能换什么。")))
-    cup = await shop.add_item(chat_db, branch_id=zhang.branch_id, name="保温杯", cost=D(5), stock=None)
-    tea = await shop.add_item(chat_db, branch_id=zhang.branch_id, name="茶叶", cost=D(3), stock=None)
-    first, _, _ = await shop.redeem(chat_db, member=zhang, item_id=cup.id)
-    second, _, _ = await shop.redeem(chat_db, member=zhang, item_id=tea.id)
-    await shop.redeem(chat_db, member=li, item_id=tea.id)
-    await shop.redeem(chat_db, member=zhang, item_id=cup.id)
-    await shop.deliver(chat_db, branch_id=zhang.branch_id, order_id=first.id, by="王书记")
-    await corrections.reverse(chat_db, branch_id=zhang.branch_id, entry_id=second.entry_id,
+    cup = await points.add_item(chat_db, branch_id=zhang.branch_id, name="保温杯", cost=D(5), stock=None)
+    tea = await points.add_item(chat_db, branch_id=zhang.branch_id, name="茶叶", cost=D(3), stock=None)
+    first, _, _ = await points.redeem(chat_db, member=zhang, item_id=cup.id)
+    second, _, _ = await points.redeem(chat_db, member=zhang, item_id=tea.id)
+    await points.redeem(chat_db, member=li, item_id=tea.id)
+    await points.redeem(chat_db, member=zhang, item_id=cup.id)
+    await points.deliver(chat_db, branch_id=zhang.branch_id, order_id=first.id, by="王书记")
+    await points.reverse(chat_db, branch_id=zhang.branch_id, entry_id=second.entry_id,
                               reason="兑换错了", operator=None, operator_name="王书记")
     await chat_db.commit()
     mine = txt("【张三 的兑换】最近3单\n#4 保温杯 5分 11月20日 待发放\n"
@@ -51,11 +51,11 @@ async def test_proposal_notice_that_cannot_be_delivered(app: App, chat_db) -> No
         bot = onebot(ctx)
         event = group_message("加分 张三 2 帮忙", user_id=COMMITTEE_ID)
         ctx.receive_event(bot, event)
+        ctx.should_call_send(event, txt(  # the reply, then (after the commit) the notice
+            "已提交申请#1：为 张三 加分2分（帮忙）。\n等待支部书记发送“批准 #1”或“驳回 #1 原因”。"), result=None)
         ctx.should_call_api("send_private_msg", {"user_id": int(SECRETARY_ID), "message": txt(
             "【待批积分申请#1】赵委员提议为 张三 加分2分（帮忙）。\n批准请发送：批准 #1\n驳回请发送：驳回 #1 原因")},
             result=None, exception=ActionFailed(retcode=100, msg="not a friend"))
-        ctx.should_call_send(event, txt(
-            "已提交申请#1：为 张三 加分2分（帮忙）。\n等待支部书记发送“批准 #1”或“驳回 #1 原因”。"), result=None)
     assert [p.status for p in (await chat_db.exec(select(PointsProposal))).all()] == ["pending"]
 
 
@@ -64,7 +64,7 @@ async def test_commands_without_a_number_show_the_list(app: App, chat_db) -> Non
     """兑换 / 下架 alone show the catalogue, 发放 alone the pending orders (numbers to type back)."""
     _, _, _, zhang, _ = await _branch(chat_db)
     await _give(chat_db, zhang, "12")
-    await shop.add_item(chat_db, branch_id=zhang.branch_id, name="保温杯", cost=D(5), stock=2)
+    await points.add_item(chat_db, branch_id=zhang.branch_id, name="保温杯", cost=D(5), stock=2)
     await chat_db.commit()
     listing = "【兑换列表】\n#1 保温杯 5分（剩2件）"
     await _talk(
@@ -73,8 +73,8 @@ async def test_commands_without_a_number_show_the_list(app: App, chat_db) -> Non
         (group_message("下架", user_id=SECRETARY_ID), txt(f"{listing}\n下架请发送：下架 #3")),
         (group_message("发放", user_id=SECRETARY_ID), txt("目前没有待发放的兑换订单。")),
     )
-    await shop.add_item(chat_db, branch_id=zhang.branch_id, name="茶叶", cost=D(3), stock=1)
-    await shop.redeem(chat_db, member=zhang, item_id=2)
+    await points.add_item(chat_db, branch_id=zhang.branch_id, name="茶叶", cost=D(3), stock=1)
+    await points.redeem(chat_db, member=zhang, item_id=2)
     await chat_db.commit()
     await _talk(app, (private_message("兑换列表"), txt(
         f"{listing}\n#2 茶叶 3分（已兑完）\n您本年度积分9分。兑换请发送：兑换 #3")))

@@ -1,0 +1,102 @@
+"""积分 and 积分排行: a member's standing and the branch's ranking, by year or quarter."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, case, func
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from core import timeutil
+from db.models import LedgerEntry, LedgerKind, Member, MemberStatus, PointsBalance
+from domain.points.ledger import balance
+
+
+@dataclass
+class Standing:
+    """积分: this cycle's balance, the sum per kind, and the place in the branch."""
+
+    cycle: int
+    total: Decimal
+    by_kind: dict[LedgerKind, Decimal]
+    rank: int
+    of: int
+
+
+@dataclass
+class Place:
+    """One line of a ranking."""
+
+    rank: int
+    member_id: int
+    name: str
+    total: Decimal
+
+
+async def breakdown(db: AsyncSession, member_id: int, cycle: int) -> dict[LedgerKind, Decimal]:
+    """Sums per kind; a 冲正 counts under the kind it reverses."""
+    original = aliased(LedgerEntry)
+    counted = func.coalesce(original.kind, LedgerEntry.kind)
+    stmt = (
+        select(counted, func.sum(LedgerEntry.delta))
+        .outerjoin(original, col(original.id) == col(LedgerEntry.reverses_id))
+        .where(LedgerEntry.member_id == member_id, LedgerEntry.cycle == cycle)
+        .group_by(counted)
+    )
+    sums = {LedgerKind(k): Decimal(str(v)) for k, v in (await db.exec(stmt)).all()}
+    return {k: v for k, v in sums.items() if v}
+
+
+def _active(branch_id: int) -> ColumnElement[bool]:
+    return and_(col(Member.branch_id) == branch_id, col(Member.status) == MemberStatus.ACTIVE)
+
+
+def _cycle_join(branch_id: int, cycle: int) -> ColumnElement[bool]:
+    # branch_id in the join lets the planner read the branch's slice of ix_points_balance_rank.
+    return and_(col(PointsBalance.member_id) == col(Member.id), col(PointsBalance.cycle) == cycle,
+                col(PointsBalance.branch_id) == branch_id)
+
+
+async def standing(db: AsyncSession, member: Member) -> Standing:
+    """积分 for one member: balance, breakdown, rank among the branch's active members."""
+    cycle = timeutil.cycle_of(timeutil.now())
+    total = await balance(db, member.id or 0, cycle)
+    above = func.sum(case((func.coalesce(PointsBalance.balance, 0) > total, 1), else_=0))
+    stmt = (select(func.count(), func.coalesce(above, 0)).select_from(Member)
+            .outerjoin(PointsBalance, _cycle_join(member.branch_id, cycle))
+            .where(_active(member.branch_id)))
+    of, higher = (await db.exec(stmt)).one()
+    return Standing(cycle, total, await breakdown(db, member.id or 0, cycle), higher + 1, of)
+
+
+def _ranked(rows: list[tuple[int, str, Decimal]]) -> list[Place]:
+    rows.sort(key=lambda r: (-r[2], r[0]))
+    places: list[Place] = []
+    for i, (member_id, name, total) in enumerate(rows):
+        rank = places[-1].rank if places and places[-1].total == total else i + 1
+        places.append(Place(rank, member_id, name, total))
+    return places
+
+
+async def cycle_ranking(db: AsyncSession, branch_id: int, cycle: int) -> list[Place]:
+    """Every active member by this cycle's balance (ties share a place)."""
+    stmt = (
+        select(Member.id, Member.name, func.coalesce(PointsBalance.balance, 0))
+        .outerjoin(PointsBalance, _cycle_join(branch_id, cycle)).where(_active(branch_id))
+    )
+    return _ranked([(i or 0, n, Decimal(str(v))) for i, n, v in (await db.exec(stmt)).all()])
+
+
+async def quarter_ranking(db: AsyncSession, branch_id: int, quarter: str) -> list[Place]:
+    """Every active member by the quarter's total, summed from the ledger."""
+    sums = (
+        select(LedgerEntry.member_id, func.sum(LedgerEntry.delta).label("total"))
+        .where(LedgerEntry.branch_id == branch_id, LedgerEntry.quarter == quarter)
+        .group_by(col(LedgerEntry.member_id)).subquery()
+    )
+    stmt = (
+        select(Member.id, Member.name, func.coalesce(sums.c.total, 0))
+        .outerjoin(sums, sums.c.member_id == col(Member.id)).where(_active(branch_id))
+    )
+    return _ranked([(i or 0, n, Decimal(str(v))) for i, n, v in (await db.exec(stmt)).all()])
