@@ -16,3 +16,5 @@ class Settings(BaseModel):
     """onebot (QQ through NapCat/Lagrange, reverse WebSocket) or console (a local terminal trial)."""
     yinling_dedupe_hours: int = 48
     """How long processed message ids are remembered to drop duplicate deliveries."""
+    yinling_max_argument_chars: int = 2000
+    """The longest text a command accepts after its word; longer is refused with the reason."""

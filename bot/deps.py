@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.chat import ChatContext, context_of, plain
 from bot.commands import command_of, permission_of
+from bot.config import Settings
 from bot.send import DeliveryError, send_private, withdraw
 from core.errors import DomainError, NotRegistered
 from core.roles import Role, require
@@ -55,8 +56,23 @@ async def release_session(matcher: Matcher | None = None) -> None:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
-Arg = Annotated[Message, CommandArg()]
-"""The text after the command word (segments kept, so @mentions survive)."""
+
+
+@functools.cache
+def _settings() -> Settings:
+    return nonebot.get_plugin_config(Settings)
+
+
+async def command_arg(matcher: Matcher, arg: Annotated[Message, CommandArg()]) -> Message:
+    """The text after the command word; longer than YINLING_MAX_ARGUMENT_CHARS is refused."""
+    limit = _settings().yinling_max_argument_chars
+    if len(text := arg.extract_plain_text()) > limit:
+        await matcher.finish(f"内容太长（{len(text)}字），最多{limit}字。请删短一些，或分几次发送。")
+    return arg
+
+
+Arg = Annotated[Message, Depends(command_arg)]
+"""The text after the command word (segments kept, so @mentions survive), length-capped."""
 
 
 async def get_context(bot: Bot, event: Event) -> ChatContext:

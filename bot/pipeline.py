@@ -5,7 +5,8 @@
         return t.signed(await meetings.sign_in(db, branch_id=caller.branch_id, member=caller.me))
 
 Here, and only here, the command's transaction ends: committed once when the handler returns, or
-rolled back when it raises (a DomainError becomes its Chinese reply with its example). The session
+rolled back when it raises (a DomainError becomes its Chinese reply with its example). The message
+id is recorded in that same transaction, so a redelivered message has one effect (first_delivery). The session
 is closed *before* anything is sent, so no reply waits on the network while holding a connection
 (on SQLite: the one connection and its write lock). Handlers never call `commit()` or `finish()`.
 """
@@ -25,7 +26,10 @@ from bot.chat import context_of, plain
 from bot.commands import permission_of
 from bot.deps import SessionDep
 from bot.send import DeliveryError, send_private
+from core import timeutil
 from core.errors import DomainError
+from db.models import ProcessedEvent
+from db.sql import insert_or_ignore
 
 AfterSend = Callable[[], Awaitable[Any]]
 
@@ -45,6 +49,23 @@ Outcome = str | Message | MessageSegment | Reply | None
 Handler = Callable[..., Awaitable[Outcome]]
 
 _DB = "yinling_db"
+
+
+async def first_delivery(db: AsyncSession, bot: Bot, event: Event) -> bool:
+    """Record the message id in the command's own transaction; False when it is already there.
+
+    Effect-once, not attempt-once: the id is committed together with what the command changed, so
+    a message that a crash cut short is handled when the OneBot side delivers it again, and one that
+    was handled is not handled twice (a concurrent duplicate waits on the unique key, then finds it).
+    """
+    ctx = context_of(bot, event)
+    if ctx.message_id is None:
+        return True
+    key = f"{ctx.self_id}:{ctx.group_id or 'p'}:{ctx.message_id}"
+    stmt = insert_or_ignore(db, ProcessedEvent, platform=ctx.platform, event_key=key,
+                            seen_at=timeutil.now())
+    result = await db.exec(stmt)
+    return bool(result.rowcount)
 
 
 async def end_transaction(db: AsyncSession, *, commit: bool) -> None:
@@ -121,6 +142,10 @@ def handle(matcher: type[Matcher]) -> Callable[[Handler], Handler]:
                 await end_transaction(db, commit=False)  # before run_postprocessor's apology
                 raise
             else:
+                if not await first_delivery(db, current_bot.get(), current_event.get()):
+                    await end_transaction(db, commit=False)
+                    logger.info("a redelivered message was already handled: no second effect")
+                    return
                 await end_transaction(db, commit=True)
             await deliver(outcome)
 

@@ -1,11 +1,11 @@
 """Process plumbing as a NoneBot plugin: database start/stop, duplicate-event filter, error replies."""
 
+import re
 from datetime import timedelta
 
 import nonebot
 from nonebot import logger, require
-from nonebot.adapters import Bot, Event
-from nonebot.exception import IgnoredException
+from nonebot.adapters import Event
 from nonebot.matcher import Matcher
 from nonebot.message import event_preprocessor, run_postprocessor
 from nonebot.plugin import PluginMetadata
@@ -14,14 +14,12 @@ from sqlalchemy import delete
 require("nonebot_plugin_apscheduler")
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
-from bot.chat import context_of, plain  # noqa: E402
+from bot.chat import plain  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.deps import release_session  # noqa: E402
 from core import timeutil  # noqa: E402
 from core.textparse import strip_decoration  # noqa: E402
 from db import engine as db_engine  # noqa: E402
 from db.models import ProcessedEvent  # noqa: E402
-from db.sql import insert_or_ignore  # noqa: E402
 
 __plugin_meta__ = PluginMetadata(
     name="运行支撑",
@@ -51,19 +49,16 @@ async def close_database() -> None:
     await db_engine.dispose_engine()
 
 
-async def drop_duplicate_delivery(bot: Bot, event: Event) -> None:
-    """The same message delivered twice (reconnects, retries) is handled once."""
-    ctx = context_of(bot, event) if event.get_type() == "message" else None
-    if ctx is None or ctx.message_id is None:
-        return
-    key = f"{ctx.self_id}:{ctx.group_id or 'p'}:{ctx.message_id}"
-    engine = db_engine.get_engine()
-    stmt = insert_or_ignore(engine, ProcessedEvent, platform=ctx.platform, event_key=key,
-                            seen_at=timeutil.now())
-    async with engine.begin() as conn:  # its own short transaction, committed before any handler
-        result = await conn.execute(stmt)
-    if result.rowcount == 0:
-        raise IgnoredException(f"duplicate delivery of message {key}")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+"""C0/C1 controls (newline and tab kept) and lone surrogates: PostgreSQL refuses NUL in text, and
+none of them is anything a member meant to type."""
+
+
+def strip_controls(event: Event) -> None:
+    """Remove control characters from every text segment, before any matcher or log line."""
+    for segment in event.get_message():
+        if segment.is_text() and _CONTROLS.search(text := segment.data["text"]):
+            segment.data["text"] = _CONTROLS.sub("", text)
 
 
 _LEADING = str.maketrans({"／": "/", "\u3000": " "})
@@ -91,13 +86,15 @@ def normalize_edges(event: Event) -> None:
 
 
 @event_preprocessor
-async def prepare_event(bot: Bot, event: Event) -> None:
-    """Before any matcher: the command head normalised, a redelivered message dropped.
+async def prepare_event(event: Event) -> None:
+    """Before any matcher: control characters removed, the ornaments around a message dropped.
 
+    (A redelivered message is recognised where its effect is committed: bot/pipeline.py.)
     One preprocessor, not two: NoneBot runs each through its dependency injection on every event.
     """
-    normalize_edges(event)
-    await drop_duplicate_delivery(bot, event)
+    if event.get_type() == "message":
+        strip_controls(event)
+        normalize_edges(event)
 
 
 @scheduler.scheduled_job("interval", hours=6, id="runtime.prune_processed_events")
@@ -113,10 +110,6 @@ async def reply_on_crash(matcher: Matcher, event: Event, exception: Exception | 
     """An unexpected error still gets a calm reply; nothing was committed, the bot keeps running."""
     if exception is None:
         return
-    try:
-        await release_session(matcher)  # the transaction is abandoned: free the connection before sending
-    except Exception as error:  # noqa: BLE001  (the apology goes out regardless)
-        logger.warning(f"could not roll back before the error reply: {error!r}")
     try:
         await matcher.send(plain(event, "抱歉，处理这条消息时出错了，没有做任何更改。请稍后再试，或联系管理员。"))
     except Exception as error:  # noqa: BLE001  (a failed apology must not raise)

@@ -53,7 +53,12 @@ def _sqlite_setup(engine: AsyncEngine, foreign_keys: bool, *, read_only: bool = 
 
 
 def make_engine(url: str, *, sqlite_foreign_keys: bool = True, **kwargs: Any) -> AsyncEngine:
-    """An AsyncEngine with the per-dialect settings this project relies on."""
+    """An AsyncEngine with the per-dialect settings this project relies on.
+
+    hide_parameters: a database error is logged without the statement's values, which may be an
+    anonymous suggestion's text or a member's care notes.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
