@@ -6,22 +6,22 @@ from sqlmodel import select
 from core.errors import Conflict, NotFound
 from core.refs import PersonRef
 from db.models import ChatAccount, GroupBinding, HealthCategory, Member, MemberStatus
-from plugins.roster import service
+from domain import roster
 from tests.factories import make_branch, make_member
 
 
 async def test_bind_creates_branch_and_refuses_silent_rebind(session):
     """A new name creates the branch; rebinding needs 确认."""
-    branch, previous = await service.bind_group(
+    branch, previous = await roster.bind_group(
         session, platform="onebot", group_id="1", self_id="9", branch_name="第一支部", by="u",
         confirm=False)
     await session.commit()
     assert previous is None and branch.name == "第一支部"
     with pytest.raises(Conflict, match="确认改绑"):
-        await service.bind_group(session, platform="onebot", group_id="1", self_id="9",
+        await roster.bind_group(session, platform="onebot", group_id="1", self_id="9",
                                  branch_name="第二支部", by="u", confirm=False)
     await session.rollback()
-    second, previous = await service.bind_group(
+    second, previous = await roster.bind_group(
         session, platform="onebot", group_id="1", self_id="9", branch_name="第二支部", by="u",
         confirm=True)
     await session.commit()
@@ -34,12 +34,12 @@ async def test_register_links_existing_record_then_refuses_again(session):
     """报到 links a proxy-only member of that name; a second 报到 says who they are."""
     branch = await make_branch(session)
     proxy = await make_member(session, branch, "李四")
-    member, created = await service.register(session, branch_id=branch.id, platform="onebot",
+    member, created = await roster.register(session, branch_id=branch.id, platform="onebot",
                                              user_id="42", name="李四", nickname=None)
     await session.commit()
     assert (member.id, created) == (proxy.id, False)
     with pytest.raises(Conflict, match="登记为“李四”"):
-        await service.register(session, branch_id=branch.id, platform="onebot", user_id="42",
+        await roster.register(session, branch_id=branch.id, platform="onebot", user_id="42",
                                name="王五", nickname=None)
     accounts = (await session.exec(select(ChatAccount))).all()
     assert [(a.user_id, a.member_id) for a in accounts] == [("42", proxy.id)]
@@ -51,9 +51,11 @@ async def test_resolve_member_stays_inside_branch(session):
     other = await make_branch(session, "第二支部", group_id=None)
     await make_member(session, other, "赵六", user_id="66")
     with pytest.raises(NotFound):
-        await service.resolve_member(session, mine.id, "onebot", PersonRef(name="赵六"), example="x")
+        await roster.resolve_member(session, branch_id=mine.id, platform="onebot",
+                                    ref=PersonRef(name="赵六"), example="x")
     with pytest.raises(NotFound):
-        await service.resolve_member(session, mine.id, "onebot", PersonRef(user_id="66"), example="x")
+        await roster.resolve_member(session, branch_id=mine.id, platform="onebot",
+                                    ref=PersonRef(user_id="66"), example="x")
 
 
 async def test_deactivated_member_keeps_history_and_leaves_counts(session):
@@ -61,9 +63,9 @@ async def test_deactivated_member_keeps_history_and_leaves_counts(session):
     branch = await make_branch(session)
     member = await make_member(session, branch, "钱七", category=HealthCategory.LIMITED)
     await make_member(session, branch, "孙八")
-    await service.set_status(session, member, False, "迁居外地")
+    await roster.set_status(session, member=member, active=False, reason="迁居外地")
     await session.commit()
-    info = await service.branch_info(session, branch.id)
+    info = await roster.branch_info(session, branch_id=branch.id)
     assert (info.active, info.inactive) == (1, 1)
     assert info.by_category[HealthCategory.LIMITED] == 0
     row = (await session.exec(select(Member).where(Member.name == "钱七"))).one()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from plugins.help import sections
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[3] / "README.md"
 
 
 def test_every_command_and_its_example_is_documented():
