@@ -131,6 +131,7 @@ COMMANDS: dict[str, Permission] = {
     "兑换列表": Permission(G, ANY),
     "兑换": Permission(M, ANY, own=True),
     "我的兑换": Permission(M, ANY, own=True),
+    # Who may 加分/扣分: 加分's role may ask; 批准's role adds directly (domain.points.adds_directly)
     "加分": Permission(C, ANY),
     "扣分": Permission(C, ANY),
     "批准": Permission(S, ANY),
