@@ -1,6 +1,8 @@
-"""Dashboard access: signed, expiring, single-use login links and the sessions they open.
+"""Dashboard access: signed, expiring, single-use login links and the browser sessions they open.
 
-Only SHA-256 digests are stored, so a database leak does not hand out logins. No nonebot import.
+Who may hold a dashboard session is the permission table's row for 后台, checked again on every
+request (a demoted or deactivated secretary loses it at once). Only SHA-256 digests are stored,
+so a database leak does not hand out logins.
 """
 
 import hashlib
@@ -14,9 +16,14 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
+from core.errors import PermissionDenied
 from core.roles import Role
 from db.models import Member, MemberStatus
 from db.models.report import LoginToken, WebSession
+from domain.permissions import permission
+
+DASHBOARD = permission("后台")
+"""The table's row for 后台: who may get a login link, and so who may keep a dashboard session."""
 
 _process_key = secrets.token_bytes(32)
 
@@ -29,6 +36,22 @@ def new_token() -> str:
 def digest(value: str) -> str:
     """SHA-256 hex of a token or cookie value: what the tables store."""
     return hashlib.sha256(value.encode()).hexdigest()
+
+
+def may_use_dashboard(member: Member) -> bool:
+    """An active member whose role the 后台 row allows (links are handed out in private chat)."""
+    return member.status == MemberStatus.ACTIVE and DASHBOARD.allows(
+        Role(member.role), private=True, registered=True)
+
+
+def link_scope(role: Role, branch_id: int | None) -> int | None:
+    """The branch a login link opens: every branch (None, the county view) for a superuser, else
+    the caller's own (never every branch by accident: a caller without one is refused)."""
+    if role == Role.SUPERUSER:
+        return None
+    if branch_id is None:
+        raise PermissionDenied("后台只对支部书记和管理员开放。")
+    return branch_id
 
 
 def _key(secret: str) -> bytes:
@@ -51,31 +74,29 @@ def unsign(token: str, secret: str) -> str | None:
 
 
 async def issue_link_token(
-    session: AsyncSession, *, platform: str, user_id: str, member_id: int | None,
+    db: AsyncSession, *, platform: str, user_id: str, member_id: int | None,
     branch_id: int | None, secret: str, minutes: int, next_path: str | None = None,
 ) -> str:
     """Store a login token (branch None = every branch) and return its signed form; caller commits."""
-    await prune(session)
+    await prune(db)
     raw = new_token()
-    session.add(LoginToken(
+    db.add(LoginToken(
         token_hash=digest(raw), platform=platform, user_id=user_id, member_id=member_id,
         branch_id=branch_id, next_path=next_path,
         expires_at=timeutil.now() + timedelta(minutes=minutes),
     ))
-    await session.flush()
+    await db.flush()
     return sign(raw, secret)
 
 
-async def prune(session: AsyncSession) -> None:
+async def prune(db: AsyncSession) -> None:
     """Forget tokens expired over a day ago and sessions already expired (kept short for audits)."""
     moment = timeutil.now()
-    await session.exec(delete(LoginToken).where(  # type: ignore[call-overload]
-        col(LoginToken.expires_at) < moment - timedelta(days=1)))
-    await session.exec(delete(WebSession).where(  # type: ignore[call-overload]
-        col(WebSession.expires_at) < moment))
+    await db.exec(delete(LoginToken).where(col(LoginToken.expires_at) < moment - timedelta(days=1)))
+    await db.exec(delete(WebSession).where(col(WebSession.expires_at) < moment))
 
 
-async def peek(session: AsyncSession, token: str, secret: str) -> LoginToken | None:
+async def peek(db: AsyncSession, *, token: str, secret: str) -> LoginToken | None:
     """The login a token would open (signed, unexpired, unused), without using it up."""
     raw = unsign(token, secret)
     if raw is None:
@@ -83,10 +104,10 @@ async def peek(session: AsyncSession, token: str, secret: str) -> LoginToken | N
     stmt = select(LoginToken).where(
         LoginToken.token_hash == digest(raw), col(LoginToken.used_at).is_(None),
         LoginToken.expires_at > timeutil.now())
-    return (await session.exec(stmt)).first()
+    return (await db.exec(stmt)).first()
 
 
-async def redeem(session: AsyncSession, token: str, secret: str) -> LoginToken | None:
+async def redeem(db: AsyncSession, *, token: str, secret: str) -> LoginToken | None:
     """The login behind a valid, unexpired, unused token, marked used in the same statement."""
     raw = unsign(token, secret)
     if raw is None:
@@ -99,10 +120,10 @@ async def redeem(session: AsyncSession, token: str, secret: str) -> LoginToken |
                col(LoginToken.expires_at) > moment)
         .values(used_at=moment)
     )
-    result = await session.exec(stmt)  # type: ignore[call-overload]
+    result = await db.exec(stmt)
     if result.rowcount != 1:
         return None
-    return (await session.exec(select(LoginToken).where(LoginToken.token_hash == digest(raw)))).one()
+    return (await db.exec(select(LoginToken).where(LoginToken.token_hash == digest(raw)))).one()
 
 
 @dataclass(frozen=True)
@@ -124,39 +145,38 @@ class Viewer:
         return self.branch_id is None or self.branch_id == branch_id
 
 
-async def open_session(session: AsyncSession, login: LoginToken, hours: int) -> tuple[str, WebSession]:
+async def open_session(db: AsyncSession, *, login: LoginToken, hours: int) -> tuple[str, WebSession]:
     """A browser session for a redeemed login; returns the cookie value; caller commits."""
     cookie = secrets.token_urlsafe(32)
-    member = await session.get(Member, login.member_id) if login.member_id else None
+    member = await db.get(Member, login.member_id) if login.member_id else None
     row = WebSession(
         session_hash=digest(cookie), csrf=secrets.token_urlsafe(24),
         name=member.name if member else "管理员", member_id=login.member_id,
         branch_id=login.branch_id, expires_at=timeutil.now() + timedelta(hours=hours),
     )
-    session.add(row)
-    await session.flush()
+    db.add(row)
+    await db.flush()
     return cookie, row
 
 
-async def viewer_of(session: AsyncSession, cookie: str | None) -> Viewer | None:
-    """The signed-in viewer of a cookie; None when absent, expired, or no longer an active secretary."""
+async def viewer_of(db: AsyncSession, *, cookie: str | None) -> Viewer | None:
+    """The signed-in viewer of a cookie; None when absent, expired, or no longer allowed 后台."""
     if not cookie:
         return None
-    row = (await session.exec(select(WebSession).where(
+    row = (await db.exec(select(WebSession).where(
         WebSession.session_hash == digest(cookie), WebSession.expires_at > timeutil.now()))).first()
     if row is None or row.id is None:
         return None
     if row.branch_id is not None:
-        member = await session.get(Member, row.member_id) if row.member_id else None
-        if (member is None or member.branch_id != row.branch_id or member.role < Role.SECRETARY
-                or member.status != MemberStatus.ACTIVE):
+        member = await db.get(Member, row.member_id) if row.member_id else None
+        if member is None or member.branch_id != row.branch_id or not may_use_dashboard(member):
             return None
     return Viewer(row.id, row.name, row.branch_id, row.csrf)
 
 
-async def close_session(session: AsyncSession, viewer: Viewer) -> None:
+async def close_session(db: AsyncSession, *, viewer: Viewer) -> None:
     """Sign out: the cookie stops working at once; caller commits."""
-    row = await session.get(WebSession, viewer.session_id)
+    row = await db.get(WebSession, viewer.session_id)
     if row is not None:
-        await session.delete(row)
-        await session.flush()
+        await db.delete(row)
+        await db.flush()

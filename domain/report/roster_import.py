@@ -1,7 +1,8 @@
-"""Import members from an Excel sheet (姓名, 类别, 原单位). No nonebot import; the caller commits."""
+"""Import members from an Excel sheet (姓名, 类别, 原单位) uploaded on the dashboard; the caller commits."""
 
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import Any
 from zipfile import BadZipFile
 
 from openpyxl import load_workbook
@@ -10,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.errors import DomainError, InvalidInput
 from core.textparse import normalize
 from db.models import HealthCategory, Member
-from plugins.roster import service as roster
+from domain import roster
 
 MAX_ROWS = 2000
 HEADER_ROWS = 5
@@ -28,7 +29,7 @@ class ImportResult:
     skipped: list[str] = field(default_factory=list)
 
 
-def _rows(content: bytes) -> list[tuple]:
+def _rows(content: bytes) -> list[tuple[Any, ...]]:
     try:
         wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
     except (BadZipFile, KeyError, OSError, ValueError) as error:
@@ -42,7 +43,7 @@ def _rows(content: bytes) -> list[tuple]:
     return rows
 
 
-def _columns(rows: list[tuple]) -> tuple[int, dict[str, int]]:
+def _columns(rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int]]:
     for index, row in enumerate(rows[:HEADER_ROWS]):
         names = [normalize(str(v or "")) for v in row]
         if "姓名" in names:
@@ -50,13 +51,13 @@ def _columns(rows: list[tuple]) -> tuple[int, dict[str, int]]:
     raise InvalidInput("表里没有找到“姓名”这一列。", EXAMPLE)
 
 
-def _text(row: tuple, column: int | None) -> str:
+def _text(row: tuple[Any, ...], column: int | None) -> str:
     if column is None or column >= len(row) or row[column] is None:
         return ""
     return normalize(str(row[column]))
 
 
-async def import_members(session: AsyncSession, branch_id: int, content: bytes) -> ImportResult:
+async def import_members(db: AsyncSession, *, branch_id: int, content: bytes) -> ImportResult:
     """Add new names, update 类别/原单位 of existing ones; bad rows are skipped with a reason."""
     rows = _rows(content)
     header, cols = _columns(rows)
@@ -78,16 +79,16 @@ async def import_members(session: AsyncSession, branch_id: int, content: bytes) 
             continue
         seen.add(name)
         origin = _text(row, cols.get("原单位"))[:ORIGIN_MAX] or None
-        await _upsert(session, branch_id, name, category, origin, result)
-    await session.flush()
+        await _upsert(db, branch_id, name, category, origin, result)
+    await db.flush()
     return result
 
 
-async def _upsert(session: AsyncSession, branch_id: int, name: str, category: HealthCategory | None,
+async def _upsert(db: AsyncSession, branch_id: int, name: str, category: HealthCategory | None,
                   origin: str | None, result: ImportResult) -> None:
-    member = await roster.member_by_name(session, branch_id, name)
+    member = await roster.member_by_name(db, branch_id=branch_id, name=name)
     if member is None:
-        session.add(Member(branch_id=branch_id, name=name, origin_unit=origin,
+        db.add(Member(branch_id=branch_id, name=name, origin_unit=origin,
                            category=category or HealthCategory.NORMAL))
         result.added.append(name)
         return
@@ -97,5 +98,5 @@ async def _upsert(session: AsyncSession, branch_id: int, name: str, category: He
     if origin is not None and member.origin_unit != origin:
         member.origin_unit, changed = origin, True
     if changed:
-        session.add(member)
+        db.add(member)
         result.updated.append(name)

@@ -1,18 +1,23 @@
-"""Getting an export to the secretary: a group file where OneBot allows it, else a login link."""
+"""Getting a ledger to the secretary: a group file where OneBot allows it, else a login link.
+
+Runs after the 导出 command's transaction has ended (the pipeline's after-send work): building a
+big workbook must not hold SQLite's write lock, and no transaction stays open across a send.
+"""
 
 from pathlib import Path
 
 from nonebot import logger
-from nonebot.adapters import Bot
+from nonebot.adapters import Bot, Event
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.chat import platform_of
+from bot.chat import plain, platform_of
 from bot.deps import Caller
 from bot.send import DeliveryError, send_private
-from core.roles import Role
-from plugins.report import auth, web
+from db.engine import read_session_factory, session_scope
+from domain import report
+from domain.report import Export, ExportKind, Period
 from plugins.report import texts as t
-from plugins.report.exports import Export
+from plugins.report import web
 
 
 def save(export: Export, branch_id: int, directory: str) -> Path:
@@ -24,13 +29,13 @@ def save(export: Export, branch_id: int, directory: str) -> Path:
     return path
 
 
-async def login_url(session: AsyncSession, caller: Caller, next_path: str | None = None) -> str:
+async def login_url(db: AsyncSession, caller: Caller, next_path: str | None = None) -> str:
     """A one-time link for this caller: every branch for a superuser, else their own branch."""
     cfg = web.config
-    token = await auth.issue_link_token(
-        session, platform=caller.ctx.platform, user_id=caller.ctx.user_id,
+    token = await report.issue_link_token(
+        db, platform=caller.ctx.platform, user_id=caller.ctx.user_id,
         member_id=caller.member.id if caller.member else None,
-        branch_id=None if caller.role == Role.SUPERUSER else caller.branch_id,
+        branch_id=report.link_scope(caller.role, caller.branch.id if caller.branch else None),
         secret=cfg.report_secret, minutes=cfg.report_link_minutes, next_path=next_path)
     return f"{cfg.report_public_url.rstrip('/')}{web.PREFIX}/login/{token}"
 
@@ -47,23 +52,33 @@ async def upload_group_file(bot: Bot, group_id: str, path: Path, name: str) -> b
     return True
 
 
-async def deliver(bot: Bot, session: AsyncSession, caller: Caller, export: Export) -> str:
+async def export(bot: Bot, event: Event, caller: Caller, kind: ExportKind, period: Period) -> None:
+    """Build the ledger on a read-only session, then send it (or say that it failed)."""
+    try:
+        async with read_session_factory()() as reader:
+            built = await report.build_export(reader, branch=caller.branch, kind=kind, period=period)
+        reply = await deliver(bot, caller, built)
+    except Exception as error:  # noqa: BLE001  (the command is answered either way)
+        logger.exception(f"export {kind} {period.key} failed: {error!r}")
+        reply = t.EXPORT_FAILED
+    await bot.send(event, plain(event, reply))
+
+
+async def deliver(bot: Bot, caller: Caller, built: Export) -> str:
     """Send the file or a link; returns the reply for where the command was sent.
 
-    Commits the link's token before sending it: it must exist when it arrives, and no transaction
-    (SQLite: the write lock) stays open across a network send.
+    The link's token is committed before the link is sent: it must exist when it arrives.
     """
-    head = t.exported(export.kind.title, export.period.label, export.count,
-                      t.UNITS[export.kind.value])
+    head = t.exported(built.kind.label, built.period.label, built.count, t.UNITS[built.kind.value])
     group_id = caller.ctx.group_id
     if group_id is not None:
-        path = save(export, caller.branch_id, web.config.report_export_dir)
-        if await upload_group_file(bot, group_id, path, export.filename):
-            return f"{head}\n{t.uploaded(export.filename)}"
-    next_path = (f"{web.PREFIX}/b/{caller.branch_id}/export/{export.kind.value}"
-                 f"?period={export.period.key}")
-    link = t.download_link(await login_url(session, caller, next_path), web.config.report_link_minutes)
-    await session.commit()
+        path = save(built, caller.branch_id, web.config.report_export_dir)
+        if await upload_group_file(bot, group_id, path, built.filename):
+            return f"{head}\n{t.uploaded(built.filename)}"
+    next_path = f"{web.PREFIX}/b/{caller.branch_id}/export/{built.kind.value}?period={built.period.key}"
+    async with session_scope() as db:
+        url = await login_url(db, caller, next_path)
+    link = t.download_link(url, web.config.report_link_minutes)
     if group_id is None:
         return f"{head}\n{link}"
     try:

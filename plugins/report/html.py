@@ -5,7 +5,7 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from plugins.report.periods import Period
+from domain.report import Period
 
 
 class Safe(str):

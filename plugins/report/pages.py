@@ -1,4 +1,4 @@
-"""Page bodies of the dashboard. Data comes from the read-only services; every value is escaped."""
+"""The dashboard's HTML pages. Figures come from domain.report's read models; every value is escaped."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -8,9 +8,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core import timeutil
 from core.roles import Role
 from db.models import Branch, HealthCategory, LedgerKind, MemberStatus, NeedStatus, SessionKind
-from plugins.report import auth, charts, service, suggestions
-from plugins.report import overview as figures
-from plugins.report.exports import ExportKind
+from domain import report, roster
+from domain.report import ExportKind, ImportResult, Period, Viewer
+from plugins.report import charts
 from plugins.report.html import (
     EMPTY,
     Safe,
@@ -24,9 +24,6 @@ from plugins.report.html import (
     table,
     tag,
 )
-from plugins.report.periods import Period
-from plugins.report.roster_import import ImportResult
-from plugins.roster import service as roster_service
 
 NEED_STATUS = {NeedStatus.OPEN: "进行中", NeedStatus.COMPLETED: "已完成", NeedStatus.CANCELLED: "已取消"}
 
@@ -35,8 +32,8 @@ NEED_STATUS = {NeedStatus.OPEN: "进行中", NeedStatus.COMPLETED: "已完成", 
 class Ctx:
     """A branch page request: database, viewer, branch, and the branch's URL base."""
 
-    session: AsyncSession
-    viewer: auth.Viewer
+    db: AsyncSession
+    viewer: Viewer
     branch: Branch
     base: str
 
@@ -54,7 +51,7 @@ def _nav(ctx: Ctx) -> list[tuple[str, str]]:
     return ([(ctx.prefix + "/", "全县概况")] if ctx.viewer.is_county else []) + nav
 
 
-def logout_form(viewer: auth.Viewer, prefix: str) -> Safe:
+def logout_form(viewer: Viewer, prefix: str) -> Safe:
     """The 退出 button (a POST form with the CSRF token)."""
     return tag("form", csrf_field(viewer.csrf), Safe('<button type="submit">退出</button>'),
                method="post", action=f"{prefix}/logout", style="display:inline;margin-left:12px")
@@ -74,17 +71,17 @@ def _num(value: Decimal | float) -> str:
     return e(Decimal(str(value)))
 
 
-async def overview_view(ctx: Ctx) -> str:
+async def overview_page(ctx: Ctx) -> str:
     """Members, this quarter's attendance and volunteer hours, suggestions, leaders, charts."""
-    o = await figures.branch_overview(ctx.session, ctx.branch)
+    o = await report.branch_overview(ctx.db, branch=ctx.branch)
     bid, year = ctx.branch.id or 0, o.quarter.year
     cards = tag("div", _card(f"{o.members}人", "在册党员"),
-                _card(percent(o.attendance_rate), f"{o.quarter.label}出勤率（{o.sessions}次学习）"),
+                _card(percent(o.attendance_rate), f"{o.quarter.label}出勤率（{o.meetings}次学习）"),
                 _card(f"{_num(o.volunteer_hours)}小时", f"{o.quarter.label}志愿服务时长"),
                 _card(f"{sum(o.suggestions.values())}条", f"{o.quarter.label}建议"), class_="cards")
-    att = await figures.monthly_attendance(ctx.session, bid, year)
-    hours = await figures.monthly_volunteer_hours(ctx.session, bid, year)
-    dist = figures.points_distribution(o.year_points)
+    att = await report.monthly_attendance(ctx.db, branch_id=bid, year=year)
+    hours = await report.monthly_volunteer_hours(ctx.db, branch_id=bid, year=year)
+    dist = report.points_distribution(o.year_points)
     content = join([
         cards,
         tag("h2", "建议办理情况"), table(list(o.suggestions), [list(o.suggestions.values())]),
@@ -102,15 +99,15 @@ async def overview_view(ctx: Ctx) -> str:
     return _page(ctx, "概况", "/", content)
 
 
-async def county_view(session: AsyncSession, viewer: auth.Viewer, prefix: str) -> str:
+async def county_page(db: AsyncSession, viewer: Viewer, prefix: str) -> str:
     """Superuser: one line per branch, with totals."""
-    rows = await figures.county_overview(session)
+    rows = await report.county_overview(db)
     quarter = rows[0].quarter.label if rows else ""
     lines = [[link(f"{prefix}/b/{o.branch.id}/", o.branch.name), o.members, percent(o.attendance_rate),
-              o.sessions, o.volunteer_hours, sum(o.suggestions.values()),
+              o.meetings, o.volunteer_hours, sum(o.suggestions.values()),
               o.suggestions.get("待处理", 0)] for o in rows]
     if rows:
-        lines.append(["合计", sum(o.members for o in rows), "", sum(o.sessions for o in rows),
+        lines.append(["合计", sum(o.members for o in rows), "", sum(o.meetings for o in rows),
                       sum((o.volunteer_hours for o in rows), Decimal(0)),
                       sum(sum(o.suggestions.values()) for o in rows),
                       sum(o.suggestions.get("待处理", 0) for o in rows)])
@@ -122,24 +119,24 @@ async def county_view(session: AsyncSession, viewer: auth.Viewer, prefix: str) -
     return page("全县概况", content, who=f"{viewer.name}（管理员）", logout=logout_form(viewer, prefix))
 
 
-async def sessions_view(ctx: Ctx, period: Period) -> str:
-    """Every session of the period with its figures and who signed in."""
-    rows = await service.attendance_rows(ctx.session, ctx.branch.id or 0, period)
+async def meetings_page(ctx: Ctx, period: Period) -> str:
+    """Every meeting of the period with its figures and who signed in."""
+    rows = await report.attendance_rows(ctx.db, branch_id=ctx.branch.id or 0, period=period)
     lines = [[timeutil.fmt_dt_week(r.starts_at), SessionKind(r.kind).label, r.title, r.place,
               r.expected, r.attended, r.late, r.leave, percent(r.rate), "、".join(r.absent) or "无",
               "、".join(f"{n}（{s}）" for n, s in r.attendees) or "无"] for r in rows]
     content = join([
         period_form(ctx.base + "/sessions", period),
-        tag("p", f"{period.label}共{len(rows)}次，总出勤率 {percent(service.overall_rate(rows))}。"),
+        tag("p", f"{period.label}共{len(rows)}次，总出勤率 {percent(report.overall_rate(rows))}。"),
         table(["时间", "类型", "主题", "地点", "应到", "实到", "迟到", "请假", "出勤率", "缺席",
                "签到名单"], lines, empty=f"{period.label}没有学习记录"),
     ])
     return _page(ctx, "学习签到", "/sessions", content)
 
 
-async def volunteer_view(ctx: Ctx, period: Period) -> str:
+async def volunteer_page(ctx: Ctx, period: Period) -> str:
     """Needs of the period with their claims."""
-    rows = await service.need_rows(ctx.session, ctx.branch.id or 0, period)
+    rows = await report.need_rows(ctx.db, branch_id=ctx.branch.id or 0, period=period)
     lines = [[f"#{r.need.id}", r.need.title, timeutil.fmt_dt_week(r.need.starts_at), r.need.place,
               NEED_STATUS.get(NeedStatus(r.need.status), r.need.status),
               f"{r.need.claimed}/{r.need.capacity}", "、".join(r.participants) or "无",
@@ -147,18 +144,18 @@ async def volunteer_view(ctx: Ctx, period: Period) -> str:
               "、".join(f"{n}（{s}）" for n, s in r.others) or "无", r.hours, r.points] for r in rows]
     content = join([
         period_form(ctx.base + "/volunteer", period),
-        tag("p", f"{period.label}已完成志愿服务共 {_num(service.volunteer_hours(rows))} 小时。"),
+        tag("p", f"{period.label}已完成志愿服务共 {_num(report.volunteer_hours(rows))} 小时。"),
         table(["编号", "活动", "时间", "地点", "状态", "名额", "参与人", "候补", "取消/未到", "时长",
                "积分"], lines, empty=f"{period.label}没有志愿服务需求"),
     ])
     return _page(ctx, "志愿服务", "/volunteer", content)
 
 
-async def suggestions_view(ctx: Ctx, period: Period) -> str:
+async def suggestions_page(ctx: Ctx, period: Period) -> str:
     """Suggestions of the period; anonymous authors are shown as 匿名 and never looked up."""
     bid = ctx.branch.id or 0
-    rows = await suggestions.suggestion_rows(ctx.session, bid, period)
-    counts = await suggestions.status_counts(ctx.session, bid, period)
+    rows = await report.suggestion_rows(ctx.db, branch_id=bid, period=period)
+    counts = await report.status_counts(ctx.db, branch_id=bid, period=period)
     content = join([
         period_form(ctx.base + "/suggestions", period),
         table(list(counts), [list(counts.values())]),
@@ -176,21 +173,22 @@ def _select(name: str, options: list[tuple[str, str]], chosen: str) -> Safe:
     return tag("label", tag("select", opts, name=name))
 
 
-async def points_view(ctx: Ctx, period: Period, member_id: int | None, kind: LedgerKind | None) -> str:
+async def points_page(ctx: Ctx, period: Period, member_id: int | None, kind: LedgerKind | None) -> str:
     """Totals per member and the ledger entries, filtered by member and kind."""
     bid = ctx.branch.id or 0
-    names = await figures.member_names(ctx.session, bid)
+    names = await report.member_names(ctx.db, branch_id=bid)
     filters = Safe(
         _select("member", [("", "全部成员"), *((str(i), n) for i, n in names)], str(member_id or ""))
         + _select("kind", [("", "全部类型"), *((k.value, k.label) for k in LedgerKind)],
                   kind.value if kind else ""))
-    totals = await service.points_rows(ctx.session, bid, period)
-    entries = await service.ledger_entries(ctx.session, bid, period, member_id=member_id, kind=kind)
+    totals = await report.points_rows(ctx.db, branch_id=bid, period=period)
+    entries = await report.ledger_entries(ctx.db, branch_id=bid, period=period, member_id=member_id,
+                                          kind=kind)
     content = join([
         period_form(ctx.base + "/points", period, filters),
         tag("h2", f"{period.label}积分汇总"),
-        table(["排名", "姓名", *(k.label for k in service.COLUMNS), "合计"],
-              [[r.rank, r.name, *(r.by_kind[k] for k in service.COLUMNS), r.total] for r in totals]),
+        table(["排名", "姓名", *(k.label for k in report.COLUMNS), "合计"],
+              [[r.rank, r.name, *(r.by_kind[k] for k in report.COLUMNS), r.total] for r in totals]),
         tag("h2", "积分明细（最近300条）"),
         table(["时间", "姓名", "类型", "分值", "事由", "经办人"],
               [[timeutil.fmt_dt(x.created_at), n, LedgerKind(x.kind).label,
@@ -200,9 +198,9 @@ async def points_view(ctx: Ctx, period: Period, member_id: int | None, kind: Led
     return _page(ctx, "积分台账", "/points", content)
 
 
-async def roster_view(ctx: Ctx, *, result: ImportResult | None = None, error: str | None = None) -> str:
+async def roster_page(ctx: Ctx, *, result: ImportResult | None = None, error: str | None = None) -> str:
     """The member list and the Excel import form."""
-    rows = await roster_service.members(ctx.session, ctx.branch.id or 0)
+    rows = await roster.roster(ctx.db, branch_id=ctx.branch.id or 0)
     lines = [[i, m.name, HealthCategory(m.category).label, Role(m.role).label, m.origin_unit or "",
               "已报到" if linked else "无QQ",
               "在册" if m.status == MemberStatus.ACTIVE else f"已停用 {m.status_reason or ''}"]
@@ -236,9 +234,9 @@ def _import_note(result: ImportResult | None, error: str | None) -> Safe:
     return tag("div", tag("p", text), details, class_="note")
 
 
-def exports_view(ctx: Ctx, period: Period) -> str:
+def exports_page(ctx: Ctx, period: Period) -> str:
     """Download links for the four ledgers of the chosen period."""
-    links = [link(f"{ctx.base}/export/{k.value}?period={period.key}", f"⬇ {k.title}（{period.label}）")
+    links = [link(f"{ctx.base}/export/{k.value}?period={period.key}", f"⬇ {k.label}（{period.label}）")
              for k in ExportKind]
     content = join([
         period_form(ctx.base + "/exports", period),

@@ -2,9 +2,8 @@
 
 EX_EXPORT = "导出 签到 2026Q4"
 UNITS = {"signin": "次学习", "points": "人", "volunteer": "项服务", "suggestion": "条建议"}
-PRIVATE_ONLY = "为保护支部数据，后台链接只在私聊中发送。请私聊我发送：后台"
-NOT_SECRETARY = "后台只对支部书记和管理员开放。"
 LINK_FALLBACK = "请私聊我发送“后台”，在网页的“导出”里下载。"
+EXPORT_FAILED = "抱歉，导出时出错了。请稍后再试，或私聊我发送“后台”，在网页的“导出”里下载。"
 
 
 def login_link(url: str, minutes: int) -> str:

@@ -1,7 +1,14 @@
-"""The dashboard's routes on NoneBot's own FastAPI app: login, access checks, CSRF, downloads."""
+"""The dashboard's routes on NoneBot's own FastAPI app: login, access checks, CSRF, downloads.
+
+Every request reads on a read-only session (SQLite: never the write lock, so a slow page or a big
+upload does not hold up 签到); a route that changes something opens one writing session for the
+change and commits it once.
+"""
 
 import secrets
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import replace
 from email import policy
 from email.parser import BytesParser
 from typing import Annotated
@@ -14,11 +21,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.errors import DomainError
 from db.engine import read_session_factory, session_factory
 from db.models import Branch, LedgerKind
-from plugins.report import auth, exports, views
+from domain import report
+from domain.report import ExportKind, Period, Viewer, parse_period
+from plugins.report import pages
 from plugins.report.config import Config
 from plugins.report.html import Safe, csrf_field, e, page, tag
-from plugins.report.periods import parse_period
-from plugins.report.roster_import import import_members
 
 PREFIX = "/yinling"
 COOKIE = "yinling_session"
@@ -65,42 +72,44 @@ async def page_error(_request: Request, error: Exception) -> HTMLResponse:
     return html(page(error.title, Safe(tag("p", error.text, class_="note") + home)), error.status)
 
 
-async def get_db(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request; routes that change something (POST) commit once.
-
-    GET pages and downloads only read: their session never takes SQLite's write lock, so a slow
-    report does not hold up 签到 (read_session_factory).
-    """
-    factory = read_session_factory() if request.method in ("GET", "HEAD") else session_factory()
-    async with factory() as session:
-        yield session
+async def get_db() -> AsyncIterator[AsyncSession]:
+    """The request's read-only session: access checks, pages and downloads (read_session_factory)."""
+    async with read_session_factory()() as db:
+        yield db
 
 
 DB = Annotated[AsyncSession, Depends(get_db)]
 
 
-async def current_viewer(request: Request, session: DB) -> auth.Viewer:
+@asynccontextmanager
+async def writing() -> AsyncIterator[AsyncSession]:
+    """The one writing session of a request that changes something; the route commits it once."""
+    async with session_factory()() as db:
+        yield db
+
+
+async def current_viewer(request: Request, db: DB) -> Viewer:
     """The signed-in viewer, or a 401 page explaining how to get a link."""
-    viewer = await auth.viewer_of(session, request.cookies.get(COOKIE))
+    viewer = await report.viewer_of(db, cookie=request.cookies.get(COOKIE))
     if viewer is None:
         raise PageError(401, "请先登录", LOGIN_HINT)
     return viewer
 
 
-ViewerDep = Annotated[auth.Viewer, Depends(current_viewer)]
+ViewerDep = Annotated[Viewer, Depends(current_viewer)]
 
 
-async def branch_for(bid: int, viewer: ViewerDep, session: DB) -> views.Ctx:
+async def branch_for(bid: int, viewer: ViewerDep, db: DB) -> pages.Ctx:
     """The branch of the URL, if this viewer may see it (403 otherwise, before any lookup)."""
     if not viewer.may_see(bid):
         raise PageError(403, "无权查看", "您只能查看本支部的数据。")
-    branch = await session.get(Branch, bid)
+    branch = await db.get(Branch, bid)
     if branch is None:
         raise PageError(404, "没有这个支部", "请从后台首页进入。")
-    return views.Ctx(session, viewer, branch, f"{PREFIX}/b/{bid}")
+    return pages.Ctx(db, viewer, branch, f"{PREFIX}/b/{bid}")
 
 
-CtxDep = Annotated[views.Ctx, Depends(branch_for)]
+CtxDep = Annotated[pages.Ctx, Depends(branch_for)]
 
 
 def _secure() -> bool:
@@ -110,9 +119,9 @@ def _secure() -> bool:
 # ---- login ----
 
 @router.get("/login/{token}")
-async def login_page(token: str, session: DB) -> Response:
+async def login_page(token: str, db: DB) -> Response:
     """Show an 进入后台 button: link previewers that fetch the URL must not use up the token."""
-    pending = await auth.peek(session, token, config.report_secret)
+    pending = await report.peek(db, token=token, secret=config.report_secret)
     if pending is None:
         raise PageError(403, "链接已失效", "这个登录链接已过期或已经用过。" + LOGIN_HINT)
     download = "/export/" in (pending.next_path or "")
@@ -128,17 +137,19 @@ async def login_page(token: str, session: DB) -> Response:
 
 
 @router.post("/login")
-async def login(request: Request, session: DB) -> Response:
+async def login(request: Request) -> Response:
     """Use up the token, open a session, and go to the page the link was for."""
     form = await _urlencoded(request)
     nonce = request.cookies.get(LOGIN_COOKIE, "")
     if not nonce or not secrets.compare_digest(nonce.encode(), form.get("csrf", "").encode()):
         raise PageError(403, "请重新打开链接", "页面已过期。请重新点开QQ里收到的登录链接。")
-    login_row = await auth.redeem(session, form.get("token", ""), config.report_secret)
-    if login_row is None:
-        raise PageError(403, "链接已失效", "这个登录链接已过期或已经用过。" + LOGIN_HINT)
-    cookie, _ = await auth.open_session(session, login_row, config.report_session_hours)
-    await session.commit()
+    async with writing() as db:
+        login_row = await report.redeem(db, token=form.get("token", ""), secret=config.report_secret)
+        if login_row is None:
+            raise PageError(403, "链接已失效", "这个登录链接已过期或已经用过。" + LOGIN_HINT)
+        cookie, _ = await report.open_session(db, login=login_row,
+                                              hours=config.report_session_hours)
+        await db.commit()
     target = login_row.next_path if (login_row.next_path or "").startswith(PREFIX + "/") else None
     response = RedirectResponse(target or f"{PREFIX}/", status_code=303)
     response.set_cookie(COOKIE, cookie, max_age=config.report_session_hours * 3600, path=PREFIX,
@@ -148,11 +159,12 @@ async def login(request: Request, session: DB) -> Response:
 
 
 @router.post("/logout")
-async def logout(request: Request, session: DB, viewer: ViewerDep) -> Response:
+async def logout(request: Request, viewer: ViewerDep) -> Response:
     """Sign out (a form with the CSRF token)."""
     await _check_csrf(request, viewer)
-    await auth.close_session(session, viewer)
-    await session.commit()
+    async with writing() as db:
+        await report.close_session(db, viewer=viewer)
+        await db.commit()
     response = html(page("已退出", tag("p", "您已退出后台。")))
     response.delete_cookie(COOKIE, path=PREFIX)
     return response
@@ -188,7 +200,7 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, bytes]:
     return fields
 
 
-async def _check_csrf(request: Request, viewer: auth.Viewer, token: str | None = None) -> None:
+async def _check_csrf(request: Request, viewer: Viewer, token: str | None = None) -> None:
     if token is None:
         token = (await _urlencoded(request)).get("csrf", "")
     if not secrets.compare_digest(token.encode(), viewer.csrf.encode()):
@@ -198,35 +210,35 @@ async def _check_csrf(request: Request, viewer: auth.Viewer, token: str | None =
 # ---- pages ----
 
 @router.get("/")
-async def home(session: DB, viewer: ViewerDep) -> Response:
+async def home(db: DB, viewer: ViewerDep) -> Response:
     """County overview for a superuser; a secretary goes straight to their branch."""
     if viewer.branch_id is not None:
         return RedirectResponse(f"{PREFIX}/b/{viewer.branch_id}/", status_code=303)
-    return html(await views.county_view(session, viewer, PREFIX))
+    return html(await pages.county_page(db, viewer, PREFIX))
 
 
 @router.get("/b/{bid}/")
 async def branch_home(ctx: CtxDep) -> Response:
     """A branch's overview with charts."""
-    return html(await views.overview_view(ctx))
+    return html(await pages.overview_page(ctx))
 
 
 @router.get("/b/{bid}/sessions")
 async def sessions_page(ctx: CtxDep, period: str | None = None) -> Response:
     """Study sessions with attendance."""
-    return html(await views.sessions_view(ctx, _period(period)))
+    return html(await pages.meetings_page(ctx, _period(period)))
 
 
 @router.get("/b/{bid}/volunteer")
 async def volunteer_page(ctx: CtxDep, period: str | None = None) -> Response:
     """Volunteer needs and claims."""
-    return html(await views.volunteer_view(ctx, _period(period)))
+    return html(await pages.volunteer_page(ctx, _period(period)))
 
 
 @router.get("/b/{bid}/suggestions")
 async def suggestions_page(ctx: CtxDep, period: str | None = None) -> Response:
     """Suggestions (anonymous authors shown as 匿名)."""
-    return html(await views.suggestions_view(ctx, _period(period)))
+    return html(await pages.suggestions_page(ctx, _period(period)))
 
 
 @router.get("/b/{bid}/points")
@@ -235,49 +247,51 @@ async def points_page(ctx: CtxDep, period: str | None = None, member: str | None
     """Points totals and the ledger, filtered by member and kind."""
     member_id = int(member) if member and member.isdigit() else None
     kinds = {k.value: k for k in LedgerKind}
-    return html(await views.points_view(ctx, _period(period), member_id, kinds.get(kind or "")))
+    return html(await pages.points_page(ctx, _period(period), member_id, kinds.get(kind or "")))
 
 
 @router.get("/b/{bid}/roster")
 async def roster_page(ctx: CtxDep) -> Response:
     """Members, with the Excel import form."""
-    return html(await views.roster_view(ctx))
+    return html(await pages.roster_page(ctx))
 
 
 @router.post("/b/{bid}/roster/import")
 async def roster_import(request: Request, ctx: CtxDep) -> Response:
     """Import members from an uploaded .xlsx (姓名, 类别, 原单位)."""
-    # End the access check's transaction (SQLite: the write lock) while the upload arrives and is
-    # parsed; import_members parses before its first statement.
-    await ctx.session.commit()
+    # The access check read on the read-only session: no write lock is held while the upload
+    # arrives and is parsed (import_members parses before its first statement).
     fields = parse_multipart(request.headers.get("content-type", ""), await _read_body(request))
     await _check_csrf(request, ctx.viewer, fields.get("csrf", b"").decode("utf-8", "replace"))
     content = fields.get("file", b"")
     if not content:
-        return html(await views.roster_view(ctx, error="请先选择要导入的 Excel 文件。"), 400)
-    try:
-        result = await import_members(ctx.session, ctx.branch.id or 0, content)
-    except DomainError as error:
-        await ctx.session.rollback()
-        return html(await views.roster_view(ctx, error=error.reply), 400)
-    await ctx.session.commit()
-    return html(await views.roster_view(ctx, result=result))
+        return html(await pages.roster_page(ctx, error="请先选择要导入的 Excel 文件。"), 400)
+    async with writing() as db:
+        try:
+            result = await report.import_members(db, branch_id=ctx.branch.id or 0, content=content)
+        except DomainError as error:  # nothing was written; the session closes without a commit
+            return html(await pages.roster_page(ctx, error=error.reply), 400)
+        # The page shows the new roster, so it is read in the import's own transaction.
+        body = await pages.roster_page(replace(ctx, db=db), result=result)
+        await db.commit()
+    return html(body)
 
 
 @router.get("/b/{bid}/exports")
 async def exports_page(ctx: CtxDep, period: str | None = None) -> Response:
     """The four ledgers as downloads."""
-    return html(views.exports_view(ctx, _period(period)))
+    return html(pages.exports_page(ctx, _period(period)))
 
 
 @router.get("/b/{bid}/export/{kind}")
 async def download(ctx: CtxDep, kind: str, period: str | None = None) -> Response:
     """One ledger as .xlsx."""
     try:
-        export_kind = exports.ExportKind(kind)
+        export_kind = ExportKind(kind)
     except ValueError as error:
         raise PageError(404, "没有这种台账", "请从“导出”页面下载。") from error
-    export = await exports.build_export(ctx.session, ctx.branch, export_kind, _period(period))
+    export = await report.build_export(ctx.db, branch=ctx.branch, kind=export_kind,
+                                       period=_period(period))
     name = f"{ctx.branch.name}_{export.filename}"
     headers = {**SECURITY_HEADERS, "Content-Disposition":
                f"attachment; filename=\"{export.kind.value}_{export.period.key}.xlsx\"; "
@@ -285,7 +299,7 @@ async def download(ctx: CtxDep, kind: str, period: str | None = None) -> Respons
     return Response(export.content, media_type=XLSX, headers=headers)
 
 
-def _period(text: str | None):  # noqa: ANN202
+def _period(text: str | None) -> Period:
     try:
         return parse_period(text)
     except DomainError as error:

@@ -9,10 +9,8 @@ from sqlmodel import select
 
 from db.models import Need, StudySession
 from db.models.suggestion import Suggestion, SuggestionEvent
-from plugins.report import excel
-from plugins.report.exports import ExportKind, build_export
-from plugins.report.periods import Period
-from tests.report.seed import NOW, seed
+from domain.report import ExportKind, Period, build_export, build_workbook
+from tests.domain.report.seed import NOW, seed
 
 Q4 = Period(2026, 4)
 EVIL = '=HYPERLINK("http://evil.example","点我")'
@@ -53,11 +51,11 @@ async def test_user_text_is_plain_text_in_every_ledger(session, frozen, kind):
     """No formula cell anywhere; text starting with = + - @ is a string cell with a quote prefix."""
     data = await seed(session)
     await _poison(session, data)
-    cells = _text_cells((await build_export(session, data.branch, kind, Q4)).content)
+    cells = _text_cells((await build_export(session, branch=data.branch, kind=kind, period=Q4)).content)
     assert all(c.data_type == "s" for c in cells), [(c.coordinate, c.value) for c in cells]
     risky = [c for c in cells if c.value.startswith(FORMULA_START)]
     assert risky and all(c.quotePrefix for c in risky), [(c.coordinate, c.value) for c in risky]
-    assert cells[0].value == "=1+2支部 2026年第四季度 " + kind.title
+    assert cells[0].value == "=1+2支部 2026年第四季度 " + kind.label
 
 
 async def test_poisoned_values_read_back_verbatim(session, frozen):
@@ -66,7 +64,7 @@ async def test_poisoned_values_read_back_verbatim(session, frozen):
     await _poison(session, data)
     values = {}
     for kind in ExportKind:
-        content = (await build_export(session, data.branch, kind, Q4)).content
+        content = (await build_export(session, branch=data.branch, kind=kind, period=Q4)).content
         values[kind] = {c.value: c for c in _text_cells(content)}
     assert values[ExportKind.SIGNIN]["+SUM(1,2)"].data_type == "s"
     assert values[ExportKind.SIGNIN]["=A1"].quotePrefix
@@ -79,6 +77,6 @@ async def test_poisoned_values_read_back_verbatim(session, frozen):
 
 def test_ordinary_text_has_no_quote_prefix():
     """Only risky text gets the prefix; numbers and dates keep their types."""
-    ws = load_workbook(BytesIO(excel.build("t", ["a", "b", "c"], [5, 5, 5], [["张三", -2, "=x"]]))).active
+    ws = load_workbook(BytesIO(build_workbook("t", ["a", "b", "c"], [5, 5, 5], [["张三", -2, "=x"]]))).active
     assert (ws["A3"].quotePrefix, ws["B3"].data_type, ws["B3"].value) == (False, "n", -2)
     assert (ws["C3"].value, ws["C3"].data_type, ws["C3"].quotePrefix) == ("=x", "s", True)

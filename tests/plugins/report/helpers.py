@@ -6,7 +6,8 @@ import httpx
 import nonebot
 
 from db.engine import session_factory
-from plugins.report import auth, web
+from domain import report
+from plugins.report import web
 
 LINK_RE = re.compile(r"/yinling/login/([\w\-.]+)")
 
@@ -20,11 +21,11 @@ def client() -> httpx.AsyncClient:
 async def make_token(*, branch_id: int | None, member_id: int | None = None, user_id: str = "10001",
                      next_path: str | None = None) -> str:
     """A fresh signed login token, committed."""
-    async with session_factory()() as session:
-        token = await auth.issue_link_token(
-            session, platform="onebot", user_id=user_id, member_id=member_id, branch_id=branch_id,
+    async with session_factory()() as db:
+        token = await report.issue_link_token(
+            db, platform="onebot", user_id=user_id, member_id=member_id, branch_id=branch_id,
             secret=web.config.report_secret, minutes=10, next_path=next_path)
-        await session.commit()
+        await db.commit()
     return token
 
 

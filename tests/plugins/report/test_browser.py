@@ -18,8 +18,8 @@ import uvicorn
 from openpyxl import load_workbook
 
 from plugins.report import web
-from tests.report.helpers import make_token
-from tests.report.seed import NOW, seed
+from tests.domain.report.seed import NOW, seed
+from tests.plugins.report.helpers import make_token
 
 pytestmark = pytest.mark.browser
 

@@ -11,11 +11,13 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from db.models.report import LoginToken
-from plugins.report import auth, web
+from domain import report
+from domain.report import access
+from plugins.report import web
+from tests.domain.report.seed import NOW, seed
 from tests.events import group_message, onebot, plain_message
 from tests.events import private_message as private
 from tests.factories import GROUP_ID, MEMBER_ID, SECRETARY_ID, SUPERUSER_ID
-from tests.report.seed import NOW, seed
 
 RAW = "fixedtokenfortests"
 
@@ -23,14 +25,14 @@ RAW = "fixedtokenfortests"
 @pytest.fixture
 def fixed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     """Stable tokens, exports written under tmp_path, time inside 2026Q4."""
-    monkeypatch.setattr(auth, "new_token", lambda: RAW)
+    monkeypatch.setattr(access, "new_token", lambda: RAW)
     monkeypatch.setattr(web.config, "report_export_dir", str(tmp_path))
     with time_machine.travel(NOW, tick=False):
         yield tmp_path
 
 
 def _url() -> str:
-    return f"http://127.0.0.1:8080/yinling/login/{auth.sign(RAW, web.config.report_secret)}"
+    return f"http://127.0.0.1:8080/yinling/login/{report.sign(RAW, web.config.report_secret)}"
 
 
 def _text(text: str) -> Message:
@@ -44,11 +46,11 @@ async def test_admin_link_in_private_chat(app: App, chat_db, fixed):
         bot = onebot(ctx)
         event = private("后台", user_id=SECRETARY_ID)
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, f"后台登录链接（10分钟内有效，只能用一次）：\n{_url()}\n请勿转发给他人。",
-                             result=None)
+        ctx.should_call_send(
+            event, _text(f"后台登录链接（10分钟内有效，只能用一次）：\n{_url()}\n请勿转发给他人。"), result=None)
     row = (await chat_db.exec(select(LoginToken))).one()
     assert (row.branch_id, row.member_id, row.user_id) == (data.branch.id, data.zhang.id, SECRETARY_ID)
-    assert row.token_hash == auth.digest(RAW) and row.used_at is None
+    assert row.token_hash == report.digest(RAW) and row.used_at is None
 
 
 async def test_admin_superuser_gets_county_link(app: App, chat_db, fixed):
@@ -58,8 +60,8 @@ async def test_admin_superuser_gets_county_link(app: App, chat_db, fixed):
         bot = onebot(ctx)
         event = private("/后台", user_id=SUPERUSER_ID)
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, f"后台登录链接（10分钟内有效，只能用一次）：\n{_url()}\n请勿转发给他人。",
-                             result=None)
+        ctx.should_call_send(
+            event, _text(f"后台登录链接（10分钟内有效，只能用一次）：\n{_url()}\n请勿转发给他人。"), result=None)
     row = (await chat_db.exec(select(LoginToken))).one()
     assert (row.branch_id, row.member_id) == (None, None)
 

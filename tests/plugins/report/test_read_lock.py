@@ -13,12 +13,14 @@ from sqlmodel import select
 
 from db.engine import read_session_factory, session_factory
 from db.models import Branch, LedgerEntry, LedgerKind, Member
-from plugins.report import auth, exports, views, web
+from domain import report
+from domain.report import access
+from plugins.report import pages, web
+from tests.domain.report.seed import NOW, seed
 from tests.events import onebot
 from tests.events import private_message as private
 from tests.factories import SECRETARY_ID
-from tests.report.helpers import client, follow, make_token
-from tests.report.seed import NOW, seed
+from tests.plugins.report.helpers import client, follow, make_token
 
 WRITE_TIMEOUT = 5
 
@@ -43,15 +45,15 @@ async def test_dashboard_page_in_progress_does_not_block_a_write(session, frozen
     """While a page has read and is still rendering, another session writes and commits at once."""
     data = await seed(session)
     reading, written = asyncio.Event(), asyncio.Event()
-    real = views.overview_view
+    real = pages.overview_page
 
-    async def paused_overview(ctx: views.Ctx) -> str:
+    async def paused_overview(ctx: pages.Ctx) -> str:
         content = await real(ctx)  # its queries ran: the request's transaction is open
         reading.set()
         await written.wait()
         return content
 
-    monkeypatch.setattr(views, "overview_view", paused_overview)
+    monkeypatch.setattr(pages, "overview_page", paused_overview)
     async with client() as http:
         assert (await follow(http, await make_token(branch_id=data.branch.id,
                                                     member_id=data.zhang.id))).status_code == 303
@@ -82,9 +84,9 @@ async def test_export_command_builds_without_the_write_lock(app: App, chat_db, m
                                                             tmp_path: Path):
     """导出: while the workbook is built, a write from elsewhere goes through at once."""
     monkeypatch.setattr(web.config, "report_export_dir", str(tmp_path))
-    monkeypatch.setattr(auth, "new_token", lambda: "fixed")
+    monkeypatch.setattr(access, "new_token", lambda: "fixed")
     writes: list[str] = []
-    real = exports.build_export
+    real = report.build_export
 
     async def build_while_writing(*args, **kwargs):  # noqa: ANN202
         export = await real(*args, **kwargs)
@@ -96,7 +98,7 @@ async def test_export_command_builds_without_the_write_lock(app: App, chat_db, m
             writes.append("done")
         return export
 
-    monkeypatch.setattr(exports, "build_export", build_while_writing)
+    monkeypatch.setattr(report, "build_export", build_while_writing)
     with time_machine.travel(NOW, tick=False):
         data = await seed(chat_db)
         async with app.test_matcher() as ctx:
@@ -105,7 +107,7 @@ async def test_export_command_builds_without_the_write_lock(app: App, chat_db, m
             ctx.receive_event(bot, event)
             ctx.should_call_send(event, Message(MessageSegment.text(
                 "已导出积分台账（2026年第四季度，共3人）。\n下载链接（10分钟内有效，只能用一次）：\n"
-                + f"http://127.0.0.1:8080/yinling/login/{auth.sign('fixed', web.config.report_secret)}")),
+                + f"http://127.0.0.1:8080/yinling/login/{report.sign('fixed', web.config.report_secret)}")),
                 result=None)
     assert writes == ["done"]
 
@@ -116,8 +118,8 @@ async def test_roster_import_parses_the_upload_without_the_write_lock(session, f
 
     from openpyxl import Workbook
 
-    from plugins.report import roster_import
-    from tests.report.helpers import csrf_of
+    from domain.report import roster_import
+    from tests.plugins.report.helpers import csrf_of
 
     data = await seed(session)
     writes: list[str] = []

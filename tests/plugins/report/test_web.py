@@ -14,8 +14,8 @@ from sqlmodel import select
 from core.roles import Role
 from db.models import HealthCategory, Member
 from db.models.report import LoginToken, WebSession
-from tests.report.helpers import client, csrf_of, follow, make_token
-from tests.report.seed import NOW, seed
+from tests.domain.report.seed import NOW, seed
+from tests.plugins.report.helpers import client, csrf_of, follow, make_token
 
 
 @pytest.fixture
