@@ -61,7 +61,7 @@ async def release_place(db: AsyncSession, need: Need, count: int = 1) -> None:
     await db.exec(stmt)
 
 
-async def claims_of(db: AsyncSession, need_id: int, status: ClaimStatus) -> list[Claim]:
+async def claims_of(db: AsyncSession, *, need_id: int, status: ClaimStatus) -> list[Claim]:
     """A need's claims in one status, in arrival order."""
     stmt = select(Claim).where(Claim.need_id == need_id, Claim.status == status).order_by(
         col(Claim.queued_at), col(Claim.id))
@@ -70,7 +70,7 @@ async def claims_of(db: AsyncSession, need_id: int, status: ClaimStatus) -> list
 
 async def waitlist_position(db: AsyncSession, claim: Claim) -> int:
     """1-based place on the waitlist."""
-    waiting = await claims_of(db, claim.need_id, ClaimStatus.WAITLIST)
+    waiting = await claims_of(db, need_id=claim.need_id, status=ClaimStatus.WAITLIST)
     return next(i for i, c in enumerate(waiting, 1) if c.id == claim.id)
 
 
@@ -92,7 +92,7 @@ async def fill_from_waitlist(db: AsyncSession, need: Need) -> list[Member]:
     promoted: list[Member] = []
     if need.starts_at <= timeutil.now():
         return promoted
-    for claim in await claims_of(db, need.id or 0, ClaimStatus.WAITLIST):
+    for claim in await claims_of(db, need_id=need.id or 0, status=ClaimStatus.WAITLIST):
         if not await take_place(db, need):
             break
         claim.status, claim.updated_at = ClaimStatus.CLAIMED, timeutil.now()

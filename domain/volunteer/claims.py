@@ -171,7 +171,7 @@ async def set_capacity(
     need = await lock_need(db, branch_id=branch_id, need_id=need_id)
     ensure_open(need, claiming=False)
     result = CapacityResult(need, old_capacity=need.capacity)
-    claimed = await claims_of(db, need_id, ClaimStatus.CLAIMED)
+    claimed = await claims_of(db, need_id=need_id, status=ClaimStatus.CLAIMED)
     excess = claimed[capacity:] if len(claimed) > capacity else []
     for claim in excess:
         # Keep queued_at: they arrived before everyone waiting, so they head the waitlist.

@@ -69,7 +69,7 @@ async def complete_need(
     else:
         each = Decimal(need.points_per_person or 0)
     people = []
-    for claim in await claims_of(db, need_id, ClaimStatus.CLAIMED):
+    for claim in await claims_of(db, need_id=need_id, status=ClaimStatus.CLAIMED):
         member = await db.get(Member, claim.member_id)
         if member is None:
             continue
@@ -81,7 +81,7 @@ async def complete_need(
     need.status, need.hours, need.completed_at = NeedStatus.COMPLETED, hours, timeutil.now()
     db.add(need)
     await db.flush()
-    absent = await members_of(db, await claims_of(db, need_id, ClaimStatus.ABSENT))
+    absent = await members_of(db, await claims_of(db, need_id=need_id, status=ClaimStatus.ABSENT))
     return Completion(need, hours, each, people, absent)
 
 

@@ -110,6 +110,6 @@ async def cancel_need(
     await db.flush()
     return NeedPeople(
         need,
-        await members_of(db, await claims_of(db, need_id, ClaimStatus.CLAIMED)),
-        await members_of(db, await claims_of(db, need_id, ClaimStatus.WAITLIST)),
+        await members_of(db, await claims_of(db, need_id=need_id, status=ClaimStatus.CLAIMED)),
+        await members_of(db, await claims_of(db, need_id=need_id, status=ClaimStatus.WAITLIST)),
     )

@@ -6,7 +6,7 @@ from functools import partial
 from typing import Annotated
 
 from nonebot.adapters import Bot, Message
-from nonebot.params import CommandWhitespace
+from nonebot.params import CommandArg, CommandWhitespace
 from nonebot.plugin import PluginMetadata
 from nonebot.rule import Rule
 
@@ -111,9 +111,11 @@ async def handle_list(db: SessionDep, caller: CallerDep) -> str:
     return t.need_list(await volunteer.open_needs(db, branch_id=caller.branch_id), caller.member)
 
 
-async def _names_a_need(arg: Arg, space: Annotated[str | None, CommandWhitespace()]) -> bool:
+async def _names_a_need(arg: Annotated[Message, CommandArg()],
+                        space: Annotated[str | None, CommandWhitespace()]) -> bool:
     # `认领的人多吗` is chat, not a claim: fire on `认领` alone, followed by a number, or set apart
-    # by a space (`认领 abc` was meant as a command and gets an example).
+    # by a space (`认领 abc` was meant as a command and gets an example). The raw argument: a rule
+    # may not depend on the matcher, as the length-capped Arg does.
     text = arg_text(arg)
     if not text or space:
         return True
