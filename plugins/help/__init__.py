@@ -7,9 +7,9 @@ from nonebot.adapters import Event
 from nonebot.params import RawCommand
 from nonebot.plugin import PluginMetadata
 
-from bot.chat import plain
 from bot.commands import CommandDoc, command
-from bot.deps import Arg, CallerDep, SessionDep
+from bot.deps import Arg, CallerDep
+from bot.pipeline import handle
 from core.textparse import normalize
 from plugins.help import catalog
 
@@ -17,6 +17,9 @@ __plugin_meta__ = PluginMetadata(
     name="帮助",
     description="列出您能用的命令，每条带一个例子",
     usage="帮助",
+    type="application",
+    homepage="https://github.com/yinling/yinling",
+    supported_adapters={"~onebot.v11", "~console"},
     extra={"commands": [
         CommandDoc("帮助", "列出您能用的命令；加命令名看详细说明", "帮助 报到", "帮助 [命令名]", aliases=("菜单",)),
     ]},
@@ -37,20 +40,19 @@ def sections() -> list[catalog.Section]:
 help_cmd = command("帮助", "菜单")
 
 
-@help_cmd.handle()
-async def handle_help(event: Event, session: SessionDep, caller: CallerDep, arg: Arg,
-                      raw: Annotated[str, RawCommand()]) -> None:
-    """帮助: the menu for this caller's role; 帮助 <命令>: one command in detail."""
-    await session.commit()  # the caller is resolved; end the read before sending (SQLite lock)
+@handle(help_cmd)
+async def handle_help(event: Event, caller: CallerDep, arg: Arg,
+                      raw: Annotated[str, RawCommand()]) -> str | None:
+    """帮助: the menu for this caller; 帮助 <命令>: one command in detail."""
     word = normalize(arg.extract_plain_text())
     known = sections()
     if not word:
-        await help_cmd.finish(catalog.menu(known, caller.role, private=caller.ctx.is_private,
-                                           registered=caller.member is not None))
+        return catalog.menu(known, caller.role, private=caller.ctx.is_private,
+                            registered=caller.member is not None, branch=caller.branch is not None)
     if (doc := catalog.find(known, word)) is not None:
-        await help_cmd.finish(catalog.detail(doc))
+        return catalog.detail(doc)
     suggestions = catalog.suggest(known, word)
     spaced = event.get_plaintext().strip().lstrip("/").removeprefix(raw.lstrip("/"))[:1].isspace()
     if not suggestions and not spaced:
-        await help_cmd.finish()  # `帮助我看看` is a sentence, not a request for a command
-    await help_cmd.finish(plain(event, catalog.unknown(word, suggestions)))
+        return None  # `帮助我看看` is a sentence, not a request for a command
+    return catalog.unknown(word, suggestions)

@@ -1,4 +1,4 @@
-"""The help text, built from every plugin's CommandDoc entries. No nonebot import here."""
+"""The help text, built from every plugin's CommandDoc entries; who may use what: the permission table."""
 
 import difflib
 from collections.abc import Iterable
@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.commands import CommandDoc
 from core.roles import Role
 from core.textparse import normalize
+from domain.permissions import Chat, Permission
 
 # Plugins are listed in the order a member meets them; unknown plugins follow, by name.
 ORDER = ("roster", "signin", "volunteer", "suggestion", "points", "partyday", "report", "help")
@@ -32,7 +33,32 @@ def who(role: Role) -> str:
     return "所有人" if role == Role.GUEST else f"{role.label}及以上"
 
 
-def menu(sections: Iterable[Section], role: Role, *, private: bool, registered: bool = True) -> str:
+_README_ROLE = {Role.GUEST: "所有人", Role.MEMBER: "党员", Role.COMMITTEE: "委员以上",
+                Role.SECRETARY: "书记", Role.SUPERUSER: "管理员"}
+
+
+def readme_who(rule: Permission) -> str:
+    """The README's 谁 column for a command, from its permission table row."""
+    words = _README_ROLE[rule.role]
+    if rule.chat is Chat.ANY:
+        words += "（可私聊；群里发的会先撤回）" if rule.sealed else "（可私聊）"
+    elif rule.chat is Chat.PRIVATE:
+        words += "（只在私聊）"
+    if rule.others is not None:
+        words += f"；别人的记录：{_README_ROLE[rule.others]}"
+    return words
+
+
+def usable(doc: CommandDoc, role: Role, *, private: bool, registered: bool, branch: bool) -> bool:
+    """Whether this caller may use the command: the table's row, and a branch when it needs one
+    (in private chat the caller's own, so someone who has not 报到'd has none)."""
+    if doc.permission.branch and not branch:
+        return False
+    return doc.permission.allows(role, private=private, registered=registered)
+
+
+def menu(sections: Iterable[Section], role: Role, *, private: bool, registered: bool = True,
+         branch: bool = True) -> str:
     """帮助: the commands this caller may use, one example each, grouped by plugin."""
     lines = [f"【可用命令】您的身份：{role.label}"]
     if not registered and role < Role.SUPERUSER:
@@ -40,11 +66,11 @@ def menu(sections: Iterable[Section], role: Role, *, private: bool, registered: 
     for section in ordered(sections):
         if section.key == "help":
             continue  # the footer says how to ask for help
-        usable = [c for c in section.commands
-                  if c.permission.allows(role, private=private, registered=registered)]
-        if usable:
+        usable_here = [c for c in section.commands
+                       if usable(c, role, private=private, registered=registered, branch=branch)]
+        if usable_here:
             lines.append(f"〔{section.title}〕")
-            lines.extend(f"· {c.example}　{c.summary}" for c in usable)
+            lines.extend(f"· {c.example}　{c.summary}" for c in usable_here)
     if private:
         lines.append("其余命令请在支部群里发送。")
     lines.append("发送“帮助 命令名”看详细说明，例如：帮助 报到")
