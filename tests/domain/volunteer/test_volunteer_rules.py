@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -215,13 +217,10 @@ async def test_same_member_claiming_twice_at_once_has_one_claim(db_url: str,
 
 async def test_database_refuses_claimed_above_capacity(session: AsyncSession) -> None:
     """The CHECK constraint is the last line: claimed can never exceed capacity."""
-    from sqlalchemy import update
-    from sqlalchemy.exc import IntegrityError
-
     branch = await make_branch(session)
     need = await _need(session, branch, capacity=1)
     with pytest.raises(IntegrityError):
-        await session.exec(update(Need).where(col(Need.id) == need.id).values(claimed=2))  # type: ignore[call-overload]
+        await session.exec(update(Need).where(col(Need.id) == need.id).values(claimed=2))
         await session.flush()
 
 
