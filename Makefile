@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run console test lint migrate revision bench clean
+.PHONY: run console test lint fuzz migrate revision bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,12 +27,19 @@ run: migrate  ## start the bot (OneBot V11 reverse WebSocket, SQLite by default)
 console: migrate  ## the same bot in this terminal, no QQ needed
 	YINLING_ADAPTER=console $(BIN)/python -m bot
 
-test: $(STAMP)  ## lint and the whole test suite
-	$(BIN)/ruff check bot core db plugins tests bench
+test: $(STAMP)  ## lint, layer contracts, types, and the whole test suite
+	$(BIN)/ruff check bot core db domain plugins tests bench
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
-	$(BIN)/ruff check bot core db plugins tests bench
+fuzz: $(STAMP)  ## the adversarial suite, long: FUZZ_EXAMPLES=5000 random examples per backend
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/adversarial
+
+lint: $(STAMP)  ## ruff, the layer contracts (import-linter) and mypy
+	$(BIN)/ruff check bot core db domain plugins tests bench
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 revision: $(STAMP)  ## make revision m="add something"
 	$(BIN)/alembic revision --autogenerate -m "$(m)"
