@@ -6,11 +6,13 @@ anything else and every answer, a refusal included, goes to the sender privately
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Annotated
 
 from nonebot import get_plugin_config
-from nonebot.adapters import Bot, Event
+from nonebot.adapters import Bot, Event, Message
 from nonebot.consts import PREFIX_KEY, RAW_CMD_KEY
 from nonebot.matcher import Matcher
+from nonebot.params import CommandArg
 from nonebot.plugin import PluginMetadata
 from nonebot.rule import Rule
 from nonebot.typing import T_State
@@ -211,8 +213,9 @@ async def handle_forward(bot: Bot, db: SessionDep, caller: CallerDep, arg: Arg) 
                               lambda delivered: t.forwarded(suggestion_id, to, delivered))
 
 
-async def _id_or_nothing(arg: Arg) -> bool:
+async def _id_or_nothing(arg: Annotated[Message, CommandArg()]) -> bool:
     # "实名制挺好" is conversation; only "实名", "实名 #3", "实名3号" are the command.
+    # (A rule: the plain CommandArg, not Arg, whose length check needs a matcher.)
     text = arg.extract_plain_text().strip()
     return not text or parsing.LOOKS_LIKE_ID.fullmatch(normalize(text)) is not None
 

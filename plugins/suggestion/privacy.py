@@ -64,5 +64,5 @@ def install() -> None:
         if previous is not None:
             previous(record)
 
-    patch.__wrapped__ = redact  # type: ignore[attr-defined]
+    patch.__wrapped__ = redact  # type: ignore[attr-defined]  # a mark on a plain function: install() sees it is ours
     logger.configure(patcher=patch)
