@@ -1,10 +1,10 @@
 """Suggestions (建言献策, 议事厅): the suggestion, its history, and the sealed route to anonymous authors.
 
 Anonymity is structural: an anonymous `Suggestion` has `author_id` NULL, and the only link back to
-its author is a `SuggestionSealedAuthor` row. That table is read by exactly two things in
-plugins/suggestion/service.py — delivering a reply privately and counting the daily limit / 我的建议 /
-实名 for the author themself — never by a list, export or page. Reports read `Suggestion` and
-`SuggestionEvent` only (see `plugins.suggestion.service.public_view`).
+its author is a `SuggestionSealedAuthor` row. That table is read in domain/suggestion/anonymity.py
+only — delivering a reply privately, and the author's own daily count / 我的建议 / 实名 — never by
+a list, export or page. Those read `Suggestion` and `SuggestionEvent` only, through
+domain/suggestion/public.py.
 """
 
 from datetime import datetime
