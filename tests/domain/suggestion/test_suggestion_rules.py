@@ -1,7 +1,9 @@
 """Suggestion rules on SQLite and PostgreSQL: limits, states, points, and what anonymity hides."""
 
+import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -10,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from core.roles import Role
+from db import engine as db_engine
 from db.models import (
     Branch,
     LedgerEntry,
@@ -228,8 +231,6 @@ async def test_stats_counts_by_status(session: AsyncSession) -> None:
 def test_only_anonymity_reads_the_sealed_table() -> None:
     """The sealed author table is named in domain/suggestion/anonymity.py only (outside db/):
     public.py, the read side for lists, exports and pages, and every plugin never touch it."""
-    from pathlib import Path
-
     root = Path(__file__).resolve().parents[3]
     naming = sorted(str(path.relative_to(root)) for folder in ("bot", "domain", "plugins")
                     for path in (root / folder).rglob("*.py")
@@ -240,10 +241,6 @@ def test_only_anonymity_reads_the_sealed_table() -> None:
 
 async def test_daily_limit_holds_under_concurrency(session: AsyncSession) -> None:
     """Two suggestions sent at the same moment with one left: exactly one is accepted."""
-    import asyncio
-
-    from db import engine as db_engine
-
     author, _ = await people(session)
 
     async def attempt(content: str) -> bool:
@@ -262,10 +259,6 @@ async def test_daily_limit_holds_under_concurrency(session: AsyncSession) -> Non
 
 async def test_adopt_and_claim_twice_at_once_award_once(session: AsyncSession) -> None:
     """A double-tapped 采纳建议 or 实名 (two messages at the same moment) awards the points once."""
-    import asyncio
-
-    from db import engine as db_engine
-
     author, secretary = await people(session)
     named = await submit(session, author)
     anon = await submit(session, author, anonymous=True)

@@ -6,7 +6,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.errors import InvalidInput
 from db.models import SuggestionStatus
 from domain import suggestion as suggestions
-from plugins.suggestion import parsing
+from plugins.suggestion import parsing, privacy
 from plugins.suggestion import texts as t
 from tests.domain.suggestion.seed import people, submit
 from tests.factories import MEMBER_ID
@@ -59,8 +59,6 @@ def test_split_id_raw_glued_forms() -> None:
 
 def test_log_keeps_anonymous_authors_out() -> None:
     """NoneBot's incoming-message line for 匿名建议 and a failed send to a sealed author are rewritten."""
-    from plugins.suggestion import privacy
-
     def record(message: str, function: str = "handle_event") -> dict:
         return {"message": message, "function": function}
 
