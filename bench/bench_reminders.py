@@ -7,7 +7,7 @@ the same fake outbox with no database). Then the engine unlimited, the engine at
 (BENCH_RATE messages/s overall, default 200), and two schedulers on the same rows at once.
 Every run checks that all 1,000 were sent, each exactly once. Each send is two short transactions
 (committed as begun before the platform call, marked sent after it, none held during the call), so a
-crash mid fan-out fails only the one message in flight. At the bot's default PARTYDAY_RATE_PER_SECOND=5
+crash mid fan-out fails only the one message in flight. At the bot's default REMINDER_RATE_PER_SECOND=5
 the same fan-out is paced over (1,000 − 1) / 5 ≈ 200 s (too long to run here; printed as a floor).
 
 Then the same 1,000 group reminders through the REAL bot process (`python -m bot`, as `make run`
@@ -41,10 +41,10 @@ class CountingOutbox:
         """One bot account serves every group."""
         return {"99999"}
 
-    async def send(self, reminder, rendered) -> None:  # noqa: ANN001
+    async def send(self, delivery) -> None:  # noqa: ANN001
         """Record one delivery."""
         await asyncio.sleep(0)
-        self.sent[reminder.target_id] = self.sent.get(reminder.target_id, 0) + 1
+        self.sent[delivery.target_id] = self.sent.get(delivery.target_id, 0) + 1
 
 
 def _init_nonebot() -> None:
@@ -81,11 +81,11 @@ async def _seed() -> float:
     """1,000 branches, each bound to its own group with a 每月10日 09:00 rule (1-hour reminder)."""
     from db.engine import session_scope
     from db.models import Branch, GroupBinding
-    from plugins.partyday import parse, service
+    from domain import partyday
 
-    service.configure(service.PlanConfig(offsets="1h"))
+    partyday.configure(partyday.PlanConfig(offsets="1h"))
     started = time.perf_counter()
-    spec = parse.RuleSpec(10, None, None, 9, 0, "党员活动室")
+    spec = partyday.RuleSpec(10, None, None, 9, 0, "党员活动室")
     for chunk in range(0, BRANCHES, 100):
         async with session_scope() as session:
             for i in range(chunk, chunk + 100):
@@ -94,7 +94,7 @@ async def _seed() -> float:
                 await session.flush()
                 session.add(GroupBinding(platform="onebot", group_id=str(300000 + i),
                                          branch_id=branch.id, self_id="99999"))
-                await service.set_rule(session, branch_id=branch.id, spec=spec, now=NOW)
+                await partyday.set_rule(session, branch_id=branch.id, spec=spec, now=NOW)
     return time.perf_counter() - started
 
 
@@ -116,7 +116,7 @@ async def _run(label: str, rate: float, schedulers: int = 1) -> float:
 
     from db.engine import get_engine, make_engine, session_factory
     from db.models.reminder import Reminder
-    from plugins.partyday.engine import EngineConfig, Pacer, tick
+    from domain.reminder import EngineConfig, Pacer, Registry, run_due
 
     await _reset()
     batch = max(5, int(rate * 4)) if rate else 200
@@ -126,7 +126,8 @@ async def _run(label: str, rate: float, schedulers: int = 1) -> float:
     outboxes = [CountingOutbox() for _ in range(schedulers)]
     started = time.perf_counter()
     await asyncio.gather(*(
-        tick(f, o, Pacer(rate / schedulers if rate else 0, 1.0), EngineConfig(batch=batch), now=DUE)
+        run_due(f, o.send, accounts=o.accounts, registry=Registry(), now=DUE,
+                pacer=Pacer(rate / schedulers if rate else 0, 1.0), config=EngineConfig(batch=batch))
         for f, o in zip(factories, outboxes, strict=True)))
     elapsed = time.perf_counter() - started
     for engine in extra:
@@ -147,17 +148,15 @@ async def _run(label: str, rate: float, schedulers: int = 1) -> float:
 
 
 async def _baseline() -> float:
-    from plugins.partyday.engine import Rendered
-
-    class Row:
-        def __init__(self, i: int) -> None:
-            self.target_id = str(300000 + i)
+    from db.models.reminder import TargetKind
+    from domain.reminder import Delivery
 
     outbox = CountingOutbox()
-    rows = [Row(i) for i in range(BRANCHES)]
+    rows = [Delivery(i, "onebot", TargetKind.GROUP, str(300000 + i), "99999",
+                     "【主题党日提醒】1小时后召开主题党日活动") for i in range(BRANCHES)]
     started = time.perf_counter()
     for row in rows:
-        await outbox.send(row, Rendered("【主题党日提醒】1小时后召开主题党日活动"))
+        await outbox.send(row)
     return time.perf_counter() - started
 
 
@@ -209,7 +208,7 @@ async def _real_bot(rate: float) -> None:
     print("real bot process + OneBot V11 peer over WebSocket, SQLite (tick 0.5 s):")
     for label, limit in (("unlimited", 0.0), (f"limit {rate:g} msg/s", rate)):
         bot = BotProcess(database_url=url, log_path=folder / "bot.log", extra_env={
-            "PARTYDAY_TICK_SECONDS": "0.5", "PARTYDAY_RATE_PER_SECOND": str(limit),
+            "REMINDER_TICK_SECONDS": "0.5", "REMINDER_RATE_PER_SECOND": str(limit),
             "LOG_LEVEL": "WARNING"})
         bot.start()
         try:
@@ -241,11 +240,12 @@ async def main() -> None:
     print(f"database: {db_engine.get_engine().url.render_as_string(hide_password=True)}")
     seeded = await _seed()
     print(f"materialised {BRANCHES} rules (occurrence + sign-in session + reminder): {seeded:.1f} s")
-    from plugins.partyday import jobs
+    from db.engine import session_factory
+    from domain import partyday
 
     started = time.perf_counter()
-    assert await jobs.plan_ahead(NOW) == 0
-    print(f"plan job over {BRANCHES} rules with nothing new to plan: "
+    assert await partyday.plan_party_days(session_factory(), NOW) == 0
+    print(f"party-day plan job over {BRANCHES} rules with nothing new to plan: "
           f"{time.perf_counter() - started:.2f} s")
     base = await _baseline()
     print(f"{'baseline: bare send loop, no DB':<34} {base:7.3f} s  {BRANCHES / base:8.0f} msg/s")

@@ -19,6 +19,7 @@ from domain.meetings.meetings import (
     start_now,
     window,
 )
+from domain.meetings.reminders import study_reminders
 from domain.meetings.reports import Report, meeting_report, year_record
 from domain.meetings.signin import (
     ProxyResult,
@@ -45,5 +46,5 @@ __all__ = [
     "expected_at", "expected_members", "is_expected", "kind", "latest_started", "make_up",
     "meeting_by_id", "meeting_report", "next_meeting", "no_open_meeting", "open_meeting",
     "proxy_sign_in", "require_open", "schedule_meeting", "sign_in", "sign_in_to", "start_now",
-    "take_leave", "window", "year_record",
+    "study_reminders", "take_leave", "window", "year_record",
 ]

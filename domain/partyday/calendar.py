@@ -1,4 +1,4 @@
-"""Party-day calendar maths: a rule's dates, and moving them off statutory holidays. No nonebot here.
+"""Party-day calendar maths: a rule's dates, and moving them off statutory holidays.
 
 chinesecalendar knows holidays and 调休 working days only for the years it ships with (1.11: up to
 2026) and raises NotImplementedError beyond. Superuser overrides (节假日 2027-01-01 休) come first;
@@ -39,7 +39,7 @@ def is_workday(day: date, overrides: Overrides) -> bool:
     if day in overrides:
         return not overrides[day]
     try:
-        return chinese_calendar.is_workday(day)
+        return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
         return day.weekday() < 5
 

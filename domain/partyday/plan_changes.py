@@ -1,6 +1,8 @@
-"""本月主题, 取消本次党日, 党日提醒, 党日节假日, 节假日: changes to party days already planned. No nonebot."""
+"""Changes to party days already planned: 本月主题, 取消本次党日, 党日提醒, 党日节假日, 节假日.
 
-import re
+Each edits the rule or an occurrence and re-plans what follows from it (dates, meetings, reminders).
+"""
+
 from datetime import date, datetime
 
 from sqlmodel import col, select
@@ -9,94 +11,72 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.errors import InvalidInput, NotFound
 from core.textparse import normalize
 from db.models.reminder import HolidayOverride, HolidayPolicy, PartydayOccurrence, PartydayRule
-from plugins.partyday import service
-from plugins.partyday.parse import EX_RULE, parse_offsets
+from domain import reminder
+from domain.partyday import planning
+from domain.partyday.words import EX_RULE, day_cancelled
 
 
-async def set_theme(session: AsyncSession, *, branch_id: int, theme: str,
+async def set_theme(db: AsyncSession, *, branch_id: int, theme: str,
                     now: datetime) -> PartydayOccurrence:
-    """本月主题: the theme of the next occurrence (its reminders and sign-in session show it)."""
+    """本月主题: the theme of the next occurrence (its reminders and meeting show it)."""
     theme = normalize(theme)
     if not theme:
         raise InvalidInput("请写上主题。", "本月主题 学习贯彻党的二十届四中全会精神")
-    occ = await service.next_occurrence(session, branch_id, now)
+    occ = await planning.next_occurrence(db, branch_id, now)
     if occ is None:
         raise NotFound("近期没有要举行的主题党日。", EX_RULE)
-    await service.apply_theme(session, occ, theme)
+    await planning.apply_theme(db, occ, theme)
     return occ
 
 
-async def cancel_next(session: AsyncSession, *, branch_id: int, reason: str | None,
-                      now: datetime) -> PartydayOccurrence:
-    """取消本次党日: the next occurrence is skipped; its reminders and sign-in session stop."""
-    occ = await service.next_occurrence(session, branch_id, now)
+async def cancel_next(db: AsyncSession, *, branch_id: int, reason: str | None, now: datetime,
+                      tell_group: bool = False) -> PartydayOccurrence:
+    """取消本次党日: the next occurrence is skipped; its reminders and meeting stop.
+
+    tell_group: said in private chat, so the group hears it as a notice (once, paced).
+    """
+    occ = await planning.next_occurrence(db, branch_id, now)
     if occ is None:
         raise NotFound("近期没有要举行的主题党日。", EX_RULE)
-    await service.drop_plan(session, occ)
+    await planning.drop_plan(db, occ)
     occ.cancelled, occ.cancel_reason = True, (normalize(reason or "") or None)
-    session.add(occ)
-    await session.flush()
+    db.add(occ)
+    await db.flush()
+    if tell_group:
+        await reminder.notify_group(db, branch_id=branch_id, text=day_cancelled(occ),
+                                    key=f"partyday:cancel:{occ.id}", now=now)
     return occ
 
 
-async def set_offsets(session: AsyncSession, *, branch_id: int, text: str, now: datetime) -> str:
-    """党日提醒 3天,1天,1小时 → the normalised codes; future reminders are re-planned."""
-    rule = await service.rule_or_fail(session, branch_id)
-    rule.offsets = parse_offsets(text)
-    session.add(rule)
-    await service.replan(session, rule, now)
+async def set_offsets(db: AsyncSession, *, branch_id: int, offsets: str, now: datetime) -> str:
+    """党日提醒: the rule's offset codes ('3d,1d,1h'); future reminders are re-planned."""
+    rule = await planning.rule_or_fail(db, branch_id)
+    rule.offsets = offsets
+    db.add(rule)
+    await planning.replan(db, rule, now)
     return rule.offsets
 
 
-POLICIES = {"顺延": HolidayPolicy.POSTPONE, "提前": HolidayPolicy.ADVANCE, "不调整": HolidayPolicy.KEEP,
-            "不变": HolidayPolicy.KEEP}
-
-
-async def set_policy(session: AsyncSession, *, branch_id: int, word: str,
+async def set_policy(db: AsyncSession, *, branch_id: int, policy: HolidayPolicy,
                      now: datetime) -> HolidayPolicy:
-    """党日节假日 顺延|提前|不调整."""
-    policy = POLICIES.get(normalize(word))
-    if policy is None:
-        raise InvalidInput("请选择：顺延、提前或不调整。", "党日节假日 顺延")
-    rule = await service.rule_or_fail(session, branch_id)
+    """党日节假日 顺延|提前|不调整: future occurrences move accordingly."""
+    rule = await planning.rule_or_fail(db, branch_id)
     rule.holiday_policy = policy
-    session.add(rule)
-    await service.replan(session, rule, now)
+    db.add(rule)
+    await planning.replan(db, rule, now)
     return policy
 
 
-_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
-
-
-def _day(text: str) -> date | None:
-    """'2027-01-01', '2027-1-1', '2027/1/1', '2027年1月1日'."""
-    m = _DATE.fullmatch(text)
-    try:
-        return date(int(m[1]), int(m[2]), int(m[3])) if m else None
-    except ValueError:
-        return None
-
-
-_DAY_WORDS = {"休": True, "假": True, "放假": True, "班": False, "上班": False, "补班": False}
-
-
-async def add_override(session: AsyncSession, *, text: str, by: str, now: datetime) -> tuple[date, bool, int]:
-    """节假日 2027-01-01 休 / 节假日 2027-01-04 班; re-plans affected party days. → (day, 休?, moved)."""
-    words = normalize(text).split(" ")
-    example = "节假日 2027-01-01 休"
-    if len(words) != 2 or words[1] not in _DAY_WORDS:
-        raise InvalidInput("格式：节假日 日期 休/班", example)
-    day = _day(words[0])
-    if day is None:
-        raise InvalidInput("日期请写成 2027-01-01。", example)
-    is_holiday = _DAY_WORDS[words[1]]
-    row = await session.get(HolidayOverride, day)
+async def add_override(db: AsyncSession, *, day: date, is_holiday: bool, by: str,
+                       now: datetime) -> int:
+    """节假日 2027-01-01 休 / 班: a day chinesecalendar does not know; re-plans party days → moved."""
+    row = await db.get(HolidayOverride, day)
     if row is None:
         row = HolidayOverride(day=day, is_holiday=is_holiday, created_by=by)
     row.is_holiday = is_holiday
-    session.add(row)
-    await session.flush()
+    db.add(row)
+    await db.flush()
     moved = 0
-    for rule in (await session.exec(select(PartydayRule).where(col(PartydayRule.active)))).all():
-        moved += await service.replan(session, rule, now)
-    return day, is_holiday, moved
+    for rule in (await db.exec(select(PartydayRule).where(col(PartydayRule.active)))).all():
+        moved += await planning.replan(db, rule, now)
+    return moved

@@ -1,27 +1,32 @@
-"""The words of party-day reminders and of 主题党日, worded for the moment they are read. No nonebot."""
+"""The words of party-day reminders and of 主题党日, worded for the moment they are read."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from core import timeutil
 from db.models.reminder import HolidayPolicy, PartydayOccurrence, PartydayRule
-from plugins.partyday.parse import describe_rule, offset_label
+from domain.reminder import lead
+
+EX_RULE = "设置主题党日 每月10日 09:00 党员活动室"
+EX_OFFSETS = "党日提醒 3天,1天,1小时"
+_UNITS = {"d": "天", "h": "小时", "m": "分钟"}
+
+
+def offset_label(code: str) -> str:
+    """'3d' → '3天'."""
+    return f"{code[:-1]}{_UNITS[code[-1]]}"
+
+
+def describe_rule(rule: PartydayRule) -> str:
+    """'每月10日 09:00' / '每月第2个周五 14:30'."""
+    if rule.month_day is not None:
+        head = f"每月{rule.month_day}日"
+    else:
+        head = f"每月第{rule.nth}个周{'一二三四五六日'[rule.weekday or 0]}"
+    return f"{head} {rule.hour:02}:{rule.minute:02}"
 
 
 def _when(occ: PartydayOccurrence) -> str:
     return timeutil.fmt_dt_week(occ.starts_at)
-
-
-def lead(starts_at: datetime, now: datetime) -> str:
-    """How far off the start is, as said at `now`: '3天后', '明天', '1小时后', '45分钟后'.
-
-    Within 6 hours it is counted in hours even across midnight (23:30 for 00:30: '1小时后').
-    """
-    days = (timeutil.local_date(starts_at) - timeutil.local_date(now)).days
-    if days >= 1 and starts_at - now >= timedelta(hours=6):
-        return {1: "明天", 2: "后天"}.get(days, f"{days}天后")
-    minutes = max(1, -(-int((starts_at - now).total_seconds()) // 60))
-    hours, rest = divmod(minutes, 60)
-    return f"{hours}小时{rest}分钟后" if hours and rest else f"{hours}小时后" if hours else f"{rest}分钟后"
 
 
 def render(occ: PartydayOccurrence, now: datetime) -> str:
@@ -58,3 +63,10 @@ def moved_notice(occ: PartydayOccurrence, old: datetime) -> str:
         return f"【通知】原定{timeutil.fmt_dt_week(old)}的主题党日取消（{occ.cancel_reason}）。"
     note = f"（{occ.moved_note}）" if occ.moved_note else ""
     return f"【通知】主题党日改期：原定{timeutil.fmt_dt_week(old)}，改为{_when(occ)}{note}。"
+
+
+def day_cancelled(occ: PartydayOccurrence) -> str:
+    """The notice of 取消本次党日 (said in the group, it tells everyone; said privately, the group
+    hears it through the reminder engine)."""
+    reason = f"，原因：{occ.cancel_reason}" if occ.cancel_reason else ""
+    return f"【通知】原定{timeutil.fmt_dt_week(occ.starts_at)}的主题党日取消{reason}。相关提醒已停止。"

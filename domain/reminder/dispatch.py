@@ -1,11 +1,10 @@
-"""The reminder engine: claim due rows atomically, send them paced, mark them. No nonebot here.
+"""The reminder engine's tick: claim due rows, word them, send them paced, mark them.
 
 Every tick: rows past the grace window become `skipped` (listed in 提醒列表); rows a crashed
-process left in `sending` are settled (see expire); then due rows whose bot account is connected
-here are claimed in one short transaction (PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED then
-UPDATE … RETURNING, so two processes never claim the same row; SQLite: one writer at a time),
-and sent one by one at the configured pace. Each send is committed as begun (sent_at) before the
-platform call and marked after it, with no transaction held while the message travels.
+process left in `sending` are settled; then due rows whose bot account is connected here are
+claimed in one short transaction and sent one by one at the configured pace, each committed as
+begun before the platform call and marked after it, with no transaction held while the message
+travels. How that keeps "never sent twice": lifecycle.py. Sending is the caller's callback.
 """
 
 import asyncio
@@ -13,24 +12,24 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from db.models.reminder import Reminder, ReminderState
-from plugins.partyday.contract import RENDERERS, DeliveryFailed, Outbox, Rendered, Skip, renderer
-from plugins.partyday.pacing import Pacer, target_key
-
-__all__ = ["DeliveryFailed", "EngineConfig", "Outbox", "Pacer", "Rendered", "Skip", "TickResult",
-           "claim", "deliver", "expire", "renderer", "target_key", "tick"]
+from domain.reminder import lifecycle
+from domain.reminder.outbox import Accounts, Delivery, DeliveryFailed, Send
+from domain.reminder.pacing import Pacer, target_key
+from domain.reminder.registry import Registry, Rendered, Skip
 
 log = logging.getLogger(__name__)
 
+SessionFactory = async_sessionmaker[AsyncSession]
 
-@dataclass
+
+@dataclass(frozen=True)
 class EngineConfig:
-    """Engine knobs (from plugins/partyday/config.py in the bot; set directly in tests and bench)."""
+    """Engine knobs (from the reminder plugin's settings in the bot; set directly in tests and bench)."""
 
     grace: timedelta = timedelta(hours=6)
     max_attempts: int = 5
@@ -52,212 +51,130 @@ class TickResult:
     cancelled: int = 0
 
 
-def _span(delta: timedelta) -> str:
-    seconds = int(delta.total_seconds())
-    return (f"{seconds // 3600}小时" if seconds % 3600 == 0 else
-            f"{seconds // 60}分钟" if seconds % 60 == 0 else f"{seconds}秒")
+@dataclass(frozen=True)
+class Platform:
+    """The caller's way out: the send callback and the accounts it can send through."""
+
+    send: Send
+    accounts: Accounts
 
 
-async def expire(session: AsyncSession, now: datetime, cfg: EngineConfig) -> tuple[int, int, int]:
-    """Settle what a dead process left in `sending`, then skip rows past the grace window.
-
-    A claimed row whose send had not begun (no sent_at) goes back to pending and falls under the
-    grace rule like any missed row; one whose send had begun is failed: we cannot know whether
-    the platform got it, and sending twice is worse. → (skipped, failed, put back).
-    """
-    stale = and_(Reminder.state == ReminderState.SENDING, Reminder.claimed_until < now)
-    back = await session.exec(
-        update(Reminder).where(stale, Reminder.sent_at.is_(None))  # type: ignore[union-attr]
-        .values(state=ReminderState.PENDING, attempts=Reminder.attempts - 1, claimed_until=None)
-        .execution_options(synchronize_session=False))
-    failed = await session.exec(
-        update(Reminder).where(stale)
-        .values(state=ReminderState.FAILED, claimed_until=None,
-                last_error="发送过程中程序中断，无法确认是否送达，未重发")
-        .execution_options(synchronize_session=False))
-    span = _span(cfg.grace)
-    skipped = await session.exec(
-        update(Reminder)
-        .where(Reminder.state == ReminderState.PENDING, Reminder.due_at < now - cfg.grace)
-        .values(state=ReminderState.SKIPPED, last_error=case(
-            (Reminder.attempts == 0, f"机器人离线，超过补发时限（{span}）未发送"),
-            else_=f"多次发送未成功，超过补发时限（{span}）不再发送"))
-        .execution_options(synchronize_session=False))
-    return skipped.rowcount, failed.rowcount, back.rowcount  # type: ignore[attr-defined]
-
-
-def _due(now: datetime, cfg: EngineConfig, accounts: set[str]):  # noqa: ANN202
-    return and_(
-        Reminder.state == ReminderState.PENDING,
-        Reminder.due_at <= now,
-        Reminder.due_at >= now - cfg.grace,
-        or_(Reminder.next_attempt_at.is_(None), Reminder.next_attempt_at <= now),  # type: ignore[union-attr]
-        or_(Reminder.self_id.in_(accounts), Reminder.self_id.is_(None)),  # type: ignore[union-attr]
-    )
-
-
-async def claim(
-    session: AsyncSession, now: datetime, accounts: set[str], cfg: EngineConfig
-) -> list[Reminder]:
-    """Atomically move up to cfg.batch due rows this process can deliver to `sending`."""
-    if not accounts:
-        return []
-    # Two statements in one transaction: the locked ids, then the update. (UPDATE … WHERE id IN
-    # (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) lets PostgreSQL re-run the subquery and take more.)
-    ids = list((await session.exec(
-        select(Reminder.id).where(_due(now, cfg, accounts))  # type: ignore[call-overload]
-        .order_by(Reminder.due_at, Reminder.id).limit(cfg.batch)
-        .with_for_update(skip_locked=True)  # SQLite: ignored; BEGIN IMMEDIATE serialises writers
-    )).scalars().all())
-    if not ids:
-        return []
-    result = await session.exec(
-        update(Reminder)
-        .where(Reminder.id.in_(ids), Reminder.state == ReminderState.PENDING)  # type: ignore[union-attr]
-        .values(state=ReminderState.SENDING, attempts=Reminder.attempts + 1,
-                claimed_until=now + cfg.lease, sent_at=None)
-        .returning(Reminder)
-        .execution_options(synchronize_session=False)
-    )
-    rows = list(result.scalars().all())
-    rows.sort(key=lambda r: (r.due_at, r.id))
-    return rows
-
-
-async def _finish(session: AsyncSession, reminder_id: int, *, unbegun: bool = False,
-                  **values: object) -> bool:
-    """Settle a row this process holds in `sending` (unbegun: only if its send had not begun)."""
-    stmt = update(Reminder).where(Reminder.id == reminder_id, Reminder.state == ReminderState.SENDING)
-    if unbegun:
-        stmt = stmt.where(Reminder.sent_at.is_(None))  # type: ignore[union-attr]
-    result = await session.exec(stmt.values(claimed_until=None, **values)
-                                .execution_options(synchronize_session=False))
-    await session.commit()
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def _begin(session: AsyncSession, reminder: Reminder) -> bool:
-    """Commit that the send begins (a crash from here on fails the row rather than resending it).
-
-    False when the row is no longer ours: its lease ran out and it was settled or claimed again
-    (claimed_until is the claim's token: each claim sets its own).
-    """
-    result = await session.exec(
-        update(Reminder)
-        .where(Reminder.id == reminder.id, Reminder.state == ReminderState.SENDING,
-               Reminder.claimed_until == reminder.claimed_until,
-               Reminder.sent_at.is_(None))  # type: ignore[union-attr]
-        .values(sent_at=timeutil.now())
-        .execution_options(synchronize_session=False))
-    await session.commit()
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-async def _render(session: AsyncSession, reminder: Reminder) -> Rendered | str:
-    func = RENDERERS.get(reminder.kind)
+async def _render(db: AsyncSession, reminder: Reminder, registry: Registry) -> Rendered | str:
+    func = registry.renderer(reminder.kind)
     if func is None:
         return Rendered(reminder.text, list(reminder.mentions or []))
-    result = await func(session, reminder)
+    result = await func(db, reminder)
     return "已无需发送" if result is None else result
 
 
-async def _prepare(session: AsyncSession, reminder: Reminder, result: TickResult) -> Rendered | None:
+async def _prepare(db: AsyncSession, reminder: Reminder, registry: Registry,
+                   result: TickResult) -> Rendered | None:
     """The words to send, with the send committed as begun; None when there is nothing to send."""
     assert reminder.id is not None
-    rendered = await _render(session, reminder)
+    rendered = await _render(db, reminder, registry)
     if isinstance(rendered, str):
         skip = isinstance(rendered, Skip)
-        await _finish(session, reminder.id, last_error=str(rendered),
-                      state=ReminderState.SKIPPED if skip else ReminderState.CANCELLED)
+        await lifecycle.settle(db, reminder.id, last_error=str(rendered),
+                               state=ReminderState.SKIPPED if skip else ReminderState.CANCELLED)
         result.skipped += skip
         result.cancelled += not skip
         return None
-    return rendered if await _begin(session, reminder) else None
+    return rendered if await lifecycle.begin(db, reminder) else None
 
 
-async def deliver(
-    factory: async_sessionmaker[AsyncSession], outbox: Outbox, reminder: Reminder,
-    cfg: EngineConfig, result: TickResult, began: datetime | None = None,
-) -> None:
+def _delivery(reminder: Reminder, rendered: Rendered, late: bool) -> Delivery:
+    assert reminder.id is not None
+    return Delivery(reminder_id=reminder.id, platform=reminder.platform,
+                    target_kind=reminder.target_kind, target_id=reminder.target_id,
+                    self_id=reminder.self_id, text=rendered.text, mentions=rendered.mentions,
+                    late=late)
+
+
+async def deliver(factory: SessionFactory, send: Send, reminder: Reminder, *, registry: Registry,
+                  config: EngineConfig, result: TickResult, began: datetime | None = None) -> None:
     """Render, send and mark one claimed reminder; no transaction is open during the send.
 
-    Late (补发) means it was already due `cfg.late` before this dispatch began (the bot or its
+    Late (补发) means it was already due `config.late` before this dispatch began (the bot or its
     account was down), not that it waited its turn in a long paced fan-out.
     """
     assert reminder.id is not None
-    async with factory() as session:
-        rendered = await _prepare(session, reminder, result)
+    async with factory() as db:
+        rendered = await _prepare(db, reminder, registry, result)
     if rendered is None:
         return
-    late = reminder.due_at < (began or timeutil.now()) - cfg.late
+    late = reminder.due_at < (began or timeutil.now()) - config.late
     if late:  # read by people who may have waited for it: say plainly that it comes late
         note = f"（补发：原定{timeutil.fmt_dt(reminder.due_at)}提醒）\n"
         rendered = Rendered(note + rendered.text, rendered.mentions)
     try:
-        await outbox.send(reminder, rendered)
+        await send(_delivery(reminder, rendered, late))
     except DeliveryFailed as error:
-        async with factory() as session:
-            await _failed(session, reminder, str(error), cfg, result)
+        async with factory() as db:
+            await _failed(db, reminder, str(error), config, result)
         return
-    async with factory() as session:
-        await _finish(session, reminder.id, state=ReminderState.SENT, sent_at=timeutil.now(),
-                      late=late, text=rendered.text, mentions=rendered.mentions, last_error=None)
+    async with factory() as db:
+        await lifecycle.settle(db, reminder.id, state=ReminderState.SENT, sent_at=timeutil.now(),
+                               late=late, text=rendered.text, mentions=rendered.mentions,
+                               last_error=None)
     result.sent += 1
     result.late += late
 
 
-async def _failed(session: AsyncSession, reminder: Reminder, error: str, cfg: EngineConfig,
+async def _failed(db: AsyncSession, reminder: Reminder, error: str, config: EngineConfig,
                   result: TickResult, *, unbegun: bool = False) -> None:
-    """Retry later with a doubled wait, or fail for good after cfg.max_attempts."""
+    """Retry later with a doubled wait, or fail for good after config.max_attempts."""
     assert reminder.id is not None
     error = error[:300]
-    if reminder.attempts >= cfg.max_attempts:
-        if await _finish(session, reminder.id, unbegun=unbegun, state=ReminderState.FAILED,
-                         last_error=error, sent_at=None):
+    if reminder.attempts >= config.max_attempts:
+        if await lifecycle.settle(db, reminder.id, unbegun=unbegun, state=ReminderState.FAILED,
+                                  last_error=error, sent_at=None):
             result.failed += 1
         return
-    wait = cfg.retry * 2 ** (reminder.attempts - 1)
-    if await _finish(session, reminder.id, unbegun=unbegun, state=ReminderState.PENDING,
-                     last_error=error, sent_at=None, next_attempt_at=timeutil.now() + wait):
+    wait = config.retry * 2 ** (reminder.attempts - 1)
+    if await lifecycle.settle(db, reminder.id, unbegun=unbegun, state=ReminderState.PENDING,
+                              last_error=error, sent_at=None, next_attempt_at=timeutil.now() + wait):
         result.retried += 1
 
 
-async def _release(factory: async_sessionmaker[AsyncSession], rows: list[Reminder]) -> None:
-    """Give back claimed rows untouched (shutting down), for the next process to send."""
-    async with factory() as session:
-        await session.exec(
-            update(Reminder)
-            .where(Reminder.id.in_([r.id for r in rows]), Reminder.state == ReminderState.SENDING,  # type: ignore[union-attr]
-                   Reminder.sent_at.is_(None))  # type: ignore[union-attr]
-            .values(state=ReminderState.PENDING, attempts=Reminder.attempts - 1, claimed_until=None)
-            .execution_options(synchronize_session=False))
-        await session.commit()
+@dataclass(frozen=True)
+class _Run:
+    """One dispatch's fixed parts."""
+
+    factory: SessionFactory
+    platform: Platform
+    pacer: Pacer
+    config: EngineConfig
+    registry: Registry
+    began: datetime
+    stop: asyncio.Event | None
 
 
-async def _send_batch(factory: async_sessionmaker[AsyncSession], outbox: Outbox, pacer: Pacer,
-                      cfg: EngineConfig, rows: list[Reminder], began: datetime,
-                      stop: asyncio.Event | None, result: TickResult) -> bool:
+async def _send_batch(run: _Run, rows: list[Reminder], result: TickResult) -> bool:
     """Send claimed rows in order at the pace; False when stopped (the rest were put back)."""
     for n, reminder in enumerate(rows):
-        if stop is not None and stop.is_set():
-            await _release(factory, rows[n:])
+        if run.stop is not None and run.stop.is_set():
+            async with run.factory() as db:
+                await lifecycle.release(db, rows[n:])
             return False
-        await pacer.wait(target_key(reminder))
-        if reminder.self_id is not None and reminder.self_id not in outbox.accounts():
-            await _release(factory, [reminder])  # went offline mid fan-out: wait for it
+        await run.pacer.wait(target_key(reminder))
+        if reminder.self_id is not None and reminder.self_id not in run.platform.accounts():
+            async with run.factory() as db:  # went offline mid fan-out: wait for it
+                await lifecycle.release(db, [reminder])
             continue
         try:
-            await deliver(factory, outbox, reminder, cfg, result, began)
+            await deliver(run.factory, run.platform.send, reminder, registry=run.registry,
+                          config=run.config, result=result, began=run.began)
         except Exception as error:  # one bad row must not strand the rest of the batch
             log.exception("reminder #%s could not be delivered", reminder.id)
-            async with factory() as session:  # a send that had begun stays for expire() to fail
-                await _failed(session, reminder, f"内部错误：{error!r}", cfg, result, unbegun=True)
+            async with run.factory() as db:  # a send that had begun stays for expire() to fail
+                await _failed(db, reminder, f"内部错误：{error!r}", run.config, result, unbegun=True)
     return True
 
 
-async def tick(
-    factory: async_sessionmaker[AsyncSession], outbox: Outbox, pacer: Pacer, cfg: EngineConfig,
-    now: datetime | None = None, stop: asyncio.Event | None = None,
+async def run_due(
+    factory: SessionFactory, send: Send, *, accounts: Accounts, registry: Registry,
+    pacer: Pacer | None = None, config: EngineConfig | None = None, now: datetime | None = None,
+    stop: asyncio.Event | None = None,
 ) -> TickResult:
     """One scheduler tick: expire, then claim and send batches until nothing due is left.
 
@@ -265,20 +182,24 @@ async def tick(
     leases count from their claim); `now` freezes that clock (tests, benchmark). `stop` (set at
     shutdown) ends the loop at once: claimed rows not yet sent are put back.
     """
+    config = config or EngineConfig()
+
     def clock() -> datetime:
         return now or timeutil.now()
 
-    began, result = clock(), TickResult()
-    async with factory() as session:
-        result.skipped, result.failed, put_back = await expire(session, began, cfg)
-        await session.commit()
+    run = _Run(factory, Platform(send, accounts), pacer or Pacer(), config, registry, clock(), stop)
+    result = TickResult()
+    async with factory() as db:
+        result.skipped, result.failed, put_back = await lifecycle.expire(db, run.began, config.grace)
+        await db.commit()
     if put_back:
         log.warning("%s reminders claimed by a stopped process were put back", put_back)
     while True:
-        async with factory() as session:
-            rows = await claim(session, clock(), outbox.accounts(), cfg)
-            await session.commit()
-        if not await _send_batch(factory, outbox, pacer, cfg, rows, began, stop, result):
+        async with factory() as db:
+            rows = await lifecycle.claim(db, clock(), accounts(), grace=config.grace,
+                                         lease=config.lease, batch=config.batch)
+            await db.commit()
+        if not await _send_batch(run, rows, result):
             return result
-        if len(rows) < cfg.batch or (stop is not None and stop.is_set()):
+        if len(rows) < config.batch or (stop is not None and stop.is_set()):
             return result

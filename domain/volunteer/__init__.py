@@ -6,6 +6,7 @@ The public API other code uses; the modules behind it are this package's own:
 - claims.py — 认领 / 取消认领 / 我的认领 / 修改名额
 - completion.py — 完成需求 (points through domain.points) and 缺勤
 - contacts.py — where a notice reaches members (the group, chat accounts)
+- reminders.py — the reminder source the engine (domain.reminder) is given by the plugin wiring
 """
 
 from domain.volunteer.capacity import ACTIVE, claims_of, members_of
@@ -41,6 +42,7 @@ from domain.volunteer.needs import (
     started,
     suits,
 )
+from domain.volunteer.reminders import need_reminders
 
 __all__ = [
     "ACTIVE",
@@ -67,6 +69,7 @@ __all__ = [
     "mark_absent",
     "members_of",
     "my_claims",
+    "need_reminders",
     "open_needs",
     "points_source",
     "post_need",

@@ -10,7 +10,7 @@ from core.textparse import normalize
 from domain.permissions import Chat, Permission
 
 # Plugins are listed in the order a member meets them; unknown plugins follow, by name.
-ORDER = ("roster", "signin", "volunteer", "suggestion", "points", "partyday", "report", "help")
+ORDER = ("roster", "signin", "volunteer", "suggestion", "points", "partyday", "reminder", "report", "help")
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,14 @@
-"""Reading what a secretary types for 设置主题党日 and 党日提醒. No nonebot here."""
+"""Reading what a secretary types for 设置主题党日, 党日提醒, 党日节假日 and 节假日."""
 
 import re
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from core import timeutil
 from core.errors import InvalidInput
 from core.textparse import normalize, to_int
 from core.timeparse import TimeParseError, split_leading_time
-from db.models.reminder import PartydayRule
-
-EX_RULE = "设置主题党日 每月10日 09:00 党员活动室"
-EX_OFFSETS = "党日提醒 3天,1天,1小时"
+from db.models.reminder import HolidayPolicy
+from domain.partyday import EX_OFFSETS, EX_RULE, RuleSpec
 
 _WEEKDAY = {c: i for i, c in enumerate("一二三四五六日")} | {"天": 6} | {str(i + 1): i for i in range(7)}
 _RULE = re.compile(
@@ -23,18 +20,6 @@ _RULE = re.compile(
 def reason(error: TimeParseError) -> str:
     """The shared parser's reason without its own example ('没有填写时间，例如：…' → '没有填写时间')."""
     return str(error).split("，例如")[0]
-
-
-@dataclass(frozen=True)
-class RuleSpec:
-    """A parsed 设置主题党日 argument."""
-
-    month_day: int | None
-    nth: int | None
-    weekday: int | None
-    hour: int
-    minute: int
-    place: str | None
 
 
 def parse_rule(text: str, now: datetime) -> RuleSpec:
@@ -84,18 +69,40 @@ def parse_offsets(text: str) -> str:
     return ",".join(codes)
 
 
-_UNITS = {"d": "天", "h": "小时", "m": "分钟"}
+POLICIES = {"顺延": HolidayPolicy.POSTPONE, "提前": HolidayPolicy.ADVANCE, "不调整": HolidayPolicy.KEEP,
+            "不变": HolidayPolicy.KEEP}
 
 
-def offset_label(code: str) -> str:
-    """'3d' → '3天'."""
-    return f"{code[:-1]}{_UNITS[code[-1]]}"
+def parse_policy(word: str) -> HolidayPolicy:
+    """党日节假日 顺延|提前|不调整."""
+    policy = POLICIES.get(normalize(word))
+    if policy is None:
+        raise InvalidInput("请选择：顺延、提前或不调整。", "党日节假日 顺延")
+    return policy
 
 
-def describe_rule(rule: PartydayRule) -> str:
-    """'每月10日 09:00' / '每月第2个周五 14:30'."""
-    if rule.month_day is not None:
-        head = f"每月{rule.month_day}日"
-    else:
-        head = f"每月第{rule.nth}个周{'一二三四五六日'[rule.weekday or 0]}"
-    return f"{head} {rule.hour:02}:{rule.minute:02}"
+_DATE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+
+
+def _day(text: str) -> date | None:
+    """'2027-01-01', '2027-1-1', '2027/1/1', '2027年1月1日'."""
+    m = _DATE.fullmatch(text)
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3])) if m else None
+    except ValueError:
+        return None
+
+
+_DAY_WORDS = {"休": True, "假": True, "放假": True, "班": False, "上班": False, "补班": False}
+
+
+def parse_override(text: str) -> tuple[date, bool]:
+    """节假日 2027-01-01 休 / 节假日 2027-01-04 班 → (day, 休?)."""
+    words = normalize(text).split(" ")
+    example = "节假日 2027-01-01 休"
+    if len(words) != 2 or words[1] not in _DAY_WORDS:
+        raise InvalidInput("格式：节假日 日期 休/班", example)
+    day = _day(words[0])
+    if day is None:
+        raise InvalidInput("日期请写成 2027-01-01。", example)
+    return day, _DAY_WORDS[words[1]]

@@ -1,4 +1,4 @@
-"""Study-session and volunteer reminders: materialised by scanning rows, words decided at send time."""
+"""The meetings' and volunteer sources: rows materialised by their scans, words decided at send time."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -16,10 +16,11 @@ from db.models import (
     NeedStatus,
 )
 from db.models.reminder import Reminder
-from plugins.partyday import jobs, scan
-from plugins.signin.service import schedule_session
+from domain import reminder
+from domain.meetings import schedule_meeting
+from tests.domain.reminder import fakes
+from tests.domain.reminder.fakes import FakePlatform as FakeOutbox
 from tests.factories import make_branch, make_member
-from tests.partyday.helpers import FakeOutbox
 
 NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)  # 12:00 Beijing
 START = datetime(2026, 11, 23, 1, 30, tzinfo=UTC)  # tomorrow 09:30 Beijing
@@ -42,12 +43,12 @@ async def test_study_session_reminders_and_absentees(session: AsyncSession) -> N
     await make_member(session, branch, "赵六")  # no chat account: signed in by proxy, never @-ed
     # 不能参加活动: not expected at any session (签到情况 leaves them out), so never @-ed either.
     await make_member(session, branch, "钱七", user_id="10005", category=HealthCategory.UNABLE)
-    study = await schedule_session(session, branch_id=branch.id, starts_at=START, title="学习党章",
+    study = await schedule_meeting(session, branch_id=branch.id, starts_at=START, title="学习党章",
                                    place="三楼会议室")
     await session.commit()
     with time_machine.travel(NOW, tick=False):
-        assert await jobs.plan_ahead() == 2
-        assert await jobs.plan_ahead() == 0
+        assert await fakes.plan_ahead() == 2
+        assert await fakes.plan_ahead() == 0
     rows = await _rows(session)
     assert [(r.dedupe_key, r.due_at) for r in rows] == [
         (f"study:{study.id}:-1h", START - timedelta(hours=1)),
@@ -57,7 +58,7 @@ async def test_study_session_reminders_and_absentees(session: AsyncSession) -> N
     await session.commit()
     outbox = FakeOutbox()
     with time_machine.travel(START + timedelta(minutes=10), tick=False):
-        result = await jobs.dispatch_due(outbox)
+        result = await fakes.dispatch_due(outbox)
     # The −1h one came due 70 min ago, but the session has begun: skipped, not sent late.
     assert (result.sent, result.late, result.skipped) == (1, 0, 1)
     assert outbox.sent[-1] == ("20001", "学习“学习党章”已开始10分钟，以上1位同志还没有签到。"
@@ -70,17 +71,17 @@ async def test_study_reminder_words_and_branch_switch_off(session: AsyncSession)
     """The −1h words show title, time and place; a branch that turned absentee @ off gets none."""
     branch = await make_branch(session)
     await make_member(session, branch, "李四", user_id="10003")
-    await schedule_session(session, branch_id=branch.id, starts_at=START, title="学习党章", place="三楼")
+    await schedule_meeting(session, branch_id=branch.id, starts_at=START, title="学习党章", place="三楼")
     await session.commit()
     with time_machine.travel(NOW, tick=False):
-        await jobs.plan_ahead()
-    await scan.choose(session, branch.id, study_absent=False)
+        await fakes.plan_ahead()
+    await reminder.choose(session, branch.id, study_absent=False)
     await session.commit()
     outbox = FakeOutbox()
     with time_machine.travel(START - timedelta(hours=1), tick=False):
-        await jobs.dispatch_due(outbox)
+        await fakes.dispatch_due(outbox)
     with time_machine.travel(START + timedelta(minutes=10), tick=False):
-        result = await jobs.dispatch_due(outbox)
+        result = await fakes.dispatch_due(outbox)
     assert outbox.sent == [("20001", "【学习提醒】1小时后学习：学习党章\n时间：11月23日（周一）09:30\n"
                                      "地点：三楼\n请准时参加，到场后发“签到”；不能参加请发“请假 原因”。", [])]
     assert result.cancelled == 1
@@ -107,7 +108,7 @@ async def test_volunteer_claimants_reminded_privately_one_day_before(session: As
     c = await make_member(session, branch, "赵六")
     need = await _need(session, branch.id, [a.id, b.id, c.id])
     with time_machine.travel(NOW, tick=False):
-        assert await jobs.plan_ahead() == 2
+        assert await fakes.plan_ahead() == 2
     rows = await _rows(session)
     assert {(r.target_kind, r.target_id, r.due_at) for r in rows} == {
         ("private", "10002", START), ("private", "10003", START)}
@@ -117,7 +118,7 @@ async def test_volunteer_claimants_reminded_privately_one_day_before(session: As
     await session.commit()
     outbox = FakeOutbox()
     with time_machine.travel(START, tick=False):
-        result = await jobs.dispatch_due(outbox)
+        result = await fakes.dispatch_due(outbox)
     assert (result.sent, result.cancelled) == (1, 1)
     assert outbox.sent == [("10002", f"【志愿服务提醒】明天有您认领的志愿服务：社区清扫（#{need.id}）\n"
                                      "时间：11月24日（周二）09:30\n地点：东门\n"
@@ -129,14 +130,14 @@ async def test_volunteer_reminder_in_the_group(session: AsyncSession) -> None:
     branch = await make_branch(session)
     a = await make_member(session, branch, "张三", user_id="10002")
     b = await make_member(session, branch, "李四", user_id="10003")
-    await scan.choose(session, branch.id, volunteer_private=False)
+    await reminder.choose(session, branch.id, volunteer_private=False)
     await session.commit()
     await _need(session, branch.id, [a.id, b.id])
     with time_machine.travel(NOW, tick=False):
-        assert await jobs.plan_ahead() == 1
+        assert await fakes.plan_ahead() == 1
     outbox = FakeOutbox()
     with time_machine.travel(START, tick=False):
-        await jobs.dispatch_due(outbox)
+        await fakes.dispatch_due(outbox)
     ((target, text, mentions),) = outbox.sent
     assert (target, mentions) == ("20001", ["10002", "10003"])
     assert text.startswith("【志愿服务提醒】明天有大家认领的志愿服务：社区清扫")
@@ -151,8 +152,8 @@ async def test_cancelled_need_and_absent_claimant_are_not_reminded(session: Asyn
     cancelled = await _need(session, branch.id, [a.id])
     kept = await _need(session, branch.id, [a.id, b.id])
     with time_machine.travel(NOW, tick=False):
-        assert await jobs.plan_ahead() == 3
-    # As the volunteer service leaves them (set directly: this plugin never calls into it).
+        assert await fakes.plan_ahead() == 3
+    # As the volunteer service leaves them (set directly: the source only reads them).
     cancelled.status = NeedStatus.CANCELLED
     absent = (await session.exec(select(Claim).where(Claim.need_id == kept.id,
                                                      Claim.member_id == b.id))).one()
@@ -161,7 +162,7 @@ async def test_cancelled_need_and_absent_claimant_are_not_reminded(session: Asyn
     await session.commit()
     outbox = FakeOutbox()
     with time_machine.travel(START, tick=False):
-        result = await jobs.dispatch_due(outbox)
+        result = await fakes.dispatch_due(outbox)
     assert (result.sent, result.cancelled) == (1, 2)
     assert [(target, f"#{kept.id}" in text) for target, text, _ in outbox.sent] == [("10002", True)]
     assert sorted(r.last_error or "" for r in await _rows(session)) == [
@@ -172,17 +173,17 @@ async def test_cancelled_study_session_sends_nothing(session: AsyncSession) -> N
     """A session cancelled after its reminders were planned: each is cancelled at send time."""
     branch = await make_branch(session)
     await make_member(session, branch, "李四", user_id="10003")
-    study = await schedule_session(session, branch_id=branch.id, starts_at=START, title="学习党章")
+    study = await schedule_meeting(session, branch_id=branch.id, starts_at=START, title="学习党章")
     await session.commit()
     with time_machine.travel(NOW, tick=False):
-        assert await jobs.plan_ahead() == 2
+        assert await fakes.plan_ahead() == 2
     study.cancelled = True
     session.add(study)
     await session.commit()
     outbox = FakeOutbox()
     for moment in (START - timedelta(hours=1), START + timedelta(minutes=10)):
         with time_machine.travel(moment, tick=False):
-            await jobs.dispatch_due(outbox)
+            await fakes.dispatch_due(outbox)
     assert outbox.sent == []
     assert [(r.state, r.last_error) for r in await _rows(session)] == [("cancelled", "学习已取消")] * 2
 
@@ -191,7 +192,7 @@ async def test_pending_group_reminders_follow_the_group_binding(session: AsyncSe
     """A group re-bound to another branch (绑定支部 … 确认) no longer gets the old branch's
     reminders; a group now served by another bot account gets them through that account."""
     from db.models import GroupBinding
-    from tests.partyday.helpers import add_group_reminder
+    from tests.domain.reminder.fakes import add_group_reminder
 
     old = await make_branch(session)
     new = await make_branch(session, "第二支部", group_id=20002)
@@ -203,7 +204,7 @@ async def test_pending_group_reminders_follow_the_group_binding(session: AsyncSe
     session.add_all(bindings.values())
     await session.commit()
     with time_machine.travel(NOW, tick=False):
-        await jobs.plan_ahead()
+        await fakes.plan_ahead()
     rows = {r.dedupe_key: r for r in await _rows(session)}
     assert (rows["k:old"].state, rows["k:old"].last_error) == ("cancelled", "本支部已不再绑定这个群")
     assert (rows["k:new"].state, rows["k:new"].self_id, rows["k:new"].target_id) == (
@@ -216,33 +217,31 @@ async def test_switching_volunteer_reminders_to_the_group_does_not_remind_twice(
     a = await make_member(session, branch, "张三", user_id="10002")
     await _need(session, branch.id, [a.id])
     with time_machine.travel(NOW, tick=False):
-        assert await jobs.plan_ahead() == 1
-    await scan.choose(session, branch.id, volunteer_private=False)
+        assert await fakes.plan_ahead() == 1
+    await reminder.choose(session, branch.id, volunteer_private=False)
     await session.commit()
     with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
-        assert await jobs.plan_ahead() == 1
+        assert await fakes.plan_ahead() == 1
     outbox = FakeOutbox()
     with time_machine.travel(START, tick=False):
-        result = await jobs.dispatch_due(outbox)
+        result = await fakes.dispatch_due(outbox)
     assert ((result.sent, result.cancelled), [(t, m) for t, _, m in outbox.sent]) == (
         (1, 1), [("20001", ["10002"])])
 
 
 async def test_reminders_of_a_cancelled_need_leave_the_list_at_once(session: AsyncSession) -> None:
     """取消需求: the next plan run cancels its pending rows, so 提醒列表 no longer shows them."""
-    from plugins.partyday import reminders
-
     branch = await make_branch(session)
     a = await make_member(session, branch, "张三", user_id="10002")
     need = await _need(session, branch.id, [a.id])
     with time_machine.travel(NOW, tick=False):
-        assert await jobs.plan_ahead() == 1
+        assert await fakes.plan_ahead() == 1
     need.status = NeedStatus.CANCELLED
     session.add(need)
     await session.commit()
     with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
-        await jobs.plan_ahead()
-        listing = await reminders.listing(session, branch.id)
+        await fakes.plan_ahead()
+        listing = await reminder.listing(session, branch.id)
     assert listing.pending == []
     assert [(r.state, r.last_error) for r in await _rows(session)] == [("cancelled", "需求已取消或已完成")]
 
@@ -251,15 +250,15 @@ async def test_no_absentee_call_once_sign_in_has_closed(session: AsyncSession) -
     """结束签到 before the 10 minutes are up: nobody is asked to 签到 into a closed session."""
     branch = await make_branch(session)
     await make_member(session, branch, "李四", user_id="10003")
-    study = await schedule_session(session, branch_id=branch.id, starts_at=START, title="学习党章")
+    study = await schedule_meeting(session, branch_id=branch.id, starts_at=START, title="学习党章")
     await session.commit()
     with time_machine.travel(NOW, tick=False):
-        await jobs.plan_ahead()
+        await fakes.plan_ahead()
     study.closes_at = START + timedelta(minutes=5)
     session.add(study)
     await session.commit()
     outbox = FakeOutbox()
     with time_machine.travel(START + timedelta(minutes=10), tick=False):
-        result = await jobs.dispatch_due(outbox)
+        result = await fakes.dispatch_due(outbox)
     assert (outbox.sent, result.cancelled) == ([], 1)
     assert (await _rows(session))[-1].last_error == "签到已结束"

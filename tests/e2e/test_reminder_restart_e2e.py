@@ -58,7 +58,7 @@ async def _rows_when(bot: BotProcess, expected: list[tuple], within: float = WAI
 
 async def _bound_bot(tmp_path: Path, database: str, **env: str) -> BotProcess:
     bot = BotProcess(database_url=database, log_path=tmp_path / "bot.log",
-                     extra_env={"PARTYDAY_TICK_SECONDS": "0.5", "PARTYDAY_LATE_SECONDS": "1"} | env)
+                     extra_env={"REMINDER_TICK_SECONDS": "0.5", "REMINDER_LATE_SECONDS": "1"} | env)
     bot.start(timeout=WAIT)
     async with _peer(bot) as peer:
         assert (await peer.ask(SUPERUSER, "绑定支部 第一支部", group_id=GROUP)).startswith("本群已绑定")
@@ -69,9 +69,9 @@ async def test_running_bot_sends_once_when_due(tmp_path: Path, bot_database: str
     """No restart: the reminder reaches the group once, never before it is due, without a 补发 note.
 
     The 2 s tick puts it out within a few seconds; the only timed checks are "not early" and "not
-    late" (no tick began more than PARTYDAY_LATE_SECONDS = 60 s after the due time).
+    late" (no tick began more than REMINDER_LATE_SECONDS = 60 s after the due time).
     """
-    bot = await _bound_bot(tmp_path, bot_database, PARTYDAY_TICK_SECONDS="2", PARTYDAY_LATE_SECONDS="60")
+    bot = await _bound_bot(tmp_path, bot_database, REMINDER_TICK_SECONDS="2", REMINDER_LATE_SECONDS="60")
     try:
         async with _peer(bot) as peer:
             due = datetime.now(UTC) + timedelta(seconds=2)
@@ -107,7 +107,7 @@ async def test_killed_before_due_sent_once_late_after_restart(tmp_path: Path, bo
 
 async def test_restart_after_grace_window_skips_and_lists(tmp_path: Path, bot_database: str):
     """Grace 9 s; restarted 10 s after due: never sent, marked skipped, listed in 提醒列表."""
-    bot = await _bound_bot(tmp_path, bot_database, PARTYDAY_GRACE_HOURS="0.0025")
+    bot = await _bound_bot(tmp_path, bot_database, REMINDER_GRACE_HOURS="0.0025")
     try:
         due = datetime.now(UTC) + timedelta(seconds=2)
         _add_reminder(bot, due, "【提醒】交党费")
@@ -129,8 +129,8 @@ async def test_restart_after_grace_window_skips_and_lists(tmp_path: Path, bot_da
 async def test_graceful_stop_mid_fan_out_loses_and_repeats_nothing(tmp_path: Path, bot_database: str):
     """40 reminders paced at 10/s; SIGTERM after a dozen: claimed but unsent rows are put back,
     nothing is left `sending`; after a restart the rest go out — every group exactly once."""
-    bot = await _bound_bot(tmp_path, bot_database, PARTYDAY_RATE_PER_SECOND="10",
-                           PARTYDAY_TARGET_INTERVAL_SECONDS="0", PARTYDAY_LATE_SECONDS="60")
+    bot = await _bound_bot(tmp_path, bot_database, REMINDER_RATE_PER_SECOND="10",
+                           REMINDER_TARGET_INTERVAL_SECONDS="0", REMINDER_LATE_SECONDS="60")
     groups = [30000 + i for i in range(40)]
     try:
         async with _peer(bot) as peer:

@@ -5,19 +5,30 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db import engine as db_engine
 from db.models.reminder import Reminder, ReminderState
-from plugins.partyday.engine import EngineConfig, Pacer, Rendered, tick
-from tests.partyday.helpers import FakeOutbox, add_group_reminder
+from domain import reminder
+from domain.reminder import EngineConfig, Pacer, Registry, Rendered, TickResult
+from tests.domain.reminder.fakes import FakePlatform as FakeOutbox
+from tests.domain.reminder.fakes import add_group_reminder
 
 T0 = datetime(2026, 11, 22, 1, 0, tzinfo=UTC)  # 09:00 Beijing
 
 
 def _cfg(**kwargs: object) -> EngineConfig:
-    return EngineConfig(**kwargs)  # type: ignore[arg-type]
+    return EngineConfig(**kwargs)  # type: ignore[arg-type]  # test knobs by name
+
+
+async def tick(factory: async_sessionmaker[AsyncSession], outbox: FakeOutbox, pacer: Pacer,
+               cfg: EngineConfig, now: datetime | None = None,
+               registry: Registry | None = None) -> TickResult:
+    """One engine tick sending through the fake platform."""
+    return await reminder.run_due(factory, outbox.send, accounts=outbox.accounts,
+                                  registry=registry or Registry(), pacer=pacer, config=cfg, now=now)
 
 
 async def _rows(session: AsyncSession) -> list[Reminder]:
@@ -146,7 +157,7 @@ class _Clock:
 
 
 async def _schedule(pacer: Pacer, targets: list[str], monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    from plugins.partyday import pacing
+    import domain.reminder.pacing as pacing  # its clock, replaced
 
     clock = _Clock()
     monkeypatch.setattr(pacing, "monotonic", clock.monotonic)
@@ -205,28 +216,23 @@ async def test_two_schedulers_send_each_reminder_exactly_once(db_url: str) -> No
 
 async def test_a_row_whose_renderer_crashes_does_not_strand_the_batch(session: AsyncSession) -> None:
     """An unexpected error in one row: that row is retried later, the others are sent now."""
-    from plugins.partyday import engine
-
     async def broken(_session: AsyncSession, _reminder: Reminder) -> None:
         raise ZeroDivisionError("bug")
 
-    engine.RENDERERS["broken"] = broken
-    try:
-        await add_group_reminder(session, T0, "k:1", text="一", now=T0 - timedelta(minutes=1))
-        await add_group_reminder(session, T0, "k:2", text="二", now=T0 - timedelta(minutes=1))
-        (first, _) = await _rows(session)
-        first.kind = "broken"
-        session.add(first)
-        await session.commit()
-        outbox = FakeOutbox()
-        with time_machine.travel(T0, tick=False):
-            result = await tick(db_engine.session_factory(), outbox, Pacer(), _cfg())
-        assert (result.sent, result.retried, outbox.sent) == (1, 1, [("20001", "二", [])])
-        broken_row, sent = await _rows(session)
-        assert (broken_row.state, broken_row.attempts, sent.state) == ("pending", 1, "sent")
-        assert broken_row.last_error == "内部错误：ZeroDivisionError('bug')"
-    finally:
-        del engine.RENDERERS["broken"]
+    registry = Registry(reminder.Source("test", (reminder.Kind("broken", "坏", broken),)))
+    await add_group_reminder(session, T0, "k:1", text="一", now=T0 - timedelta(minutes=1))
+    await add_group_reminder(session, T0, "k:2", text="二", now=T0 - timedelta(minutes=1))
+    (first, _) = await _rows(session)
+    first.kind = "broken"
+    session.add(first)
+    await session.commit()
+    outbox = FakeOutbox()
+    with time_machine.travel(T0, tick=False):
+        result = await tick(db_engine.session_factory(), outbox, Pacer(), _cfg(), registry=registry)
+    assert (result.sent, result.retried, outbox.sent) == (1, 1, [("20001", "二", [])])
+    broken_row, sent = await _rows(session)
+    assert (broken_row.state, broken_row.attempts, sent.state) == ("pending", 1, "sent")
+    assert broken_row.last_error == "内部错误：ZeroDivisionError('bug')"
 
 
 async def test_claimed_rows_a_dead_process_never_began_are_sent_not_failed(session: AsyncSession) -> None:
@@ -250,6 +256,15 @@ async def test_claimed_rows_a_dead_process_never_began_are_sent_not_failed(sessi
     assert (queued.state, queued.attempts, queued.late) == ("sent", 1, True)
 
 
+async def _look(reminder_id: int) -> Reminder:
+    """The row as committed, read through a connection of its own (as a second process would)."""
+    async with db_engine.session_factory()() as other:
+        row = await other.get(Reminder, reminder_id)
+        await other.commit()
+        assert row is not None
+        return row
+
+
 class _ProbingOutbox(FakeOutbox):
     """While sending, looks at the row from another connection (as a second process would)."""
 
@@ -257,40 +272,29 @@ class _ProbingOutbox(FakeOutbox):
         super().__init__()
         self.seen: list[tuple[str, bool]] = []
 
-    async def send(self, reminder: Reminder, rendered) -> None:  # noqa: ANN001
+    async def send(self, delivery: reminder.Delivery) -> None:
         """Record the row's committed state and whether its send was marked begun."""
-        async def look() -> Reminder:
-            async with db_engine.session_factory()() as other:
-                row = await other.get(Reminder, reminder.id)
-                await other.commit()
-                return row
-
-        row = await asyncio.wait_for(look(), 5)  # SQLite: fails if the engine holds the connection
+        row = await asyncio.wait_for(_look(delivery.reminder_id), 5)  # SQLite: fails if the engine holds the connection
         self.seen.append((row.state, row.sent_at is not None))
-        await super().send(reminder, rendered)
+        await super().send(delivery)
 
 
 async def test_the_send_is_marked_begun_and_no_transaction_is_held_across_it(session: AsyncSession) -> None:
     """Before the platform call the row is committed as begun (a crash then fails it rather than
     resending), and the engine holds no database connection while the message travels."""
-    from plugins.partyday import engine
-
-    @engine.renderer("reads")
     async def reads(session: AsyncSession, reminder: Reminder) -> Rendered:
         row = await session.get(Reminder, reminder.id)  # a send-time read opens a transaction
         return Rendered(row.text)
 
-    try:
-        await add_group_reminder(session, T0, "k:1", now=T0 - timedelta(minutes=1))
-        (row,) = await _rows(session)
-        row.kind = "reads"
-        session.add(row)
-        await session.commit()
-        outbox = _ProbingOutbox()
-        with time_machine.travel(T0, tick=False):
-            assert (await tick(db_engine.session_factory(), outbox, Pacer(), _cfg())).sent == 1
-    finally:
-        del engine.RENDERERS["reads"]
+    registry = Registry(reminder.Source("test", (reminder.Kind("reads", "读", reads),)))
+    await add_group_reminder(session, T0, "k:1", now=T0 - timedelta(minutes=1))
+    (row,) = await _rows(session)
+    row.kind = "reads"
+    session.add(row)
+    await session.commit()
+    outbox = _ProbingOutbox()
+    with time_machine.travel(T0, tick=False):
+        assert (await tick(db_engine.session_factory(), outbox, Pacer(), _cfg(), registry=registry)).sent == 1
     assert outbox.seen == [("sending", True)]
     (row,) = await _rows(session)
     assert (row.state, row.sent_at) == ("sent", T0)
@@ -304,12 +308,13 @@ class _SlowOutbox(FakeOutbox):
         self.traveller, self.step = traveller, step
         self.leases: list[bool] = []
 
-    async def send(self, reminder: Reminder, rendered) -> None:  # noqa: ANN001
+    async def send(self, delivery: reminder.Delivery) -> None:
         """Record whether the row's lease still runs, then let time pass."""
         from core import timeutil
 
-        self.leases.append(reminder.claimed_until > timeutil.now())
-        await super().send(reminder, rendered)
+        row = await _look(delivery.reminder_id)
+        self.leases.append(row.claimed_until > timeutil.now())
+        await super().send(delivery)
         self.traveller.shift(self.step)
 
 
@@ -351,12 +356,12 @@ async def test_a_claim_taken_over_after_its_lease_is_not_sent_by_the_first_holde
         session: AsyncSession) -> None:
     """A process frozen past its lease (its rows were put back and claimed by another) must not
     send them when it wakes: the begin mark checks the claim is still its own."""
-    from plugins.partyday.engine import TickResult, claim, deliver
-
     await add_group_reminder(session, T0, "k:1", now=T0 - timedelta(minutes=1))
     factory = db_engine.session_factory()
     async with factory() as s:
-        (mine,) = await claim(s, T0, {"99999"}, _cfg())
+        cfg = _cfg()
+        (mine,) = await reminder.claim(s, T0, {"99999"}, grace=cfg.grace, lease=cfg.lease,
+                                       batch=cfg.batch)
         await s.commit()
     (row,) = await _rows(session)  # the other process's claim after the lease ran out
     row.claimed_until = T0 + timedelta(minutes=25)
@@ -364,7 +369,8 @@ async def test_a_claim_taken_over_after_its_lease_is_not_sent_by_the_first_holde
     await session.commit()
     outbox = FakeOutbox()
     with time_machine.travel(T0 + timedelta(minutes=15), tick=False):
-        await deliver(factory, outbox, mine, _cfg(), TickResult())
+        await reminder.deliver(factory, outbox.send, mine, registry=Registry(), config=_cfg(),
+                               result=TickResult())
     assert outbox.sent == []
     (row,) = await _rows(session)
     assert (row.state, row.sent_at) == ("sending", None)

@@ -9,9 +9,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from db import engine as db_engine
 from db.models import SessionKind, StudySession
 from db.models.reminder import PartydayOccurrence, Reminder
-from plugins.partyday import choices, service, words
-from plugins.partyday.calendar import month_dates, plan
-from plugins.partyday.parse import RuleSpec
+from domain import partyday
+from domain.partyday import RuleSpec, month_dates, plan
+from tests.domain.reminder import fakes
 from tests.factories import make_branch
 
 NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)  # 12:00 Beijing, Sunday 22 Nov 2026
@@ -67,7 +67,7 @@ async def test_set_rule_materialises_occurrences_sessions_and_reminders(session:
     """每月10日 09:00 (45-day horizon): Dec 10 planned with 3 reminders, 09:00 −3d/−1d and 08:00."""
     branch = await make_branch(session)
     with time_machine.travel(NOW, tick=False):
-        rule = await service.set_rule(session, branch_id=branch.id, spec=_spec(), now=NOW)
+        rule = await partyday.set_rule(session, branch_id=branch.id, spec=_spec(), now=NOW)
         await session.commit()
     occs = (await session.exec(select(PartydayOccurrence).order_by(col(PartydayOccurrence.id)))).all()
     assert [o.nominal_date for o in occs] == [date(2026, 12, 10)]
@@ -83,7 +83,7 @@ async def test_set_rule_materialises_occurrences_sessions_and_reminders(session:
     assert rows[0].text.startswith("【主题党日提醒】3天后召开主题党日活动\n时间：12月10日（周四）09:00")
     # Materialising again is a no-op (dedupe keys, unique occurrence per rule and date).
     with time_machine.travel(NOW, tick=False):
-        assert await service.materialise(session, rule, NOW) == 0
+        assert await partyday.materialise(session, rule, NOW) == 0
     assert len(await _reminders(session)) == 3
 
 
@@ -91,7 +91,7 @@ async def test_offsets_across_midnight_beijing(session: AsyncSession) -> None:
     """A party day at 00:30 on the 1st: −1h is 23:30 on the last day of the previous month."""
     branch = await make_branch(session)
     with time_machine.travel(NOW, tick=False):
-        await service.set_rule(session, branch_id=branch.id, spec=_spec(day=1, hour=0, minute=30), now=NOW)
+        await partyday.set_rule(session, branch_id=branch.id, spec=_spec(day=1, hour=0, minute=30), now=NOW)
         await session.commit()
     rows = await _reminders(session)
     hour = next(r for r in rows if r.dedupe_key.endswith("2026-12-01:-1h"))
@@ -103,7 +103,7 @@ async def test_offsets_across_midnight_beijing(session: AsyncSession) -> None:
     assert any(r.dedupe_key.endswith("2026-12-01:-3d") for r in rows)
     # Said at 23:30 for 00:30: "in 1 hour", not "tomorrow" (true, but it sounds a day away).
     with time_machine.travel(hour.due_at, tick=False):
-        text = (await service.render_due(session, hour)).text
+        text = (await partyday.render_due(session, hour)).text
     assert text.splitlines()[:2] == ["【主题党日提醒】1小时后召开主题党日活动", "时间：12月1日（周二）00:30"]
 
 
@@ -111,7 +111,7 @@ async def test_past_offsets_are_not_created(session: AsyncSession) -> None:
     """A rule set 2 days before the date: the 3-day reminder is already past and never made."""
     branch = await make_branch(session)
     with time_machine.travel(NOW, tick=False):
-        await service.set_rule(session, branch_id=branch.id, spec=_spec(day=24), now=NOW)
+        await partyday.set_rule(session, branch_id=branch.id, spec=_spec(day=24), now=NOW)
         await session.commit()
     keys = [r.dedupe_key.split(":", 2)[2] for r in await _reminders(session)]
     assert keys[:2] == ["2026-11-24:-1d", "2026-11-24:-1h"]
@@ -121,24 +121,24 @@ async def test_theme_offsets_cancel_and_holiday_override(session: AsyncSession) 
     """本月主题 shows in the send-time words; 党日提醒 re-plans; 取消本次党日; 节假日 moves Jan 1."""
     branch = await make_branch(session)
     with time_machine.travel(NOW, tick=False):
-        rule = await service.set_rule(session, branch_id=branch.id, spec=_spec(day=1), now=NOW)
-        occ = await choices.set_theme(session, branch_id=branch.id, theme="学习四中全会精神", now=NOW)
+        rule = await partyday.set_rule(session, branch_id=branch.id, spec=_spec(day=1), now=NOW)
+        occ = await partyday.set_theme(session, branch_id=branch.id, theme="学习四中全会精神", now=NOW)
         assert occ.nominal_date == date(2026, 12, 1)
-        assert await choices.set_offsets(session, branch_id=branch.id, text="2天，30分钟", now=NOW) == "2d,30m"
+        assert await partyday.set_offsets(session, branch_id=branch.id, offsets="2d,30m", now=NOW) == "2d,30m"
         await session.commit()
         rows = [r for r in await _reminders(session) if r.state == "pending"]
         assert sorted({r.dedupe_key.rsplit(":-", 1)[1] for r in rows}) == ["2d", "30m"]
-        rendered = await service.render_due(session, rows[0])
+        rendered = await partyday.render_due(session, rows[0])
         assert "主题：学习四中全会精神" in rendered.text
-        nxt = await service.next_occurrence(session, branch.id, NOW)
-        assert words.describe(nxt, rule).splitlines()[0] == "下次主题党日：12月1日（周二）09:00"
-        cancelled = await choices.cancel_next(session, branch_id=branch.id, reason="天气", now=NOW)
+        nxt = await partyday.next_occurrence(session, branch.id, NOW)
+        assert partyday.describe(nxt, rule).splitlines()[0] == "下次主题党日：12月1日（周二）09:00"
+        cancelled = await partyday.cancel_next(session, branch_id=branch.id, reason="天气", now=NOW)
         assert cancelled.nominal_date == date(2026, 12, 1)
-        jan = await service.next_occurrence(session, branch.id, NOW)
+        jan = await partyday.next_occurrence(session, branch.id, NOW)
         assert (jan.nominal_date, jan.holiday_unknown) == (date(2027, 1, 1), True)
-        assert "2027年节假日安排尚未公布" in words.describe(jan, rule)
-        day, is_holiday, moved = await choices.add_override(
-            session, text="2027-01-01 休", by="10000", now=NOW)
+        assert "2027年节假日安排尚未公布" in partyday.describe(jan, rule)
+        day, is_holiday = date(2027, 1, 1), True
+        moved = await partyday.add_override(session, day=day, is_holiday=is_holiday, by="10000", now=NOW)
         await session.commit()
     assert (day, is_holiday, moved) == (date(2027, 1, 1), True, 1)
     await session.refresh(jan)
@@ -155,9 +155,9 @@ async def test_occurrence_moved_onto_a_tiaoxiu_sunday_and_the_reminder_says_so(s
     branch = await make_branch(session)
     now = datetime(2025, 12, 20, 4, 0, tzinfo=UTC)
     with time_machine.travel(now, tick=False):
-        await service.set_rule(session, branch_id=branch.id, spec=_spec(day=1), now=now)
+        await partyday.set_rule(session, branch_id=branch.id, spec=_spec(day=1), now=now)
         await session.commit()
-        occ = await service.next_occurrence(session, branch.id, now)
+        occ = await partyday.next_occurrence(session, branch.id, now)
     assert (occ.nominal_date, occ.starts_at) == (date(2026, 1, 1), datetime(2026, 1, 4, 1, 0, tzinfo=UTC))
     rows = [r for r in await _reminders(session) if ":2026-01-01:" in r.dedupe_key]
     assert [r.due_at for r in rows] == [datetime(2026, 1, 1, 1, 0, tzinfo=UTC),
@@ -169,17 +169,15 @@ async def test_occurrence_moved_onto_a_tiaoxiu_sunday_and_the_reminder_says_so(s
 
 async def test_driven_time_month_ends_and_february(session: AsyncSession) -> None:
     """每月31日 planned by the job as time moves on: 31 Dec, 31 Jan, 28 Feb, 31 Mar — each once."""
-    from plugins.partyday import jobs
-
     branch = await make_branch(session)
     with time_machine.travel(NOW, tick=False):
-        await service.set_rule(session, branch_id=branch.id, spec=_spec(day=31, hour=15), now=NOW)
+        await partyday.set_rule(session, branch_id=branch.id, spec=_spec(day=31, hour=15), now=NOW)
         await session.commit()
     moment = NOW
     while moment < datetime(2027, 3, 20, tzinfo=UTC):
         moment += timedelta(days=9)
         with time_machine.travel(moment, tick=False):
-            await jobs.plan_ahead()
+            await fakes.plan_ahead()
     occs = (await session.exec(select(PartydayOccurrence).order_by(col(PartydayOccurrence.starts_at)))).all()
     assert [o.nominal_date for o in occs] == [date(2026, 11, 30), date(2026, 12, 31), date(2027, 1, 31),
                                               date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30)]
@@ -190,11 +188,9 @@ async def test_driven_time_month_ends_and_february(session: AsyncSession) -> Non
 async def test_plan_job_replans_when_an_unknown_year_becomes_known(session: AsyncSession) -> None:
     """Planned while 2027 was unknown; once its dates are known the job moves the party day."""
     from db.models.reminder import HolidayOverride
-    from plugins.partyday import jobs
-
     branch = await make_branch(session)
     with time_machine.travel(NOW, tick=False):
-        await service.set_rule(session, branch_id=branch.id, spec=_spec(day=1), now=NOW)
+        await partyday.set_rule(session, branch_id=branch.id, spec=_spec(day=1), now=NOW)
         await session.commit()
     jan = (await session.exec(select(PartydayOccurrence).where(
         PartydayOccurrence.nominal_date == date(2027, 1, 1)))).one()
@@ -203,9 +199,9 @@ async def test_plan_job_replans_when_an_unknown_year_becomes_known(session: Asyn
     session.add(HolidayOverride(day=date(2027, 1, 1), is_holiday=True))
     await session.commit()
     with time_machine.travel(NOW, tick=False):
-        await jobs.plan_ahead()
+        await fakes.plan_ahead()
         async with db_engine.session_factory()() as fresh:  # this test's session caches `jan`
-            assert await service.rules_to_plan(fresh, NOW) == []
+            assert await partyday.rules_to_plan(fresh, NOW) == []
     jan = (await session.exec(select(PartydayOccurrence).where(
         PartydayOccurrence.nominal_date == date(2027, 1, 1)).execution_options(populate_existing=True))).one()
     assert (jan.holiday_unknown, jan.starts_at) == (False, datetime(2027, 1, 4, 1, 0, tzinfo=UTC))
@@ -232,7 +228,7 @@ async def test_two_processes_planning_at_once_make_one_party_day(db_url: str) ->
         async with factory() as session:
             locked = (await session.exec(select(PartydayRule).where(
                 PartydayRule.id == rule.id).with_for_update())).one()
-            created = await service.materialise(session, locked, NOW)
+            created = await partyday.materialise(session, locked, NOW)
             await session.commit()
             return created
 
@@ -249,45 +245,28 @@ async def test_two_processes_planning_at_once_make_one_party_day(db_url: str) ->
     assert len(reminders) == 3
 
 
-async def test_holiday_dates_as_people_write_them(session: AsyncSession) -> None:
-    """节假日 takes 2027-1-4, 2027/1/4 and 2027年1月4日; a date that does not exist is refused."""
-    import pytest
-
-    from core.errors import InvalidInput
-    from db.models.reminder import HolidayOverride
-
-    for text in ("2027-1-4 班", "2027/1/4 上班", "２０２７年１月４日 补班"):
-        day, is_holiday, _ = await choices.add_override(session, text=text, by="10000", now=NOW)
-        assert (day, is_holiday) == (date(2027, 1, 4), False)
-    with pytest.raises(InvalidInput) as refused:
-        await choices.add_override(session, text="2027-02-30 休", by="10000", now=NOW)
-    assert refused.value.reply == "日期请写成 2027-01-01。\n例如：节假日 2027-01-01 休"
-    await session.commit()
-    assert len((await session.exec(select(HolidayOverride))).all()) == 1
-
-
 async def test_a_party_day_moved_after_its_first_reminder_went_out_is_announced(session: AsyncSession) -> None:
     """The 3-day reminder said 1 January; then 2027's holidays are entered and the day moves to
     4 January: the group is told at once (later reminders carry the note anyway)."""
-    from plugins.partyday import jobs
+    from tests.domain.reminder.fakes import FakePlatform
     from tests.factories import GROUP_ID
-    from tests.partyday.helpers import FakeOutbox
 
     branch = await make_branch(session)
     planned = datetime(2026, 12, 20, 4, 0, tzinfo=UTC)
     with time_machine.travel(planned, tick=False):
-        await service.set_rule(session, branch_id=branch.id, spec=_spec(day=1), now=planned)
+        await partyday.set_rule(session, branch_id=branch.id, spec=_spec(day=1), now=planned)
         await session.commit()
     told = datetime(2026, 12, 29, 1, 0, 5, tzinfo=UTC)  # the −3d reminder of 1 Jan is due
-    outbox = FakeOutbox()
+    outbox = FakePlatform()
     with time_machine.travel(told, tick=False):
-        assert (await jobs.dispatch_due(outbox)).sent == 1
+        assert (await fakes.dispatch_due(outbox)).sent == 1
     later = told + timedelta(hours=2)
     with time_machine.travel(later, tick=False):
-        _, _, moved = await choices.add_override(session, text="2027-01-01 休", by="10000", now=later)
+        moved = await partyday.add_override(session, day=date(2027, 1, 1), is_holiday=True, by="10000",
+                                            now=later)
         await session.commit()
     with time_machine.travel(later + timedelta(seconds=5), tick=False):
-        result = await jobs.dispatch_due(outbox)
+        result = await fakes.dispatch_due(outbox)
     assert (moved, result.sent) == (1, 1)
     assert outbox.sent[-1] == (str(GROUP_ID), "【通知】主题党日改期：原定1月1日（周五）09:00，改为1月4日（周一）09:00"
                                               "（原定1月1日（周五）适逢节假日，顺延至1月4日（周一））。", [])
