@@ -16,7 +16,7 @@ async def take_leave(
     db: AsyncSession, *, branch_id: int, member: Member, reason: str | None
 ) -> tuple[StudySession, Attendance]:
     """请假: leave for the open meeting, or else the next one; not once signed in."""
-    meeting = await open_meeting(db, branch_id) or await next_meeting(db, branch_id)
+    meeting = await open_meeting(db, branch_id=branch_id) or await next_meeting(db, branch_id=branch_id)
     if meeting is None or meeting.id is None or member.id is None:
         raise NotFound("近期没有安排学习，不用请假。")
     row = await attendance_row(db, meeting_id=meeting.id, member_id=member.id)

@@ -72,12 +72,12 @@ def open_at(branch_id: int, moment: datetime) -> SelectOfScalar[StudySession]:
     ).order_by(col(StudySession.starts_at), col(StudySession.id)).limit(1)
 
 
-async def open_meeting(db: AsyncSession, branch_id: int) -> StudySession | None:
+async def open_meeting(db: AsyncSession, *, branch_id: int) -> StudySession | None:
     """The branch's meeting whose sign-in window is open now (the earliest, if several)."""
     return (await db.exec(open_at(branch_id, timeutil.now()))).first()
 
 
-async def next_meeting(db: AsyncSession, branch_id: int) -> StudySession | None:
+async def next_meeting(db: AsyncSession, *, branch_id: int) -> StudySession | None:
     """The branch's next meeting whose window has not opened yet."""
     stmt = select(StudySession).where(
         StudySession.branch_id == branch_id, col(StudySession.cancelled).is_(False),
@@ -86,7 +86,7 @@ async def next_meeting(db: AsyncSession, branch_id: int) -> StudySession | None:
     return (await db.exec(stmt)).first()
 
 
-async def latest_started(db: AsyncSession, branch_id: int) -> StudySession | None:
+async def latest_started(db: AsyncSession, *, branch_id: int) -> StudySession | None:
     """The branch's latest meeting whose window has opened."""
     stmt = select(StudySession).where(
         StudySession.branch_id == branch_id, col(StudySession.cancelled).is_(False),
@@ -95,11 +95,11 @@ async def latest_started(db: AsyncSession, branch_id: int) -> StudySession | Non
     return (await db.exec(stmt)).first()
 
 
-async def require_open(db: AsyncSession, branch_id: int) -> StudySession:
+async def require_open(db: AsyncSession, *, branch_id: int) -> StudySession:
     """The open meeting, or NotFound saying when the next one is."""
-    meeting = await open_meeting(db, branch_id)
+    meeting = await open_meeting(db, branch_id=branch_id)
     if meeting is None:
-        raise NotFound(t.no_open_meeting(await next_meeting(db, branch_id)))
+        raise NotFound(t.no_open_meeting(await next_meeting(db, branch_id=branch_id)))
     return meeting
 
 
@@ -115,7 +115,7 @@ async def start_now(
     db: AsyncSession, *, branch_id: int, title: str, created_by: int | None
 ) -> StudySession:
     """开始签到: a 学习 meeting starting now, open at once."""
-    current = await open_meeting(db, branch_id)
+    current = await open_meeting(db, branch_id=branch_id)
     if current is not None:
         raise Conflict(f"已有签到正在进行：{t.describe(current)}。\n要提前结束请发送：结束签到")
     moment = timeutil.now().replace(second=0, microsecond=0)
@@ -129,7 +129,7 @@ async def start_now(
 
 async def end_now(db: AsyncSession, *, branch_id: int) -> StudySession:
     """结束签到: close the open meeting now."""
-    meeting = await open_meeting(db, branch_id)
+    meeting = await open_meeting(db, branch_id=branch_id)
     if meeting is None:
         raise NotFound("现在没有进行中的签到。")
     moment = timeutil.now()

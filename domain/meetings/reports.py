@@ -36,7 +36,7 @@ async def meeting_report(db: AsyncSession, *, branch_id: int, meeting_id: int | 
     if meeting_id is not None:
         meeting = await meeting_by_id(db, branch_id=branch_id, meeting_id=meeting_id)
     else:
-        found = await open_meeting(db, branch_id) or await latest_started(db, branch_id)
+        found = await open_meeting(db, branch_id=branch_id) or await latest_started(db, branch_id=branch_id)
         if found is None:
             raise NotFound("还没有开始过的学习。发布学习请发送：" + t.EX_PUBLISH)
         meeting = found

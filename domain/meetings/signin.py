@@ -132,13 +132,13 @@ async def sign_in(db: AsyncSession, *, branch_id: int, member: Member) -> SignIn
     """签到: the member signs themself in to the branch's open meeting."""
     bumped = await _bump_open(db, branch_id)
     if bumped is None:
-        raise NotFound(t.no_open_meeting(await next_meeting(db, branch_id)))
+        raise NotFound(t.no_open_meeting(await next_meeting(db, branch_id=branch_id)))
     meeting, seq, rules = bumped
     return await _record(db, meeting, seq, member, None, None, rules)
 
 
 async def sign_in_to(
-    db: AsyncSession, meeting: StudySession, member: Member, *, proxy: Member | None = None,
+    db: AsyncSession, *, meeting: StudySession, member: Member, proxy: Member | None = None,
     proxy_name: str | None = None,
 ) -> SignIn:
     """Sign a member in to an open meeting (第N位 from the atomic counter, points in this transaction)."""
@@ -152,7 +152,7 @@ async def proxy_sign_in(
     """代签: sign in each named member on their behalf; the record keeps who did it."""
     if not refs:
         raise InvalidInput("请写上要代签的成员姓名，或@他们。", t.EX_PROXY)
-    result = ProxyResult(await require_open(db, branch_id))
+    result = ProxyResult(await require_open(db, branch_id=branch_id))
     seen: set[int | None] = set()
     for ref in refs:
         try:
@@ -163,6 +163,6 @@ async def proxy_sign_in(
             continue
         if member.id not in seen:
             seen.add(member.id)
-            result.done.append(await sign_in_to(db, result.meeting, member, proxy=operator,
-                                                proxy_name=operator_name))
+            result.done.append(await sign_in_to(db, meeting=result.meeting, member=member,
+                                                proxy=operator, proxy_name=operator_name))
     return result
