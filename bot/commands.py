@@ -60,6 +60,12 @@ def command_of(matcher: type[Matcher]) -> str:
     return _COMMANDS[matcher]
 
 
+def find_permission(matcher: type[Matcher]) -> Permission | None:
+    """The table's row for a command matcher; None for a matcher made another way (a notice)."""
+    name = _COMMANDS.get(matcher)
+    return None if name is None else permission(name)
+
+
 def permission_of(matcher: type[Matcher]) -> Permission:
     """The permission table's row for the command this matcher was made for."""
     return permission(_COMMANDS[matcher])

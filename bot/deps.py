@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.chat import ChatContext, context_of, plain
-from bot.commands import command_of, permission_of
+from bot.commands import command_of, find_permission, permission_of
 from bot.config import Settings
 from bot.send import DeliveryError, send_private, withdraw
 from core.errors import DomainError, NotRegistered
@@ -64,9 +64,14 @@ def _settings() -> Settings:
 
 
 async def command_arg(matcher: Matcher, arg: Annotated[Message, CommandArg()]) -> Message:
-    """The text after the command word; longer than YINLING_MAX_ARGUMENT_CHARS is refused."""
+    """The text after the command word; longer than YINLING_MAX_ARGUMENT_CHARS is refused.
+
+    Not for a sealed command (匿名建议): a refusal here would be said in the group, beside the
+    message; its own length rule refuses it privately, through the pipeline.
+    """
     limit = _settings().yinling_max_argument_chars
-    if len(text := arg.extract_plain_text()) > limit:
+    sealed = (row := find_permission(type(matcher))) is not None and row.sealed
+    if not sealed and len(text := arg.extract_plain_text()) > limit:
         await matcher.finish(f"内容太长（{len(text)}字），最多{limit}字。请删短一些，或分几次发送。")
     return arg
 

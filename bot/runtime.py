@@ -68,7 +68,9 @@ ORNAMENT_SEGMENTS = frozenset({"face", "mface", "bface", "sface"})
 
 def normalize_edges(event: Event) -> None:
     """The ornaments members add around a message go: `[表情]签到🌹。` is `签到`, `／签到` is
-    `/签到`. Only the edges change; a word inside a sentence still does not fire a command."""
+    `/签到`. Leading ones always; trailing ones only after a single short word, so an argument
+    (a suggestion's text, a reply) keeps its final 。！ and emoji. A word inside a sentence still
+    does not fire a command."""
     if event.get_type() != "message":
         return
     message = event.get_message()
@@ -81,8 +83,18 @@ def normalize_edges(event: Event) -> None:
     head, tail = message[0], message[-1]
     if head.is_text():
         head.data["text"] = strip_decoration(head.data["text"].translate(_LEADING), trailing=False)
-    if tail.is_text():
+    if tail.is_text() and len(message) == 1 and _single_word(head.data["text"]):
         tail.data["text"] = strip_decoration(tail.data["text"], leading=False)
+
+
+WORD_MAX = 12
+
+
+def _single_word(text: str) -> bool:
+    """`签到🌹`, `认领3号。`: one short word, whose trailing ornaments go. Text with a space is a
+    command with its argument (a suggestion, a reply) and stays exactly as written, 。 and ！ too."""
+    word = strip_decoration(text, leading=False)
+    return len(word) <= WORD_MAX and not any(ch.isspace() for ch in word)
 
 
 @event_preprocessor
