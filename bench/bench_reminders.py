@@ -1,9 +1,9 @@
 """Reminder dispatch: 1,000 branches with a party day at the same minute, unlimited and rate-limited.
 
-In-process: the engine (claim → render → send → mark) against a fake outbox, on a fresh migrated
+In-process: the engine (claim → render → send → mark) against a fake platform, on a fresh migrated
 SQLite file (or BENCH_DATABASE_URL=postgresql+asyncpg://… — a fresh database of that name is
 created). Baseline, measured in the same run: the bare send loop (the same 1,000 messages handed to
-the same fake outbox with no database). Then the engine unlimited, the engine at a send-rate limit
+the same fake platform with no database). Then the engine unlimited, the engine at a send-rate limit
 (BENCH_RATE messages/s overall, default 200), and two schedulers on the same rows at once.
 Every run checks that all 1,000 were sent, each exactly once. Each send is two short transactions
 (committed as begun before the platform call, marked sent after it, none held during the call), so a

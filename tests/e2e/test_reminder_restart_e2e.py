@@ -25,13 +25,17 @@ def _sql(bot: BotProcess, sql: str, *args: object) -> list[tuple]:
 
 
 def _add_reminder(bot: BotProcess, due: datetime, text: str, group_id: int = GROUP) -> None:
-    """A pending group reminder row, as the planner would have written it (naive UTC on SQLite)."""
+    """A pending group reminder row, as the planner would have written it (naive UTC on SQLite).
+
+    A row for the bound group belongs to its branch; a fan-out group is bound to no branch here, so
+    its row has none (the plan job would otherwise re-target a branch's row to the branch's group).
+    """
     stamp = due.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
     now = datetime.now(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
     _sql(bot, "INSERT INTO reminder (branch_id, kind, target_kind, platform, self_id, target_id, due_at,"
               " text, mentions, dedupe_key, state, attempts, late, created_at)"
-              " VALUES (1, 'oneoff', 'group', 'onebot', ?, ?, ?, ?, '[]', ?, 'pending', 0, 0, ?)",
-         str(SELF_ID), str(group_id), stamp, text, f"e2e:{text}", now)
+              " VALUES (?, 'oneoff', 'group', 'onebot', ?, ?, ?, ?, '[]', ?, 'pending', 0, 0, ?)",
+         1 if group_id == GROUP else None, str(SELF_ID), str(group_id), stamp, text, f"e2e:{text}", now)
 
 
 def _restart(bot: BotProcess) -> None:
