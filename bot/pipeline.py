@@ -136,7 +136,12 @@ def handle(matcher: type[Matcher]) -> Callable[[Handler], Handler]:
             try:
                 outcome = await func(*args, **kwargs)
             except DomainError as error:
-                await end_transaction(db, commit=False)
+                await db.rollback()
+                # A redelivered message the first delivery handled (报到 again → "您已报到") is silent.
+                handled = not await first_delivery(db, current_bot.get(), current_event.get())
+                await end_transaction(db, commit=not handled)
+                if handled:
+                    return
                 outcome = Reply(error.reply, private=_sealed(matcher))
             except BaseException:
                 await end_transaction(db, commit=False)  # before run_postprocessor's apology
