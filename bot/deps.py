@@ -5,13 +5,13 @@ Roles are checked here and only here, against the one permission table (domain/p
 
 import contextlib
 import functools
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated
 
 import nonebot
 from nonebot.adapters import Bot, Event, Message
-from nonebot.matcher import Matcher, current_event, current_matcher
+from nonebot.matcher import Matcher, current_event
 from nonebot.params import CommandArg, Depends
 from sqlalchemy import Select, and_
 from sqlmodel import col, select
@@ -22,37 +22,17 @@ from bot.commands import command_of, find_permission, permission_of
 from bot.config import Settings
 from bot.send import DeliveryError, send_private, withdraw
 from core.errors import DomainError, NotRegistered
-from core.roles import Role, require
+from core.roles import Role
 from db.engine import session_factory
 from db.models import Branch, ChatAccount, GroupBinding, Member
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 BIND_HINT = "本群还没有绑定支部。管理员请在本群发送：绑定支部 支部名称\n例如：绑定支部 城关镇离退休干部第一党支部"
 
 
-_SESSION = "yinling.session"
-"""Where the command's session is kept in matcher.state, so a refusal can release it before replying."""
-
-
-async def get_session(matcher: Matcher) -> AsyncIterator[AsyncSession]:
-    """A session for one command; the handler commits once, anything uncommitted is rolled back."""
+async def get_session() -> AsyncIterator[AsyncSession]:
+    """A session for one command; the pipeline (bot/pipeline.py) commits it once, or rolls back."""
     async with session_factory()() as session:
-        matcher.state[_SESSION] = session
         yield session
-
-
-async def release_session(matcher: Matcher | None = None) -> None:
-    """Roll back the command's abandoned transaction now, before a reply goes out.
-
-    NoneBot closes dependency sessions only when the whole event is done, after every send; until
-    then an open transaction keeps its pooled connection (SQLite: the one connection, and with
-    BEGIN IMMEDIATE the write lock), so every other command would wait for this reply's network send.
-    """
-    session = (matcher or current_matcher.get()).state.get(_SESSION)
-    if isinstance(session, AsyncSession) and session.in_transaction():
-        await session.rollback()
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
@@ -105,10 +85,6 @@ class Caller:
     withdrawn: bool = False
     """A sealed command's group message was recalled before anything else (permission table)."""
 
-    def need(self, role: Role) -> None:
-        """PermissionDenied unless the caller has at least this role."""
-        require(self.role, role)
-
     @property
     def branch_id(self) -> int:
         """The branch this command acts on (a private chat needs a 报到'd member)."""
@@ -127,12 +103,6 @@ class Caller:
     def operator_name(self) -> str:
         """Who did it, for records: the member's name, or 管理员 for a superuser without one."""
         return self.member.name if self.member else ("管理员" if self.role == Role.SUPERUSER else "?")
-
-
-async def finish_error(error: DomainError) -> None:
-    """Reply with the error's Chinese text and stop the matcher (nothing is committed)."""
-    await release_session()
-    await current_matcher.get().finish(plain(current_event.get(), error.reply))
 
 
 def _caller_rows(ctx: ChatContext) -> Select[tuple[Branch, Member | None]]:
@@ -204,20 +174,3 @@ async def get_caller(bot: Bot, event: Event, matcher: Matcher, session: SessionD
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
 """The sender, already checked against the permission table (domain/permissions.py)."""
-
-# Transitional names: every one is the table-checked caller.
-Registered = Anyone = Committee = Secretary = Superuser = CallerDep
-
-
-def replies_errors(func: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R | None]]:
-    """Turn a DomainError raised by a service into its Chinese reply (the transaction rolls back)."""
-
-    @functools.wraps(func)
-    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | None:
-        try:
-            return await func(*args, **kwargs)
-        except DomainError as error:
-            await finish_error(error)
-            return None
-
-    return wrapper

@@ -7,6 +7,7 @@ import pty
 import re
 import select
 import signal
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -22,18 +23,19 @@ from tests.e2e.conftest import ROOT
 pytestmark = pytest.mark.e2e
 
 ANSI = re.compile(rb"\x1b\[[0-9;?<>=$]*[a-zA-Z~]|\x1b[()][0-9A-B]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[=>]")
+SPACING = re.compile(r"[\s│╭╮╰╯─▏▕┃]+")
 FOCUS_INPUT = b"\x1f"  # ctrl+/ in the console's footer: focus the input box
 
 
 class Terminal:
-    """`python -m bot` with YINLING_ADAPTER=console on a 140×50 pseudo-terminal."""
+    """`python -m bot` with YINLING_ADAPTER=console on a 160×150 pseudo-terminal (tall enough for 帮助)."""
 
     def __init__(self, database_url: str) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("YINLING_", "ONEBOT_"))}
         env |= {"YINLING_ADAPTER": "console", "DATABASE_URL": database_url,
                 "TERM": "xterm-256color", "LOG_LEVEL": "WARNING", "SUPERUSERS": "[]"}
         self.master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 140, 0, 0))
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 150, 160, 0, 0))
         self.process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
                                         stdin=slave, stdout=slave, stderr=slave,
                                         start_new_session=True)
@@ -56,15 +58,19 @@ class Terminal:
         """Everything printed so far, escape sequences removed."""
         return ANSI.sub(b"", self.raw).decode("utf-8", "replace")
 
+    @property
+    def flat(self) -> str:
+        """The screen without boxes, spaces and line breaks: a reply the chat box wrapped reads whole."""
+        return SPACING.sub("", self.screen)
+
     def wait_for(self, text: str, timeout: float = 20.0) -> None:
         """Return once `text` has been printed (the whole text on one screen line)."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            if text in self.screen:
+            if SPACING.sub("", text) in self.flat:
                 return
             self.pump(0.1)
-        Path("/tmp/console_screen.txt").write_text(self.screen)
-        raise AssertionError(f"{text!r} never appeared; screen tail:\n{self.screen[-2000:]}")
+        raise AssertionError(f"{text!r} never appeared; screen, flattened:\n{self.flat[-1500:]}")
 
     def type(self, line: str) -> None:
         """Type a line key by key, as a person would, and press Enter."""
@@ -100,20 +106,17 @@ def terminal(bot_database: str) -> Iterator[Terminal]:
 
 def test_console_trial_as_the_readme_describes(terminal: Terminal, bot_database: str):
     """The terminal user is a superuser: 帮助, 绑定支部, 报到, a session, 签到 with an emoji."""
-    terminal.type("帮助")
-    terminal.wait_for("您的身份：管理员")
     terminal.type("绑定支部 测试支部")
     terminal.wait_for("本群已绑定“测试支部”。")
     terminal.type("报到 张三")
     terminal.wait_for("张三 报到成功")
     terminal.type("开始签到 学习党章")
-    terminal.wait_for("学习党章")
+    terminal.wait_for("学习签到开始")
     terminal.type("签到🌹")
-    terminal.wait_for("签到成功")
-    path = Path(bot_database.split("///", 1)[1])
-    import sqlite3
-
-    with sqlite3.connect(path) as conn:
+    terminal.wait_for("张三 签到成功")
+    terminal.type("帮助")
+    terminal.wait_for("您的身份：管理员")
+    with sqlite3.connect(Path(bot_database.split("///", 1)[1])) as conn:
         accounts = conn.execute("SELECT platform, user_id FROM chat_account").fetchall()
         signed = conn.execute("SELECT count(*) FROM attendance").fetchone()[0]
     assert accounts == [("console", "user")]
