@@ -4,7 +4,9 @@ import itertools
 from datetime import datetime
 from typing import Any
 
+import nonebot
 from nonebot.adapters.onebot.v11 import (
+    Adapter,
     Bot,
     GroupIncreaseNoticeEvent,
     GroupMessageEvent,
@@ -17,6 +19,44 @@ from nonebot.adapters.onebot.v11.event import Sender
 from tests.factories import GROUP_ID, MEMBER_ID, SELF_ID
 
 _message_ids = itertools.count(1)
+_api_ids = itertools.count(900_000)
+
+
+class RecordingBot(Bot):
+    """The QQ side: every API call is recorded and answered as NapCat would."""
+
+    calls: list[tuple[str, dict[str, Any]]]
+
+    @classmethod
+    def connect(cls, self_id: str = SELF_ID) -> "RecordingBot":
+        """A bot of the registered OneBot V11 adapter, recording from now on."""
+        bot = cls(nonebot.get_adapter(Adapter), self_id)
+        bot.calls = []
+        return bot
+
+    def sent(self) -> list[str]:
+        """The plain text of every message sent so far."""
+        texts = []
+        for api, data in self.calls:
+            if api.startswith("send_"):
+                message = data.get("message")
+                texts.append(Message(message).extract_plain_text()
+                             if isinstance(message, Message | MessageSegment) else str(message))
+        return texts
+
+    def __repr__(self) -> str:  # hypothesis prints fixtures; Bot turns unknown attributes into APIs
+        return f"RecordingBot({len(self.calls)} calls)"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
+
+    async def call_api(self, api: str, **data: Any) -> Any:
+        self.calls.append((api, data))
+        if api.startswith("send_"):
+            return {"message_id": next(_api_ids)}
+        if api == "get_group_member_info":
+            return {"user_id": data.get("user_id"), "nickname": "成员", "card": "", "role": "member"}
+        return None
 
 
 def onebot(ctx: Any, self_id: str = SELF_ID) -> Bot:

@@ -12,7 +12,6 @@ recorded. For every message:
 CI runs FUZZ_EXAMPLES (default 60) examples per backend; `make fuzz` runs thousands.
 """
 
-import itertools
 import os
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
@@ -21,7 +20,7 @@ import nonebot
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from nonebot.adapters.onebot.v11 import Adapter, Bot, Message, MessageSegment
+from nonebot.adapters.onebot.v11 import Message, MessageSegment
 from nonebot.log import logger
 from nonebot.message import handle_event
 from sqlalchemy import func, select
@@ -30,12 +29,11 @@ from sqlmodel import SQLModel
 from core.roles import Role
 from db import engine as db_engine
 from domain.permissions import COMMANDS
-from tests.events import group_message, private_message
+from tests.events import RecordingBot, group_message, private_message
 from tests.factories import (
     GROUP_ID,
     OTHER_GROUP_ID,
     SECRETARY_ID,
-    SELF_ID,
     SUPERUSER_ID,
     make_branch,
     make_member,
@@ -50,27 +48,6 @@ SENDERS = {
     "guest": "10077", "member": "10002", "committee": "10003", "secretary": SECRETARY_ID,
     "superuser": SUPERUSER_ID, "author": AUTHOR_ID, "other_secretary": "10088",
 }
-_ids = itertools.count(900_000)
-
-
-class RecordingBot(Bot):
-    """The QQ side: every API call is recorded and answered as NapCat would."""
-
-    calls: list[tuple[str, dict[str, Any]]]
-
-    def __repr__(self) -> str:  # hypothesis prints fixtures; Bot turns unknown attributes into APIs
-        return f"RecordingBot({len(self.calls)} calls)"
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(repr(self))
-
-    async def call_api(self, api: str, **data: Any) -> Any:
-        self.calls.append((api, data))
-        if api.startswith("send_"):
-            return {"message_id": next(_ids)}
-        if api == "get_group_member_info":
-            return {"user_id": data.get("user_id"), "nickname": "成员", "card": "", "role": "member"}
-        return None
 
 
 def command_words() -> list[str]:
@@ -125,8 +102,7 @@ async def world(db_url: str) -> AsyncIterator[RecordingBot]:
         await make_member(db, first, "张三", user_id="10002")
         await make_member(db, first, "李匿名", user_id=AUTHOR_ID)
         await make_member(db, other, "钱书记", user_id="10088", role=Role.SECRETARY)
-    bot = RecordingBot(nonebot.get_adapter(Adapter), SELF_ID)
-    bot.calls = []
+    bot = RecordingBot.connect()
     await handle_event(bot, private_message(f"匿名建议 {ANON_TEXT}", user_id=AUTHOR_ID))
     sent = [data for api, data in bot.calls if api.startswith("send_")]
     assert sent, "the anonymous suggestion was not acknowledged"
