@@ -63,7 +63,7 @@ class Terminal:
         """The screen without boxes, spaces and line breaks: a reply the chat box wrapped reads whole."""
         return SPACING.sub("", self.screen)
 
-    def wait_for(self, text: str, timeout: float = 20.0) -> None:
+    def wait_for(self, text: str, timeout: float = 40.0) -> None:
         """Return once `text` has been printed (the whole text on one screen line)."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
@@ -73,11 +73,26 @@ class Terminal:
         raise AssertionError(f"{text!r} never appeared; screen, flattened:\n{self.flat[-1500:]}")
 
     def type(self, line: str) -> None:
-        """Type a line key by key, as a person would, and press Enter."""
-        for char in line:
-            os.write(self.master, char.encode())
-            self.pump(0.02)
-        os.write(self.master, b"\r")
+        """Type a line key by key, as a person would, see it in the input box, and press Enter.
+
+        Keys typed before the interface has focused its input are lost (a loaded machine starts the
+        console slowly), so the line is typed again, after focusing, until it shows."""
+        target = SPACING.sub("", line)
+        for _attempt in range(5):
+            before = self.flat.count(target)
+            for char in line:
+                os.write(self.master, char.encode())
+                self.pump(0.02)
+            end = time.monotonic() + 5
+            while time.monotonic() < end and self.flat.count(target) <= before:
+                self.pump(0.1)
+            if self.flat.count(target) > before:
+                os.write(self.master, b"\r")
+                return
+            os.write(self.master, b"\x15")  # ctrl+u: clear whatever half-arrived, then focus again
+            os.write(self.master, FOCUS_INPUT)
+            self.pump(1.0)
+        raise AssertionError(f"could not type {line!r}; screen, flattened:\n{self.flat[-1500:]}")
 
     def close(self) -> None:
         """Stop the bot (SIGTERM, as closing the terminal would)."""
@@ -96,7 +111,7 @@ def terminal(bot_database: str) -> Iterator[Terminal]:
     """The console trial on a fresh migrated database, as `make console` starts it."""
     term = Terminal(bot_database)
     try:
-        term.wait_for("welcome to Console")
+        term.wait_for("welcome to Console", timeout=60)
         os.write(term.master, FOCUS_INPUT)
         term.pump(0.5)
         yield term
