@@ -111,19 +111,27 @@ class BotProcess:
         """Graceful shutdown (SIGTERM, as Ctrl-C or systemd would); SIGKILL if it hangs."""
         if self.process is None:
             return None
-        os.killpg(self.process.pid, signal.SIGTERM)  # the group: nb run's child python too
+        self._signal(signal.SIGTERM)  # the group: nb run's child python too
         try:
             code = self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            self._signal(signal.SIGKILL)
             code = self.process.wait()
         self.process = None
         return code
 
+    def _signal(self, sig: int) -> None:
+        """Signal the bot's process group (it may have exited already)."""
+        assert self.process is not None
+        try:
+            os.killpg(self.process.pid, sig)
+        except ProcessLookupError:
+            pass
+
     def kill(self) -> None:
         """SIGKILL: the process dies mid-whatever, as in a power cut (for restart tests)."""
         if self.process is not None:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            self._signal(signal.SIGKILL)
             self.process.wait()
             self.process = None
 
