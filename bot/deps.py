@@ -24,7 +24,8 @@ from bot.send import DeliveryError, send_private, withdraw
 from core.errors import DomainError, NotRegistered
 from core.roles import Role
 from db.engine import session_factory
-from db.models import Branch, ChatAccount, GroupBinding, Member
+from db.models import Branch, ChatAccount, CountyStaff, GroupBinding, Member
+from domain import county
 
 BIND_HINT = "本群还没有绑定支部。管理员请在本群发送：绑定支部 支部名称\n例如：绑定支部 城关镇离退休干部第一党支部"
 
@@ -84,6 +85,14 @@ class Caller:
     role: Role
     withdrawn: bool = False
     """A sealed command's group message was recalled before anything else (permission table)."""
+    county_staff: CountyStaff | None = None
+    """Set when the sender is county staff (looked up for branch-free commands only: county staff
+    never act inside a branch, so no other command needs to know)."""
+
+    @property
+    def county(self) -> bool:
+        """County staff (县级管理员): the permission table's `county` grant applies."""
+        return self.county_staff is not None
 
     @property
     def branch_id(self) -> int:
@@ -154,13 +163,16 @@ async def get_caller(bot: Bot, event: Event, matcher: Matcher, session: SessionD
         withdrawn = await withdraw(bot, context_of(bot, event))
     caller = await _resolve(bot, event, session)
     caller.withdrawn = withdrawn
+    if not rule.branch:
+        caller.county_staff = await county.staff_of(session, platform=caller.ctx.platform,
+                                                    user_id=caller.ctx.user_id)
     if rule.branch and caller.branch is None and caller.ctx.group_id is not None:
         await refuse(matcher, session, BIND_HINT if caller.role == Role.SUPERUSER else None)
     try:
         if rule.branch:
             caller.branch_id  # noqa: B018  (raises NotRegistered in private chat without a branch)
         rule.check(command_of(type(matcher)), caller.role, private=caller.ctx.is_private,
-                   registered=caller.member is not None)
+                   registered=caller.member is not None, county=caller.county)
     except DomainError as error:
         if rule.sealed and caller.ctx.group_id is not None:  # a refusal beside it would name the sender
             await session.rollback()

@@ -39,6 +39,10 @@ class Permission:
     sealed: bool = False
     """The sender must stay hidden: in a group the message is withdrawn before anything else, and
     every answer, a refusal included, goes to the sender privately."""
+    county: bool = False
+    """County staff (县级管理员) may use it too, whatever their role in a branch. County staff are
+    not on the branch ladder: they read every branch and never act inside one, so only rows that
+    read across branches (or say something county-wide) carry this grant, and none needs a branch."""
 
     @property
     def private(self) -> bool:
@@ -50,15 +54,17 @@ class Permission:
         """Usable in a group."""
         return self.chat is not Chat.PRIVATE
 
-    def allows(self, role: Role, *, private: bool, registered: bool) -> bool:
-        """Whether a caller of this role, in this chat, with or without a member record may use it."""
+    def allows(self, role: Role, *, private: bool, registered: bool, county: bool = False) -> bool:
+        """Whether a caller of this role, in this chat, with or without a member record (and county
+        staff or not) may use it."""
         try:
-            self.check("", role, private=private, registered=registered)
+            self.check("", role, private=private, registered=registered, county=county)
         except DomainError:
             return False
         return True
 
-    def check(self, command: str, role: Role, *, private: bool, registered: bool) -> None:
+    def check(self, command: str, role: Role, *, private: bool, registered: bool,
+              county: bool = False) -> None:
         """Raise the refusal a caller of `command` gets, or return when it is theirs to use."""
         if private and not self.private:
             raise PermissionDenied(f"“{command}”请在支部群里发送，让大家都能看到。")
@@ -66,8 +72,9 @@ class Permission:
             raise PermissionDenied(f"为保护支部数据，“{command}”只在私聊中使用。请私聊我发送：{command}")
         if self.own and not registered:
             raise NotRegistered("您还没有报到。请先发送：报到 您的姓名", "报到 张三")
-        if role < self.role:
-            raise PermissionDenied(f"这条命令需要{self.role.label}或以上身份，您当前是{role.label}。")
+        if role < self.role and not (county and self.county):
+            needed = f"{self.role.label}或{COUNTY_LABEL}" if self.county else f"{self.role.label}或以上"
+            raise PermissionDenied(f"这条命令需要{needed}身份，您当前是{role.label}。")
 
     def check_others(self, role: Role) -> None:
         """Raise unless this role may act on another member's record with the command."""
@@ -75,6 +82,9 @@ class Permission:
             needed = self.others or Role.SUPERUSER
             raise PermissionDenied(f"查看或处理别人的记录需要{needed.label}或以上身份。")
 
+
+COUNTY_LABEL = "县级管理员"
+"""County staff's name in replies; they are not a Role (not above or below a branch office)."""
 
 M, C, S, G, SU = Role.MEMBER, Role.COMMITTEE, Role.SECRETARY, Role.GUEST, Role.SUPERUSER
 ANY, PRIVATE = Chat.ANY, Chat.PRIVATE
@@ -92,6 +102,12 @@ COMMANDS: dict[str, Permission] = {
     "启用成员": Permission(S, ANY),
     "设置书记": Permission(SU),
     "绑定支部": Permission(SU, branch=False),
+    # county: staff, grouping, figures (county staff read every branch; never 加分/代签/rosters)
+    "设置县级": Permission(SU, ANY, branch=False),
+    "取消县级": Permission(SU, ANY, branch=False),
+    "县级名单": Permission(SU, ANY, branch=False),
+    "设置片区": Permission(SU, ANY, branch=False),
+    "设置行业": Permission(SU, ANY, branch=False),
     # meetings: sign-in
     "签到": Permission(M, ANY, own=True),
     "请假": Permission(M, ANY, own=True),
@@ -159,7 +175,7 @@ COMMANDS: dict[str, Permission] = {
     "志愿提醒": Permission(S, ANY),
     # exports and the dashboard
     "导出": Permission(S, ANY),
-    "后台": Permission(S, PRIVATE, branch=False),
+    "后台": Permission(S, PRIVATE, branch=False, county=True),
     # help
     "帮助": Permission(G, ANY, branch=False),
 }
@@ -168,3 +184,22 @@ COMMANDS: dict[str, Permission] = {
 def permission(command: str) -> Permission:
     """The table's row for a command (KeyError for a command the table does not know)."""
     return COMMANDS[command]
+PAGES: dict[str, Permission] = {
+    # the dashboard (后台), opened from a private link: which pages a login may see or use
+    "全县概况": Permission(SU, PRIVATE, branch=False, county=True),
+    # a branch's 概况, 学习签到, 志愿服务, 建言献策, 积分台账 and 导出 (figures, no health details)
+    "支部页面": Permission(S, PRIVATE, county=True),
+    # each member's health category is on it: never county staff (they see counts only)
+    "成员名册": Permission(S, PRIVATE),
+    "导入成员": Permission(S, PRIVATE),
+    # a branch's 片区 and 行业 on the county page (as 设置片区 / 设置行业 in chat)
+    "设置分组": Permission(SU, PRIVATE, branch=False),
+}
+"""The dashboard's own rows, checked with the same Permission.allows as chat commands."""
+
+
+def page_allowed(page: str, role: Role, *, county: bool) -> bool:
+    """Whether a dashboard viewer of this role (county staff or not) may open or use a page."""
+    return PAGES[page].allows(role, private=True, registered=True, county=county)
+
+

@@ -22,6 +22,7 @@ ADDED = {
     "0006": {"suggestion", "suggestion_event", "suggestion_sealed_author"},
     "0007": {"reminder", "partyday_rule", "partyday_occurrence", "holiday_override", "reminder_setting"},
     "0008": {"report_login_token", "report_web_session"},
+    "0013": {"county_staff"},
 }
 
 

@@ -12,6 +12,7 @@ SQLModel.metadata.naming_convention = {
 }
 
 from db.models import reminder, report, suggestion  # noqa: E402,F401
+from db.models.county import CountyStaff  # noqa: E402
 from db.models.points import (  # noqa: E402
     CatalogueItem,
     LedgerEntry,
@@ -51,6 +52,7 @@ __all__ = [
     "ChatAccount",
     "Claim",
     "ClaimStatus",
+    "CountyStaff",
     "GroupBinding",
     "HealthCategory",
     "LedgerEntry",

@@ -21,6 +21,8 @@ class LoginToken(SQLModel, table=True):
     member_id: int | None = Field(default=None, foreign_key="member.id")
     # None means every branch (a superuser); otherwise the one branch this login may see.
     branch_id: int | None = Field(default=None, foreign_key="branch.id")
+    county_staff_id: int | None = Field(default=None, foreign_key="county_staff.id")
+    """Set for county staff: every branch, read-only; re-checked on every request."""
     next_path: str | None = Field(default=None, sa_type=String(200))
     expires_at: datetime = Field(sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -38,5 +40,6 @@ class WebSession(SQLModel, table=True):
     name: str = Field(sa_type=String(64))
     member_id: int | None = Field(default=None, foreign_key="member.id")
     branch_id: int | None = Field(default=None, foreign_key="branch.id")
+    county_staff_id: int | None = Field(default=None, foreign_key="county_staff.id")
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
     created_at: datetime = Field(default_factory=now, sa_type=UTCDateTime)

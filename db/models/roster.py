@@ -37,6 +37,11 @@ class Branch(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_type=String(64), unique=True)
     created_at: datetime = Field(default_factory=now, sa_type=UTCDateTime)
+    # County grouping (issue 17): what the county office subtotals and filters by.
+    area: str | None = Field(default=None, sa_type=String(32))
+    """片区 / 乡镇(街道); None: 未分片区."""
+    sector: str | None = Field(default=None, sa_type=String(32))
+    """行业 / 类别 (e.g. 教育系统); None: 未分行业."""
 
 
 class GroupBinding(SQLModel, table=True):

@@ -18,9 +18,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core import timeutil
 from core.errors import PermissionDenied
 from core.roles import Role
-from db.models import Member, MemberStatus
+from db.models import CountyStaff, Member, MemberStatus
 from db.models.report import LoginToken, WebSession
-from domain.permissions import permission
+from domain.permissions import page_allowed, permission
 
 DASHBOARD = permission("后台")
 """The table's row for 后台: who may get a login link, and so who may keep a dashboard session."""
@@ -44,10 +44,10 @@ def may_use_dashboard(member: Member) -> bool:
         Role(member.role), private=True, registered=True)
 
 
-def link_scope(role: Role, branch_id: int | None) -> int | None:
-    """The branch a login link opens: every branch (None, the county view) for a superuser, else
-    the caller's own (never every branch by accident: a caller without one is refused)."""
-    if role == Role.SUPERUSER:
+def link_scope(role: Role, branch_id: int | None, *, county: bool = False) -> int | None:
+    """The branch a login link opens: every branch (None, the county view) for a superuser or
+    county staff, else the caller's own (never every branch by accident: one without is refused)."""
+    if role == Role.SUPERUSER or county:
         return None
     if branch_id is None:
         raise PermissionDenied("后台只对支部书记和管理员开放。")
@@ -76,13 +76,15 @@ def unsign(token: str, secret: str) -> str | None:
 async def issue_link_token(
     db: AsyncSession, *, platform: str, user_id: str, member_id: int | None,
     branch_id: int | None, secret: str, minutes: int, next_path: str | None = None,
+    county_staff_id: int | None = None,
 ) -> str:
-    """Store a login token (branch None = every branch) and return its signed form; caller commits."""
+    """Store a login token (branch None = every branch; county staff: read-only) and return its
+    signed form; caller commits."""
     await prune(db)
     raw = new_token()
     db.add(LoginToken(
         token_hash=digest(raw), platform=platform, user_id=user_id, member_id=member_id,
-        branch_id=branch_id, next_path=next_path,
+        branch_id=branch_id, next_path=next_path, county_staff_id=county_staff_id,
         expires_at=timeutil.now() + timedelta(minutes=minutes),
     ))
     await db.flush()
@@ -128,17 +130,36 @@ async def redeem(db: AsyncSession, *, token: str, secret: str) -> LoginToken | N
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is looking at the dashboard: branch_id None means every branch (superuser)."""
+    """Who is looking at the dashboard: branch_id None means every branch (superuser, or county
+    staff when county is set)."""
 
     session_id: int
     name: str
     branch_id: int | None
     csrf: str
+    county: bool = False
+    """County staff (县级管理员): every branch, read-only, counts only."""
 
     @property
     def is_county(self) -> bool:
         """Sees every branch and the county overview."""
         return self.branch_id is None
+
+    @property
+    def role(self) -> Role:
+        """The role the permission table's dashboard rows are checked with."""
+        if self.county:
+            return Role.GUEST
+        return Role.SUPERUSER if self.branch_id is None else Role.SECRETARY
+
+    @property
+    def title(self) -> str:
+        """管理员 / 县级管理员 / 支部书记, after the viewer's name."""
+        return "县级管理员" if self.county else self.role.label
+
+    def may(self, page: str) -> bool:
+        """Whether this viewer may open or use a dashboard page (domain/permissions.py PAGES)."""
+        return page_allowed(page, self.role, county=self.county)
 
     def may_see(self, branch_id: int) -> bool:
         """A secretary sees their own branch only."""
@@ -149,10 +170,13 @@ async def open_session(db: AsyncSession, *, login: LoginToken, hours: int) -> tu
     """A browser session for a redeemed login; returns the cookie value; caller commits."""
     cookie = secrets.token_urlsafe(32)
     member = await db.get(Member, login.member_id) if login.member_id else None
+    staff = await db.get(CountyStaff, login.county_staff_id) if login.county_staff_id else None
+    name = (staff.name if staff else None) or (member.name if member else None)
     row = WebSession(
         session_hash=digest(cookie), csrf=secrets.token_urlsafe(24),
-        name=member.name if member else "管理员", member_id=login.member_id,
-        branch_id=login.branch_id, expires_at=timeutil.now() + timedelta(hours=hours),
+        name=name or ("县级管理员" if staff else "管理员"), member_id=login.member_id,
+        branch_id=login.branch_id, county_staff_id=login.county_staff_id,
+        expires_at=timeutil.now() + timedelta(hours=hours),
     )
     db.add(row)
     await db.flush()
@@ -167,11 +191,15 @@ async def viewer_of(db: AsyncSession, *, cookie: str | None) -> Viewer | None:
         WebSession.session_hash == digest(cookie), WebSession.expires_at > timeutil.now()))).first()
     if row is None or row.id is None:
         return None
-    if row.branch_id is not None:
+    if row.county_staff_id is not None:  # removed county staff lose the dashboard at once
+        staff = await db.get(CountyStaff, row.county_staff_id)
+        if staff is None or not staff.active:
+            return None
+    elif row.branch_id is not None:
         member = await db.get(Member, row.member_id) if row.member_id else None
         if member is None or member.branch_id != row.branch_id or not may_use_dashboard(member):
             return None
-    return Viewer(row.id, row.name, row.branch_id, row.csrf)
+    return Viewer(row.id, row.name, row.branch_id, row.csrf, row.county_staff_id is not None)
 
 
 async def close_session(db: AsyncSession, *, viewer: Viewer) -> None:

@@ -48,7 +48,8 @@ async def handle_help(event: Event, caller: CallerDep, arg: Arg,
     known = sections()
     if not word:
         return catalog.menu(known, caller.role, private=caller.ctx.is_private,
-                            registered=caller.member is not None, branch=caller.branch is not None)
+                            registered=caller.member is not None, branch=caller.branch is not None,
+                            county=caller.county)
     if (doc := catalog.find(known, word)) is not None:
         return catalog.detail(doc)
     suggestions = catalog.suggest(known, word)

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from bot.commands import CommandDoc
 from core.roles import Role
 from core.textparse import normalize
-from domain.permissions import Chat, Permission
+from domain.permissions import COUNTY_LABEL, Chat, Permission
 
 # Plugins are listed in the order a member meets them; unknown plugins follow, by name.
-ORDER = ("roster", "signin", "volunteer", "suggestion", "points", "partyday", "reminder", "report", "help")
+ORDER = ("roster", "signin", "volunteer", "suggestion", "points", "partyday", "reminder", "report",
+         "county", "help")
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ _README_ROLE = {Role.GUEST: "所有人", Role.MEMBER: "党员", Role.COMMITTEE: 
 
 def readme_who(rule: Permission) -> str:
     """The README's 谁 column for a command, from its permission table row."""
-    words = _README_ROLE[rule.role]
+    words = _README_ROLE[rule.role] + (f"、{COUNTY_LABEL}" if rule.county else "")
     if rule.chat is Chat.ANY:
         words += "（可私聊；群里发的会先撤回）" if rule.sealed else "（可私聊）"
     elif rule.chat is Chat.PRIVATE:
@@ -49,25 +50,34 @@ def readme_who(rule: Permission) -> str:
     return words
 
 
-def usable(doc: CommandDoc, role: Role, *, private: bool, registered: bool, branch: bool) -> bool:
+def usable(doc: CommandDoc, role: Role, *, private: bool, registered: bool, branch: bool,
+           county: bool = False) -> bool:
     """Whether this caller may use the command: the table's row, and a branch when it needs one
     (in private chat the caller's own, so someone who has not 报到'd has none)."""
     if doc.permission.branch and not branch:
         return False
-    return doc.permission.allows(role, private=private, registered=registered)
+    return doc.permission.allows(role, private=private, registered=registered, county=county)
+
+
+def identity(role: Role, *, county: bool) -> str:
+    """您的身份 in words: the branch role, and 县级管理员 for county staff."""
+    if not county or role == Role.SUPERUSER:
+        return role.label
+    return COUNTY_LABEL if role == Role.GUEST else f"{role.label}、{COUNTY_LABEL}"
 
 
 def menu(sections: Iterable[Section], role: Role, *, private: bool, registered: bool = True,
-         branch: bool = True) -> str:
+         branch: bool = True, county: bool = False) -> str:
     """帮助: the commands this caller may use, one example each, grouped by plugin."""
-    lines = [f"【可用命令】您的身份：{role.label}"]
-    if not registered and role < Role.SUPERUSER:
+    lines = [f"【可用命令】您的身份：{identity(role, county=county)}"]
+    if not registered and role < Role.SUPERUSER and not county:
         lines.append("您还没有报到：请先在支部群里发送“报到 您的姓名”。")
     for section in ordered(sections):
         if section.key == "help":
             continue  # the footer says how to ask for help
         usable_here = [c for c in section.commands
-                       if usable(c, role, private=private, registered=registered, branch=branch)]
+                       if usable(c, role, private=private, registered=registered, branch=branch,
+                                 county=county)]
         if usable_here:
             lines.append(f"〔{section.title}〕")
             lines.extend(f"· {c.example}　{c.summary}" for c in usable_here)

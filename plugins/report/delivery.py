@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.chat import plain, platform_of
 from bot.deps import Caller
 from bot.send import DeliveryError, send_private
+from core.roles import Role
 from db.engine import read_session_factory, session_scope
 from domain import report
 from domain.report import Export, ExportKind, Period
@@ -30,13 +31,17 @@ def save(export: Export, branch_id: int, directory: str) -> Path:
 
 
 async def login_url(db: AsyncSession, caller: Caller, next_path: str | None = None) -> str:
-    """A one-time link for this caller: every branch for a superuser, else their own branch."""
+    """A one-time link for this caller: every branch for a superuser or county staff (read-only),
+    else their own branch."""
     cfg = web.config
     token = await report.issue_link_token(
         db, platform=caller.ctx.platform, user_id=caller.ctx.user_id,
         member_id=caller.member.id if caller.member else None,
-        branch_id=report.link_scope(caller.role, caller.branch.id if caller.branch else None),
-        secret=cfg.report_secret, minutes=cfg.report_link_minutes, next_path=next_path)
+        branch_id=report.link_scope(caller.role, caller.branch.id if caller.branch else None,
+                                    county=caller.county),
+        secret=cfg.report_secret, minutes=cfg.report_link_minutes, next_path=next_path,
+        county_staff_id=caller.county_staff.id if caller.county and caller.role < Role.SUPERUSER
+        else None)
     return f"{cfg.report_public_url.rstrip('/')}{web.PREFIX}/login/{token}"
 
 

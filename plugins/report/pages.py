@@ -47,7 +47,8 @@ def _nav(ctx: Ctx) -> list[tuple[str, str]]:
     items = [("/", "概况"), ("/sessions", "学习签到"), ("/volunteer", "志愿服务"),
              ("/suggestions", "建言献策"), ("/points", "积分台账"), ("/roster", "成员名册"),
              ("/exports", "导出")]
-    nav = [(ctx.base + path, text) for path, text in items]
+    nav = [(ctx.base + path, text) for path, text in items
+           if path != "/roster" or ctx.viewer.may("成员名册")]
     return ([(ctx.prefix + "/", "全县概况")] if ctx.viewer.is_county else []) + nav
 
 
@@ -59,7 +60,7 @@ def logout_form(viewer: Viewer, prefix: str) -> Safe:
 
 def _page(ctx: Ctx, title: str, here: str, content: Safe) -> str:
     return page(f"{ctx.branch.name} · {title}", content, nav=_nav(ctx), here=ctx.base + here,
-                who=f"{ctx.viewer.name}（{'管理员' if ctx.viewer.is_county else '支部书记'}）",
+                who=f"{ctx.viewer.name}（{ctx.viewer.title}）",
                 logout=logout_form(ctx.viewer, ctx.prefix))
 
 
@@ -116,7 +117,8 @@ async def county_page(db: AsyncSession, viewer: Viewer, prefix: str) -> str:
         table(["支部", "党员", "出勤率", "学习次数", "志愿时长", "建议", "待处理建议"], lines,
               empty="还没有支部。请在支部群里发送“绑定支部 支部名称”。"),
     ])
-    return page("全县概况", content, who=f"{viewer.name}（管理员）", logout=logout_form(viewer, prefix))
+    return page("全县概况", content, who=f"{viewer.name}（{viewer.title}）",
+                logout=logout_form(viewer, prefix))
 
 
 async def meetings_page(ctx: Ctx, period: Period) -> str:

@@ -101,7 +101,7 @@ ViewerDep = Annotated[Viewer, Depends(current_viewer)]
 
 async def branch_for(bid: int, viewer: ViewerDep, db: DB) -> pages.Ctx:
     """The branch of the URL, if this viewer may see it (403 otherwise, before any lookup)."""
-    if not viewer.may_see(bid):
+    if not viewer.may_see(bid) or not viewer.may("支部页面"):
         raise PageError(403, "无权查看", "您只能查看本支部的数据。")
     branch = await db.get(Branch, bid)
     if branch is None:
@@ -110,6 +110,12 @@ async def branch_for(bid: int, viewer: ViewerDep, db: DB) -> pages.Ctx:
 
 
 CtxDep = Annotated[pages.Ctx, Depends(branch_for)]
+
+
+def require(viewer: Viewer, page_name: str) -> None:
+    """403 unless the permission table's dashboard row lets this viewer open or use the page."""
+    if not viewer.may(page_name):
+        raise PageError(403, "无权查看", "县级管理员只看统计数字，不看、不改个人名册。")
 
 
 def _secure() -> bool:
@@ -214,6 +220,7 @@ async def home(db: DB, viewer: ViewerDep) -> Response:
     """County overview for a superuser; a secretary goes straight to their branch."""
     if viewer.branch_id is not None:
         return RedirectResponse(f"{PREFIX}/b/{viewer.branch_id}/", status_code=303)
+    require(viewer, "全县概况")
     return html(await pages.county_page(db, viewer, PREFIX))
 
 
@@ -253,12 +260,14 @@ async def points_page(ctx: CtxDep, period: str | None = None, member: str | None
 @router.get("/b/{bid}/roster")
 async def roster_page(ctx: CtxDep) -> Response:
     """Members, with the Excel import form."""
+    require(ctx.viewer, "成员名册")
     return html(await pages.roster_page(ctx))
 
 
 @router.post("/b/{bid}/roster/import")
 async def roster_import(request: Request, ctx: CtxDep) -> Response:
     """Import members from an uploaded .xlsx (姓名, 类别, 原单位)."""
+    require(ctx.viewer, "导入成员")
     # The access check read on the read-only session: no write lock is held while the upload
     # arrives and is parsed (import_members parses before its first statement).
     fields = parse_multipart(request.headers.get("content-type", ""), await _read_body(request))

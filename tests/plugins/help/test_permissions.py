@@ -21,8 +21,10 @@ from bot.commands import _COMMANDS, CommandDoc
 from bot.deps import BIND_HINT, Caller
 from core.errors import DomainError
 from core.roles import Role
+from db.models import CountyStaff
 from domain.permissions import COMMANDS, Permission
 from plugins.help import sections
+from plugins.help.catalog import identity
 from tests.events import group_message, private_message
 from tests.factories import (
     MEMBER_ID,
@@ -34,7 +36,7 @@ from tests.factories import (
     make_member,
 )
 
-COMMITTEE_ID, OTHER_SECRETARY_ID, GUEST_ID = "10003", "10008", "10077"
+COMMITTEE_ID, OTHER_SECRETARY_ID, GUEST_ID, COUNTY_ID = "10003", "10008", "10077", "10090"
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Who:
     group_member: bool
     private_role: Role
     private_member: bool
+    county: bool = False
+    """County staff (县级管理员): no branch role, the table's county grant."""
 
 
 CALLERS = [
@@ -58,6 +62,8 @@ CALLERS = [
     Who("superuser", SUPERUSER_ID, Role.SUPERUSER, False, Role.SUPERUSER, False),
     # In this group another branch's secretary is nobody; privately they act on their own branch.
     Who("other branch's secretary", OTHER_SECRETARY_ID, Role.GUEST, False, Role.SECRETARY, True),
+    # County staff belong to no branch: they read across branches and act inside none.
+    Who("county staff", COUNTY_ID, Role.GUEST, False, Role.GUEST, False, county=True),
 ]
 
 
@@ -93,12 +99,13 @@ def _no_branch_refusal() -> str:
     return refused.value.reply
 
 
-def _refusal(name: str, rule: Permission, role: Role, *, private: bool, member: bool) -> str | None:
+def _refusal(name: str, rule: Permission, role: Role, *, private: bool, member: bool,
+             county: bool = False) -> str | None:
     """The permission layer's answer for this caller (None: the command is theirs to use)."""
     if rule.branch and private and not member:
         return _no_branch_refusal()
     try:
-        rule.check(name, role, private=private, registered=member)
+        rule.check(name, role, private=private, registered=member, county=county)
     except DomainError as error:
         return error.reply
     return None
@@ -110,7 +117,9 @@ def _refusals(name: str, rule: Permission) -> set[str]:
     for role in Role:
         for private in (False, True):
             for member in (False, True):
-                texts.add(_refusal(name, rule, role, private=private, member=member) or "")
+                for county in (False, True):
+                    texts.add(_refusal(name, rule, role, private=private, member=member,
+                                       county=county) or "")
     return texts - {""}
 
 
@@ -124,13 +133,15 @@ def test_every_command_has_one_doc_one_row_and_one_matcher():
 
 async def _arrange(db: Any) -> None:
     """The group's branch with a member, a committee member and a secretary; another branch with
-    its own secretary; a guest and the superuser have no record anywhere."""
+    its own secretary; a guest, county staff and the superuser have no record anywhere."""
     branch = await make_branch(db)
     other = await make_branch(db, "城关镇离退休干部第二党支部", group_id=OTHER_GROUP_ID)
     await make_member(db, branch, "张三", user_id=MEMBER_ID)
     await make_member(db, branch, "李委员", user_id=COMMITTEE_ID, role=Role.COMMITTEE)
     await make_member(db, branch, "王书记", user_id=SECRETARY_ID, role=Role.SECRETARY)
     await make_member(db, other, "赵书记", user_id=OTHER_SECRETARY_ID, role=Role.SECRETARY)
+    db.add(CountyStaff(platform="onebot", user_id=COUNTY_ID, name="王科长", added_by=SUPERUSER_ID))
+    await db.commit()
 
 
 def _event(text: str, who: Who, private: bool) -> Event:
@@ -154,7 +165,8 @@ async def test_help_shows_exactly_what_is_allowed(app: App, chat_db, who: Who, p
         for event in (help_event, *events.values()):
             ctx.receive_event(bot, event)
     menu = bot.sent.get(_message_id(help_event), [])
-    assert len(menu) == 1 and menu[0].startswith(f"【可用命令】您的身份：{role.label}"), menu
+    label = identity(role, county=who.county)
+    assert len(menu) == 1 and menu[0].startswith(f"【可用命令】您的身份：{label}"), menu
     wrong: list[str] = []
     for doc in _docs():
         if doc.name == "帮助":
@@ -162,7 +174,8 @@ async def test_help_shows_exactly_what_is_allowed(app: App, chat_db, who: Who, p
         listed = f"· {doc.example}　{doc.summary}" in menu[0]
         sent = bot.sent.get(_message_id(events[doc.name]), [])
         refused = [text for text in sent if text in _refusals(doc.name, doc.permission)]
-        expected = _refusal(doc.name, doc.permission, role, private=private, member=member)
+        expected = _refusal(doc.name, doc.permission, role, private=private, member=member,
+                            county=who.county)
         if listed and refused:
             wrong.append(f"{doc.name}: listed in 帮助 but refused: {refused}")
         if not listed and sent != [expected]:

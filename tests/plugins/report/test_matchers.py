@@ -76,7 +76,7 @@ async def test_admin_refused_in_group_and_for_members(app: App, chat_db, fixed):
         ctx.should_call_send(event, plain_message("为保护支部数据，“后台”只在私聊中使用。请私聊我发送：后台"), result=None)
         event = private("后台", user_id=MEMBER_ID)
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, _text("这条命令需要支部书记或以上身份，您当前是未报到人员。"), result=None)
+        ctx.should_call_send(event, _text("这条命令需要支部书记或县级管理员身份，您当前是未报到人员。"), result=None)
         ctx.receive_event(bot, private("后台在哪里", user_id=SECRETARY_ID))  # not a command
     assert (await chat_db.exec(select(LoginToken))).all() == []
 
