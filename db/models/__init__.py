@@ -12,7 +12,19 @@ SQLModel.metadata.naming_convention = {
 }
 
 from db.models import reminder, report, suggestion  # noqa: E402,F401
+from db.models import notice  # noqa: E402,F401
 from db.models.county import CountyStaff  # noqa: E402
+from db.models import care  # noqa: E402,F401
+from db.models.organization import (  # noqa: E402
+    MeetingRhythm,
+    PartyGroup,
+    PartyGroupMember,
+    ReviewGrade,
+    ReviewResult,
+    ReviewRound,
+    RhythmPeriod,
+    RoleChange,
+)
 from db.models.points import (  # noqa: E402
     CatalogueItem,
     LedgerEntry,
@@ -34,7 +46,16 @@ from db.models.roster import (  # noqa: E402
     MemberStatus,
     ProcessedEvent,
 )
-from db.models.signin import Attendance, AttendanceStatus, SessionKind, StudySession  # noqa: E402
+from db.models.signin import (  # noqa: E402
+    Attendance,
+    AttendanceStatus,
+    MeetingKind,
+    MeetingMinutes,
+    MeetingPhoto,
+    MinutesAction,
+    SessionKind,
+    StudySession,
+)
 from db.models.suggestion import (  # noqa: E402
     Suggestion,
     SuggestionEvent,
@@ -77,4 +98,16 @@ __all__ = [
     "SuggestionSealedAuthor",
     "SuggestionStatus",
     "Suitability",
+    "MeetingKind",
+    "MeetingMinutes",
+    "MeetingPhoto",
+    "MeetingRhythm",
+    "MinutesAction",
+    "PartyGroup",
+    "PartyGroupMember",
+    "ReviewGrade",
+    "ReviewResult",
+    "ReviewRound",
+    "RhythmPeriod",
+    "RoleChange",
 ]

@@ -1,10 +1,20 @@
-"""Meetings (学习 and 主题党日): scheduling, 签到, 请假, 代签, 补签, and attendance (应到 defined once).
+"""Meetings of every kind (三会一课, 主题党日, 学习, 组织生活会): scheduling, 签到, 请假, 代签, 补签,
+attendance (应到 defined once, per kind), minutes and photos, and the branch's rhythm.
 
 The public API other code uses; import from here, never from the modules inside.
 """
 
-from domain.meetings.attendance import ATTENDED, expected_at, expected_members, is_expected
-from domain.meetings.leave import take_leave
+from domain.meetings.attendance import (
+    ATTENDED,
+    Facts,
+    expected_at,
+    expected_members,
+    is_expected,
+    load_facts,
+    role_at,
+)
+from domain.meetings.kinds import EX_PUBLISH_MEETING, KIND_WORDS, THREE_MEETINGS, parse_kind
+from domain.meetings.leave import leave_target, take_leave
 from domain.meetings.makeup import make_up
 from domain.meetings.meetings import (
     Window,
@@ -19,8 +29,25 @@ from domain.meetings.meetings import (
     start_now,
     window,
 )
+from domain.meetings.minutes import Minutes, add_photo, minutes_of, split_action, write_minutes
+from domain.meetings.publishing import EX_GROUP_MEETING, EX_LECTURE, publish_meeting
+from domain.meetings.records import member_for_record
 from domain.meetings.reminders import study_reminders
 from domain.meetings.reports import Report, meeting_report, year_record
+from domain.meetings.rhythm import (
+    DEFAULT_RHYTHM,
+    PERIOD_WORDS,
+    Requirement,
+    RhythmReport,
+    Slot,
+    Span,
+    parse_span,
+    requirements,
+    rhythm_report,
+    rhythms,
+    span_of,
+    unscheduled,
+)
 from domain.meetings.signin import (
     ProxyResult,
     SignIn,
@@ -31,16 +58,27 @@ from domain.meetings.signin import (
 )
 from domain.meetings.texts import (
     EX_LEAVE,
+    EX_LEAVE_N,
     EX_MAKEUP,
+    EX_MINUTES,
     EX_PROXY,
+    EX_PROXY_LEAVE,
     EX_PUBLISH,
+    EX_RECORD_OF,
     EX_REPORT,
+    EX_RHYTHM,
     describe,
     kind,
     no_open_meeting,
 )
 
 __all__ = [
+    "DEFAULT_RHYTHM", "EX_GROUP_MEETING", "EX_LEAVE_N", "EX_LECTURE", "EX_MINUTES", "EX_PROXY_LEAVE",
+    "EX_PUBLISH_MEETING", "EX_RECORD_OF", "EX_RHYTHM", "KIND_WORDS", "PERIOD_WORDS", "THREE_MEETINGS",
+    "Facts", "Minutes", "Requirement", "RhythmReport", "Slot", "Span", "add_photo", "leave_target",
+    "load_facts", "member_for_record", "minutes_of", "parse_kind", "parse_span", "publish_meeting",
+    "requirements", "rhythm_report", "rhythms", "role_at", "span_of", "split_action", "unscheduled",
+    "write_minutes",
     "ATTENDED", "EX_LEAVE", "EX_MAKEUP", "EX_PROXY", "EX_PUBLISH", "EX_REPORT", "ProxyResult",
     "Report", "SignIn", "Window", "attendance_row", "configure", "describe", "end_now",
     "expected_at", "expected_members", "is_expected", "kind", "latest_started", "make_up",

@@ -7,9 +7,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.errors import NotFound
-from db.models import Attendance, AttendanceStatus, Member, StudySession
+from db.models import Attendance, AttendanceStatus, MeetingKind, Member, StudySession
 from domain.meetings import texts as t
-from domain.meetings.attendance import ATTENDED, expected_at, expected_members
+from domain.meetings.attendance import (
+    ATTENDED,
+    NEEDS_FACTS,
+    expected_at,
+    expected_members,
+    load_facts,
+)
 from domain.meetings.meetings import latest_started, meeting_by_id, open_meeting
 
 
@@ -48,7 +54,9 @@ async def meeting_report(db: AsyncSession, *, branch_id: int, meeting_id: int | 
     candidates = (await db.exec(
         select(Member).where(or_(expected_members(meeting), col(Member.id).in_(marked)))
         .order_by(col(Member.id)))).all()
-    expected = expected_at(meeting, candidates, marked)
+    facts = (await load_facts(db, branch_id=meeting.branch_id)
+             if MeetingKind(meeting.kind) in NEEDS_FACTS else None)
+    expected = expected_at(meeting, candidates, marked, facts)
     attended = [(m, a) for m, a in rows if a.status in ATTENDED]
     return Report(
         meeting=meeting, expected=len(expected), attended=attended,

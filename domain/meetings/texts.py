@@ -8,6 +8,11 @@ EX_PROXY = "代签 张三 李四"
 EX_MAKEUP = "补签 #3 张三 当时忘记签到"
 EX_LEAVE = "请假 去医院复查"
 EX_REPORT = "签到情况 #3"
+EX_LEAVE_N = "请假 #12 住院"
+EX_PROXY_LEAVE = "代请假 张三 住院"
+EX_MINUTES = "会议记录 #12 传达了县委组织部文件，讨论了发展党员工作"
+EX_RHYTHM = "三会一课情况 本季度"
+EX_RECORD_OF = "学习记录 张三"
 
 
 def kind(meeting: StudySession) -> str:

@@ -62,12 +62,13 @@ async def attendance_rows(
     by_meeting: dict[int, dict[int, AttendanceStatus]] = defaultdict(dict)
     for meeting_id, member_id, status in (await db.exec(rows_stmt)).all():
         by_meeting[meeting_id][member_id] = AttendanceStatus(status)
-    return [_meeting_row(m, members, by_meeting[m.id or 0]) for m in held]
+    facts = await meetings.load_facts(db, branch_id=branch_id)
+    return [_meeting_row(m, members, by_meeting[m.id or 0], facts) for m in held]
 
 
 def _meeting_row(meeting: StudySession, members: Iterable[Member],
-                 statuses: dict[int, AttendanceStatus]) -> MeetingRow:
-    expected = meetings.expected_at(meeting, members, statuses)
+                 statuses: dict[int, AttendanceStatus], facts: meetings.Facts) -> MeetingRow:
+    expected = meetings.expected_at(meeting, members, statuses, facts)
     names = {m.id: m.name for m in members}
     return MeetingRow(
         id=meeting.id or 0, day=timeutil.local_date(meeting.starts_at), starts_at=meeting.starts_at,

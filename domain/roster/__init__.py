@@ -21,6 +21,18 @@ from domain.roster.members import (
     set_category,
     set_status,
 )
+from domain.roster.party_groups import (
+    EX_GROUP_LEADER,
+    EX_SET_GROUP,
+    GroupSetting,
+    GroupView,
+    check_group_name,
+    group_names,
+    party_group_by_name,
+    party_groups,
+    set_group_leader,
+    set_party_group,
+)
 from domain.roster.roles import Appointment, appoint, check_appointment
 from domain.roster.summaries import (
     BranchInfo,
@@ -32,6 +44,16 @@ from domain.roster.summaries import (
 from domain.roster.words import CATEGORY_WORDS, NAME_MAX, check_name, parse_category
 
 __all__ = [
+    "EX_GROUP_LEADER",
+    "EX_SET_GROUP",
+    "GroupSetting",
+    "GroupView",
+    "check_group_name",
+    "group_names",
+    "party_group_by_name",
+    "party_groups",
+    "set_group_leader",
+    "set_party_group",
     "CATEGORY_WORDS",
     "NAME_MAX",
     "Appointment",

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core import timeutil
 from core.errors import InvalidInput
 from core.roles import Role
-from db.models import Member
+from db.models import Member, RoleChange
 
 OFFICES = (Role.MEMBER, Role.COMMITTEE, Role.SECRETARY)
 """The roles an appointment can give (党员 = no office)."""
@@ -44,10 +45,17 @@ async def appoint(db: AsyncSession, *, member: Member, role: Role, example: str)
         stmt = select(Member).where(Member.branch_id == member.branch_id,
                                     Member.role == int(Role.SECRETARY), Member.id != member.id)
         for old in (await db.exec(stmt)).all():
-            old.role = int(Role.COMMITTEE)
-            db.add(old)
+            _record(db, old, Role.COMMITTEE)
             previous = old
-    member.role = int(role)
-    db.add(member)
+    _record(db, member, role)
     await db.flush()
     return Appointment(member, role, previous)
+
+
+def _record(db: AsyncSession, member: Member, role: Role) -> None:
+    """Change the role and keep the change (a 支委会's 应到 is the committee at its time)."""
+    if member.role != int(role) and member.id is not None:
+        db.add(RoleChange(branch_id=member.branch_id, member_id=member.id, old_role=member.role,
+                          new_role=int(role), changed_at=timeutil.now()))
+    member.role = int(role)
+    db.add(member)
