@@ -173,6 +173,18 @@ COMMANDS: dict[str, Permission] = {
     "取消提醒": Permission(S, ANY),
     "缺勤提醒": Permission(S, ANY),
     "志愿提醒": Permission(S, ANY),
+    # care: 政治生日, birthdays; care tags and visits are health data, so their commands are sealed
+    # (a group message is withdrawn, every answer goes privately)
+    "政治生日": Permission(G, ANY),
+    "设置入党日期": Permission(S, ANY),
+    "设置生日": Permission(S, ANY),
+    "生日祝福": Permission(S, ANY),
+    "不要生日祝福": Permission(M, ANY, own=True),
+    "恢复生日祝福": Permission(M, ANY, own=True),
+    "设置关爱": Permission(S, ANY, sealed=True),
+    "走访": Permission(C, ANY, sealed=True),
+    "走访记录": Permission(C, ANY, sealed=True),
+    "关爱名单": Permission(C, ANY, sealed=True),
     # exports and the dashboard
     "导出": Permission(S, ANY),
     "后台": Permission(S, PRIVATE, branch=False, county=True),

@@ -1,6 +1,6 @@
 """Branches, the groups bound to them, members and their chat accounts."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import String, UniqueConstraint
@@ -73,6 +73,18 @@ class Member(SQLModel, table=True):
     status_reason: str | None = Field(default=None, sa_type=String(200))
     origin_unit: str | None = Field(default=None, sa_type=String(100))
     created_at: datetime = Field(default_factory=now, sa_type=UTCDateTime)
+    # Care (issue 16): the days a 政治生日 and a birthday fall on; rules in domain/care/dates.py.
+    joined_party_on: date | None = Field(default=None)
+    """入党日期 (solar)."""
+    birth_year: int | None = Field(default=None)
+    """Year of birth (solar year, or the lunar year of a lunar birthday); None when unknown."""
+    birth_month: int | None = Field(default=None)
+    birth_day: int | None = Field(default=None)
+    birth_lunar: bool = Field(default=False)
+    """The birthday is kept by the lunar calendar (month/day are lunar; birth_leap: a leap month)."""
+    birth_leap: bool = Field(default=False)
+    birthday_greeting: bool = Field(default=True)
+    """False: the member asked for no birthday greeting (不要生日祝福)."""
 
     @property
     def active(self) -> bool:
