@@ -13,7 +13,7 @@ from alembic import op
 import db.types
 
 revision: str = "0013"
-down_revision: str | None = "0008"
+down_revision: str | tuple[str, ...] | None = ("0011", "0012")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
