@@ -12,12 +12,14 @@ from nonebot import get_driver, on_command
 from nonebot.adapters import Bot, Event, Message
 from nonebot.consts import CMD_KEY, PREFIX_KEY
 from nonebot.matcher import Matcher
-from nonebot.params import CommandArg
+from nonebot.params import CommandArg, CommandWhitespace
 from nonebot.rule import CommandRule, Rule
 from nonebot.typing import T_State
 
 from core.roles import Role
+from core.textparse import is_question, normalize
 from domain.permissions import Permission, permission
+from domain.permissions import aliases as aliases_of
 
 PRIORITY = 10
 HOT_PRIORITY = PRIORITY - 1
@@ -36,6 +38,10 @@ class CommandDoc:
     aliases: tuple[str, ...] = ()
     details: tuple[str, ...] = field(default_factory=tuple)
 
+    def __post_init__(self) -> None:
+        # The aliases are the table's (domain/permissions.py ALIASES), after any written here.
+        object.__setattr__(self, "aliases", tuple(dict.fromkeys((*self.aliases, *aliases_of(self.name)))))
+
     @property
     def permission(self) -> Permission:
         """The permission table's row for this command."""
@@ -53,6 +59,13 @@ class CommandDoc:
 
 
 _COMMANDS: dict[type[Matcher], str] = {}
+_NAMES: dict[tuple[str, ...], str] = {}
+"""Each command word a matcher answers to (its name and aliases, as NoneBot parses them) → name."""
+
+
+def command_named(words: tuple[str, ...]) -> str | None:
+    """The table's command for a word NoneBot parsed (state[PREFIX_KEY][CMD_KEY]); None if none."""
+    return _NAMES.get(words)
 
 
 def command_of(matcher: type[Matcher]) -> str:
@@ -74,6 +87,37 @@ def permission_of(matcher: type[Matcher]) -> Permission:
 async def _no_argument(arg: Annotated[Message, CommandArg()]) -> bool:
     # `签到表在哪` must not count as `签到`: bare commands fire only when nothing follows.
     return not arg.extract_plain_text().strip() and not any(not s.is_text() for s in arg)
+
+
+ASKABLE = frozenset({"报到", "请假", "认领", "取消认领", "积分", "签到情况", "兑换", "查看建议"})
+"""Members' commands that people also talk and ask about. After their word (or an alias), a
+question (`请假要找谁？`, `请假的话怎么办`, `认领 3号几点集合`) or a sentence going on from the
+word (`请假的人真多`, `请假了`, `报到表`) is not the command: nothing happens, nothing is said.
+Commands whose argument is free text someone writes (建议, 回复建议, 提醒) may hold questions."""
+
+SHOWS = frozenset({"积分", "积分明细", "积分排行", "积分规则", "需求列表", "我的认领", "学习记录", "帮助",
+                   "兑换列表", "我的兑换", "主题党日", "签到情况", "我的建议", "支部信息"})
+"""Commands that only show something. A question mark after one of their words, alone, asks for
+it (`积分？`, `积分多少？`, `怎么用？`); after a command that writes (`签到？`) it stays a question."""
+
+
+def asked_words() -> frozenset[str]:
+    """The words (names and aliases) of the SHOWS commands."""
+    return frozenset(w for name in SHOWS for w in (name, *aliases_of(name)))
+
+
+_GLUE = frozenset("的了条表过着得地吗呢吧啊呀哦嘛么是都也还就人制规流")
+"""First characters that, right after a command word with no space, continue a sentence."""
+
+
+async def _not_a_sentence(arg: Annotated[Message, CommandArg()],
+                          space: Annotated[str | None, CommandWhitespace()]) -> bool:
+    text = normalize(arg.extract_plain_text())
+    if not text:
+        return True
+    if is_question(text):
+        return False
+    return bool(space) or text[0] not in _GLUE
 
 
 class _CommandFirst(Rule):
@@ -116,7 +160,7 @@ def apply_command_defaults() -> None:
         config.command_sep = {" "}
 
 
-def command(name: str, *aliases: str, bare: bool = False, hot: bool = False, **kwargs: Any
+def command(name: str, *extra: str, bare: bool = False, hot: bool = False, **kwargs: Any
             ) -> type[Matcher]:
     """A command matcher: with or without '/', with or without a space before the argument.
 
@@ -125,13 +169,15 @@ def command(name: str, *aliases: str, bare: bool = False, hot: bool = False, **k
     every matcher of a priority on each message (≈0.07 ms each, ~70 of them); a hot command sits
     in its own earlier group, so its message is answered after a handful of checks, not ~70.
     Commands are told apart by their whole word (the longest match), so `签到情况` still reaches
-    its own matcher after a hot `签到`.
+    its own matcher after a hot `签到`. The other words for a command come from the alias table
+    (domain/permissions.py ALIASES); `extra` adds more for a plugin not yet listed there.
     """
     permission(name)  # KeyError at import: every command needs a row in the permission table
     apply_command_defaults()
-    rule = Rule(_no_argument) if bare else None
+    words = set(extra) | set(aliases_of(name))
+    rule = Rule(_no_argument) if bare else Rule(_not_a_sentence) if name in ASKABLE else None
     matcher = on_command(
-        name, rule=rule, aliases=set(aliases) or None,
+        name, rule=rule, aliases=words or None,
         priority=HOT_PRIORITY if hot else PRIORITY, block=True, _depth=1, **kwargs,
     )
     commands = {cmd for checker in matcher.rule.checkers if isinstance(checker.call, CommandRule)
@@ -139,4 +185,5 @@ def command(name: str, *aliases: str, bare: bool = False, hot: bool = False, **k
     if commands:
         matcher.rule = _CommandFirst(matcher.rule, commands)
     _COMMANDS[matcher] = name
+    _NAMES.update(dict.fromkeys(commands, name))
     return matcher

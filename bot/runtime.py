@@ -15,6 +15,7 @@ require("nonebot_plugin_apscheduler")
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
 from bot.chat import plain  # noqa: E402
+from bot.commands import asked_words  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from core import timeutil  # noqa: E402
 from core.textparse import strip_decoration  # noqa: E402
@@ -84,17 +85,24 @@ def normalize_edges(event: Event) -> None:
     if head.is_text():
         head.data["text"] = strip_decoration(head.data["text"].translate(_LEADING), trailing=False)
     if tail.is_text() and len(message) == 1 and _single_word(head.data["text"]):
-        tail.data["text"] = strip_decoration(tail.data["text"], leading=False)
+        word = strip_decoration(tail.data["text"], leading=False)
+        asked = strip_decoration(word.rstrip("?？"), leading=False)
+        tail.data["text"] = asked if asked in ASKED else word
 
 
 WORD_MAX = 12
+_NUMBERED = re.compile(r"\s(?:[#＃第]\s*)?(?:\d+|[０-９]+|[一二两三四五六七八九十]+)\s*号?$")
+ASKED = asked_words()
+"""Words of commands that only show something (积分, 积分多少, 怎么用): their question mark goes too."""
 
 
 def _single_word(text: str) -> bool:
-    """`签到🌹`, `认领3号。`: one short word, whose trailing ornaments go. Text with a space is a
-    command with its argument (a suggestion, a reply) and stays exactly as written, 。 and ！ too."""
+    """`签到🌹`, `认领3号。`, `报名 #3！`: one short word, or a word and a number, whose trailing
+    ornaments go. Other text with a space is a command with its argument (a suggestion, a reply)
+    and stays exactly as written, 。 and ！ too."""
     word = strip_decoration(text, leading=False)
-    return len(word) <= WORD_MAX and not any(ch.isspace() for ch in word)
+    return len(word) <= WORD_MAX and (not any(ch.isspace() for ch in word)
+                                      or _NUMBERED.search(word) is not None)
 
 
 @event_preprocessor

@@ -136,3 +136,17 @@ def fmt_delta(value: Decimal | float | int) -> str:
 def split_words(text: str) -> list[str]:
     """Split on spaces and Chinese/ASCII commas: '张三，李四 王五' → three names."""
     return [w for w in re.split(r"[\s,，、;；]+", normalize(text)) if w]
+
+
+_QUESTION_WORDS = ("怎么", "怎样", "咋", "如何", "什么", "啥", "哪", "谁", "为何", "多少", "几点", "几号",
+                   "几时", "几天", "多久", "能不能", "可不可以", "是不是", "有没有", "要不要", "行不行",
+                   "会不会", "可以吗")
+_QUESTION_ENDINGS = ("吗", "呢", "嘛", "么", "不", "没", "没有")
+
+
+def is_question(text: str) -> bool:
+    """`要找谁？`, `怎么请`, `可以吗`, `扣分不`: a question mark, a question word, or a final
+    question particle. A question about a command is not the command."""
+    text = strip_decoration(normalize(text))
+    return ("?" in text or any(w in text for w in _QUESTION_WORDS)
+            or text.endswith(_QUESTION_ENDINGS))

@@ -215,3 +215,60 @@ def page_allowed(page: str, role: Role, *, county: bool) -> bool:
     return PAGES[page].allows(role, private=True, registered=True, county=county)
 
 
+ALIASES: dict[str, tuple[str, ...]] = {
+    # The other words members use for a command, as they write in WeChat/QQ groups: an alias is
+    # the command (same matcher, same permission row, same rules against sentences). Nothing
+    # that could be a sentence's start of something else: 报到 is registration, never 签到;
+    # 参加 (a meeting or a need?) and 报个到 are not taken.
+    # roster
+    "报到": ("注册", "登记"),
+    "添加成员": ("新增成员",),
+    "成员列表": ("名册",),
+    # meetings
+    "签到": ("打卡", "打个卡", "签个到", "签到了", "已签到", "我签到", "到", "已到"),
+    "请假": ("请个假", "我请假", "我要请假", "我想请假"),
+    "学习记录": ("我的学习",),
+    "签到情况": ("出勤情况",),
+    "发布学习": ("安排学习",),
+    # volunteer
+    "需求列表": ("志愿需求", "服务清单", "需求", "需求清单", "查看需求", "查需求", "志愿服务",
+                 "志愿活动", "有什么活", "有啥活", "有什么需求", "有什么志愿活动"),
+    "认领": ("报名", "我报名", "我要报名", "我认领", "我要认领"),
+    "取消认领": ("退出认领", "取消报名"),
+    "我的认领": ("我的报名",),
+    "发布需求": ("发布志愿需求",),
+    "代认领": ("代为认领",),
+    "修改名额": ("调整名额",),
+    "缺勤": ("登记缺勤",),
+    # suggestion
+    "建议": ("提建议",),
+    "回复建议": ("答复建议",),
+    # points
+    "积分": ("查积分", "查询积分", "积分查询", "查看积分", "查分", "我的积分", "查我的积分", "我的分数",
+             "积分余额", "积分多少", "我的积分多少", "我有多少积分", "我有多少分"),
+    "积分排行": ("积分排名",),
+    "兑换列表": ("积分兑换",),
+    "我的兑换": ("我的订单",),
+    "设置积分规则": ("修改积分规则",),
+    # party days
+    "主题党日": ("党日",),
+    "设置主题党日": ("设置党日",),
+    "本月主题": ("党日主题",),
+    "取消本次党日": ("取消党日",),
+    # reminders
+    "提醒": ("定时提醒",),
+    "提醒列表": ("查看提醒",),
+    "缺勤提醒": ("未签到提醒",),
+    # exports and the dashboard
+    "导出": ("导出台账",),
+    "后台": ("管理后台", "网页后台"),
+    # help
+    "帮助": ("菜单", "功能", "功能菜单", "功能列表", "使用说明", "说明书", "怎么用", "怎么使用", "如何使用",
+             "命令", "命令列表", "指令"),
+}
+"""Aliases per command. bot.commands.command() and the help read them from here only."""
+
+
+def aliases(command: str) -> tuple[str, ...]:
+    """The other words for a command (none for most)."""
+    return ALIASES.get(command, ())

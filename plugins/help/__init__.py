@@ -21,7 +21,7 @@ __plugin_meta__ = PluginMetadata(
     homepage="https://github.com/yinling/yinling",
     supported_adapters={"~onebot.v11", "~console"},
     extra={"commands": [
-        CommandDoc("帮助", "列出您能用的命令；加命令名看详细说明", "帮助 报到", "帮助 [命令名]", aliases=("菜单",)),
+        CommandDoc("帮助", "列出您能用的命令；加命令名看详细说明", "帮助 报到", "帮助 [命令名]"),
     ]},
 )
 
@@ -37,7 +37,7 @@ def sections() -> list[catalog.Section]:
     return found
 
 
-help_cmd = command("帮助", "菜单")
+help_cmd = command("帮助")
 
 
 @handle(help_cmd)
@@ -52,8 +52,7 @@ async def handle_help(event: Event, caller: CallerDep, arg: Arg,
                             county=caller.county)
     if (doc := catalog.find(known, word)) is not None:
         return catalog.detail(doc)
-    suggestions = catalog.suggest(known, word)
     spaced = event.get_plaintext().strip().lstrip("/").removeprefix(raw.lstrip("/"))[:1].isspace()
-    if not suggestions and not spaced:
-        return None  # `帮助我看看` is a sentence, not a request for a command
-    return catalog.unknown(word, suggestions)
+    if not spaced:
+        return None  # `帮助我看看`, `功能很多`, `说明书呢` are sentences, not requests for a command
+    return catalog.unknown(word, catalog.suggest(known, word))

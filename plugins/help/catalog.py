@@ -100,8 +100,8 @@ def find(sections: Iterable[Section], word: str) -> CommandDoc | None:
 def suggest(sections: Iterable[Section], word: str) -> list[str]:
     """Command names close to `word`: sharing characters in order, or containing it."""
     word = normalize(word).lstrip("/")
-    names = {alias: doc.name for s in sections for doc in s.commands
-             for alias in (doc.name, *doc.aliases)}
+    # Names only: the many everyday aliases (报名, 查分) would crowd out the close name (报道 → 报到).
+    names = {doc.name: doc.name for s in sections for doc in s.commands}
     def score(name: str) -> float:
         # Same first character first: members mistype the second word more often (报道 → 报到).
         ratio = difflib.SequenceMatcher(None, word, name).ratio()

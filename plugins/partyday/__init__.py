@@ -44,7 +44,7 @@ async def plan_job() -> None:
     await partyday.plan_party_days(session_factory(), timeutil.now())
 
 
-rule_cmd = command("设置主题党日", "设置党日")
+rule_cmd = command("设置主题党日")
 
 
 @handle(rule_cmd)
@@ -57,7 +57,7 @@ async def handle_rule(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     return t.rule_set(rule, await partyday.next_occurrence(db, caller.branch_id, now))
 
 
-show_cmd = command("主题党日", "党日", bare=True)
+show_cmd = command("主题党日", bare=True)
 
 
 @handle(show_cmd)
@@ -80,7 +80,7 @@ async def handle_offsets(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     return t.offsets_set(codes)
 
 
-theme_cmd = command("本月主题", "党日主题")
+theme_cmd = command("本月主题")
 
 
 @handle(theme_cmd)
@@ -102,7 +102,7 @@ async def handle_policy(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     return t.policy_set(policy)
 
 
-cancel_day_cmd = command("取消本次党日", "取消党日")
+cancel_day_cmd = command("取消本次党日")
 
 
 @handle(cancel_day_cmd)

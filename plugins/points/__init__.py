@@ -32,7 +32,7 @@ __plugin_meta__ = PluginMetadata(
     config=Config,
     supported_adapters={"~onebot.v11", "~console"},
     extra={"commands": [
-        CommandDoc("积分", "本年度积分、各项构成和支部排名", "积分", aliases=("我的积分",)),
+        CommandDoc("积分", "本年度积分、各项构成和支部排名", "积分"),
         CommandDoc("积分明细", "最近10条积分记录（含流水号）", "积分明细"),
         CommandDoc("积分排行", "本年（或本季度）积分前10名和您的名次", t.EX_RANK, "积分排行 [本季度|本年]"),
         CommandDoc("积分规则", "学习、志愿、建言各得多少分", "积分规则"),
@@ -47,13 +47,13 @@ __plugin_meta__ = PluginMetadata(
         CommandDoc("积分公示", "在群里公示一个季度的积分，异议期后结算", t.EX_PUBLISH, "积分公示 [季度]", details=("不写季度时公示上一季度；也可写“本季度”。异议期默认7天。",)),
         CommandDoc("上架", "把物品或服务加入兑换列表", t.EX_LIST, "上架 <名称> <积分> [库存]", details=("库存不写表示不限量。",)),
         CommandDoc("下架", "从兑换列表撤下", t.EX_UNLIST, "下架 <编号>"),
-        CommandDoc("我的兑换", "我兑换过的物品和是否已发放", "我的兑换", aliases=("我的订单",)),
+        CommandDoc("我的兑换", "我兑换过的物品和是否已发放", "我的兑换"),
         CommandDoc("兑换记录", "待发放的兑换订单", "兑换记录"),
         CommandDoc("发放", "兑换的物品已交给成员", t.EX_DELIVER, "发放 <订单号>"),
     ]},
 )
 
-mine_cmd = command("积分", "我的积分", bare=True)
+mine_cmd = command("积分", bare=True)
 
 
 @handle(mine_cmd)
@@ -72,7 +72,7 @@ async def handle_history(db: SessionDep, caller: CallerDep) -> str:
     return t.history(caller.me.name, entries)
 
 
-rank_cmd = command("积分排行", "积分排名")
+rank_cmd = command("积分排行")
 
 
 @handle(rank_cmd)
@@ -199,7 +199,7 @@ async def handle_rules(db: SessionDep, caller: CallerDep) -> str:
     return t.rules(await points.rules(db, caller.branch_id))
 
 
-set_rules_cmd = command("设置积分规则", "修改积分规则")
+set_rules_cmd = command("设置积分规则")
 
 
 @handle(set_rules_cmd)

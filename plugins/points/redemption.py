@@ -8,7 +8,7 @@ from domain import points
 from plugins.points import texts as t
 from plugins.points.parse import parse_listing
 
-list_cmd = command("兑换列表", "积分兑换", bare=True)
+list_cmd = command("兑换列表", bare=True)
 
 
 async def _catalogue(db: SessionDep, caller: Caller) -> str:
@@ -62,7 +62,7 @@ async def handle_redeem(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     return t.redeemed(order, item, left)
 
 
-mine_cmd = command("我的兑换", "我的订单", bare=True)
+mine_cmd = command("我的兑换", bare=True)
 
 
 @handle(mine_cmd)

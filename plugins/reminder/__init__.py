@@ -78,7 +78,7 @@ async def plan_job() -> None:
     await jobs.plan_ahead()
 
 
-remind_cmd = command("提醒", "定时提醒")
+remind_cmd = command("提醒")
 
 
 @handle(remind_cmd)
@@ -93,7 +93,7 @@ async def handle_remind(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     return t.added(row)
 
 
-list_cmd = command("提醒列表", "查看提醒", bare=True)
+list_cmd = command("提醒列表", bare=True)
 
 
 @handle(list_cmd)
@@ -113,7 +113,7 @@ async def handle_cancel(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     return t.cancelled(row, jobs.registry)
 
 
-absent_cmd = command("缺勤提醒", "未签到提醒")
+absent_cmd = command("缺勤提醒")
 
 
 @handle(absent_cmd)

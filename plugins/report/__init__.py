@@ -39,7 +39,7 @@ if isinstance(_app, FastAPI):
 else:  # pragma: no cover  (another driver: the chat commands still work, links do not)
     logger.warning("report: the driver has no FastAPI app; the web dashboard is not served")
 
-export_cmd = command("导出", "导出台账")
+export_cmd = command("导出")
 
 
 @handle(export_cmd)
@@ -49,7 +49,7 @@ async def handle_export(bot: Bot, event: Event, caller: CallerDep, arg: Arg) -> 
     return Reply(after=[partial(delivery.export, bot, event, caller, kind, period)])
 
 
-admin_cmd = command("后台", "管理后台", "网页后台", bare=True)
+admin_cmd = command("后台", bare=True)
 
 
 @handle(admin_cmd)

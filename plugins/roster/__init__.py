@@ -24,10 +24,10 @@ __plugin_meta__ = PluginMetadata(
     homepage="https://github.com/yinling/yinling",
     supported_adapters={"~onebot.v11", "~console"},
     extra={"commands": [
-        CommandDoc("报到", "把您的QQ登记到本支部名册", t.EX_REGISTER, "报到 <姓名>", aliases=("注册", "登记"), details=("请在支部群里发送。名册里已有您的名字时，会直接关联；没有则新建。",)),
+        CommandDoc("报到", "把您的QQ登记到本支部名册", t.EX_REGISTER, "报到 <姓名>", details=("请在支部群里发送。名册里已有您的名字时，会直接关联；没有则新建。",)),
         CommandDoc("支部信息", "支部名称、书记、委员和人数", "支部信息"),
-        CommandDoc("成员列表", "全体成员、类别、是否已报到", "成员列表", aliases=("名册",)),
-        CommandDoc("添加成员", "登记没有QQ的成员（由他人代签）", t.EX_ADD, "添加成员 <姓名> [正常活动|适当参加|不能参加]", aliases=("新增成员",), details=("类别不写时为“正常活动”。同名成员请加以区分，例如：李四（水利局）。",)),
+        CommandDoc("成员列表", "全体成员、类别、是否已报到", "成员列表"),
+        CommandDoc("添加成员", "登记没有QQ的成员（由他人代签）", t.EX_ADD, "添加成员 <姓名> [正常活动|适当参加|不能参加]", details=("类别不写时为“正常活动”。同名成员请加以区分，例如：李四（水利局）。",)),
         CommandDoc("设置类别", "设置成员的健康类别", t.EX_CATEGORY, "设置类别 <姓名或@> <正常活动|适当参加|不能参加>"),
         CommandDoc("设置委员", "任命支委委员", t.EX_COMMITTEE, "设置委员 <@某人或姓名>"),
         CommandDoc("取消委员", "取消支委委员职务", t.EX_UNCOMMITTEE, "取消委员 <@某人或姓名>"),
@@ -76,7 +76,7 @@ async def handle_info(db: SessionDep, caller: CallerDep) -> str:
     return t.info(await roster.branch_info(db, branch_id=caller.branch_id))
 
 
-register_cmd = command("报到", "注册", "登记")
+register_cmd = command("报到")
 
 
 @handle(register_cmd)
@@ -91,7 +91,7 @@ async def handle_register(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     return t.registered(member.name, created, caller.branch.name if caller.branch else "")
 
 
-add_cmd = command("添加成员", "新增成员")
+add_cmd = command("添加成员")
 
 
 @handle(add_cmd)
@@ -106,7 +106,7 @@ async def handle_add(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     return t.added(member, await roster.member_count(db, branch_id=caller.branch_id))
 
 
-list_cmd = command("成员列表", "名册", bare=True)
+list_cmd = command("成员列表", bare=True)
 
 
 @handle(list_cmd)

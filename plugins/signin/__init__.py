@@ -38,15 +38,15 @@ __plugin_meta__ = PluginMetadata(
 
 meetings.configure(get_plugin_config(Config).window())
 
-signin_cmd = command("签到", "打卡", bare=True, hot=True)
+signin_cmd = command("签到", bare=True, hot=True)
 leave_cmd = command("请假", hot=True)
-publish_cmd = command("发布学习", "安排学习")
+publish_cmd = command("发布学习")
 start_cmd = command("开始签到")
 end_cmd = command("结束签到", bare=True)
 proxy_cmd = command("代签")
 makeup_cmd = command("补签")
-report_cmd = command("签到情况", "出勤情况")
-record_cmd = command("学习记录", "我的学习", bare=True)
+report_cmd = command("签到情况")
+record_cmd = command("学习记录", bare=True)
 
 
 @handle(signin_cmd)

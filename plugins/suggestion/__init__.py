@@ -43,7 +43,7 @@ __plugin_meta__ = PluginMetadata(
         CommandDoc("实名", "匿名建议被采纳后，实名领取积分", t.EX_CLAIM, "实名 #编号"),
         CommandDoc("查看建议", "建议全文和处理经过", t.EX_VIEW, "查看建议 #编号"),
         CommandDoc("建议列表", "本支部的建议，最新在前，可按状态筛选", t.EX_LIST, "建议列表 [待处理|已答复|已采纳|已转交]"),
-        CommandDoc("回复建议", "答复一条建议，建议人私信收到", t.EX_REPLY, "回复建议 #编号 <答复>", aliases=("答复建议",)),
+        CommandDoc("回复建议", "答复一条建议，建议人私信收到", t.EX_REPLY, "回复建议 #编号 <答复>"),
         CommandDoc("采纳建议", "采纳并给建议人加分（不写分数按积分规则）", t.EX_ADOPT, "采纳建议 #编号 [积分]"),
         CommandDoc("转交建议", "把建议转交有关单位，并告知建议人", t.EX_FORWARD, "转交建议 #编号 <去向>"),
     ]},
@@ -96,7 +96,7 @@ def _sealed(caller: Caller) -> None:
         privacy.seal_sender(caller.ctx.user_id)
 
 
-submit_cmd = _narrowed(command("建议", "提建议"), Rule(_deliberate))
+submit_cmd = _narrowed(command("建议"), Rule(_deliberate))
 
 
 @handle(submit_cmd)
@@ -165,7 +165,7 @@ async def handle_view(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     return t.detail(view)
 
 
-reply_cmd = command("回复建议", "答复建议")
+reply_cmd = command("回复建议")
 
 
 @handle(reply_cmd)

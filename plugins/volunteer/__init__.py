@@ -91,7 +91,7 @@ async def _id_and_member(db: SessionDep, caller: Caller, arg: Message,
     return need_id, member
 
 
-post_cmd = command("发布需求", "发布志愿需求")
+post_cmd = command("发布需求")
 
 
 @handle(post_cmd)
@@ -102,7 +102,7 @@ async def handle_post(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
                                               created_by=caller.member))
 
 
-list_cmd = command("需求列表", "志愿需求", "服务清单", bare=True)
+list_cmd = command("需求列表", bare=True)
 
 
 @handle(list_cmd)
@@ -138,7 +138,7 @@ async def handle_claim(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
                                                 member=caller.me))
 
 
-proxy_cmd = command("代认领", "代为认领")
+proxy_cmd = command("代认领")
 
 
 @handle(proxy_cmd)
@@ -150,7 +150,7 @@ async def handle_proxy(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     return t.claimed(result, proxy=True)
 
 
-unclaim_cmd = command("取消认领", "退出认领")
+unclaim_cmd = command("取消认领")
 
 
 @handle(unclaim_cmd)
@@ -172,7 +172,7 @@ async def handle_mine(db: SessionDep, caller: CallerDep) -> str:
     return t.my_claims(caller.me.name, await volunteer.my_claims(db, member=caller.me))
 
 
-capacity_cmd = command("修改名额", "调整名额")
+capacity_cmd = command("修改名额")
 
 
 @handle(capacity_cmd)
@@ -213,7 +213,7 @@ async def handle_complete(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
         operator_name=caller.operator_name))
 
 
-absent_cmd = command("缺勤", "登记缺勤")
+absent_cmd = command("缺勤")
 
 
 @handle(absent_cmd)

@@ -4,6 +4,8 @@ from nonebot.consts import CMD_KEY, PREFIX_KEY
 from nonebot.rule import Rule
 
 from bot.commands import _CommandFirst
+from core.textparse import is_question
+from domain.permissions import ALIASES, COMMANDS
 from plugins.roster import info_cmd, register_cmd
 
 
@@ -26,3 +28,17 @@ def test_command_matchers_carry_their_words_and_narrowing_keeps_them():
     narrowed = register_cmd.rule & Rule(_never_called)
     assert isinstance(narrowed, _CommandFirst) and narrowed.commands == register_cmd.rule.commands
     assert len(narrowed.checkers) == len(register_cmd.rule.checkers) + 1
+
+
+def test_aliases_name_commands_and_never_each_other():
+    """Each alias row is a command's; an alias is no command's name and belongs to one command only."""
+    words = [w for row in ALIASES.values() for w in row]
+    assert sorted(set(ALIASES) - set(COMMANDS)) == []
+    assert sorted(set(words) & set(COMMANDS)) == []
+    assert len(words) == len(set(words))
+
+
+def test_question_words():
+    """A question mark, a question word or a final particle make a question; a reason does not."""
+    assert [is_question(t) for t in ("要找谁？", "的话怎么办", "可以吗", "会扣分不", "?")] == [True] * 5
+    assert [is_question(t) for t in ("住院", "身体不适，在家休息", "家里有事", "")] == [False] * 4
