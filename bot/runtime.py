@@ -7,13 +7,14 @@ import nonebot
 from nonebot import logger, require
 from nonebot.adapters import Event
 from nonebot.matcher import Matcher
-from nonebot.message import event_preprocessor, run_postprocessor
+from nonebot.message import event_postprocessor, event_preprocessor, run_postprocessor
 from nonebot.plugin import PluginMetadata
 from sqlalchemy import delete
 
 require("nonebot_plugin_apscheduler")
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
+from bot import logprivacy  # noqa: E402
 from bot.chat import plain  # noqa: E402
 from bot.commands import asked_words  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -105,16 +106,33 @@ def _single_word(text: str) -> bool:
                                       or _NUMBERED.search(word) is not None)
 
 
+def prepare_message(event: Event) -> None:
+    """The command layer's preprocessing of a message event (also what bot/logprivacy.py applies
+    to a copy of each message, to know which command it is before NoneBot logs it)."""
+    strip_controls(event)
+    normalize_edges(event)
+
+
+logprivacy.install(prepare_message)
+
+
 @event_preprocessor
 async def prepare_event(event: Event) -> None:
-    """Before any matcher: control characters removed, the ornaments around a message dropped.
+    """Before any matcher: control characters removed, the ornaments around a message dropped;
+    a sealed command's sender and words kept out of the log while it is handled.
 
     (A redelivered message is recognised where its effect is committed: bot/pipeline.py.)
     One preprocessor, not two: NoneBot runs each through its dependency injection on every event.
     """
     if event.get_type() == "message":
-        strip_controls(event)
-        normalize_edges(event)
+        prepare_message(event)
+    logprivacy.watch(event, prepared=True)
+
+
+@event_postprocessor
+async def event_done() -> None:
+    """The event's handling is over: the next one decides for itself what the log may carry."""
+    logprivacy.forget()
 
 
 @scheduler.scheduled_job("interval", hours=6, id="runtime.prune_processed_events")

@@ -4,6 +4,9 @@ figures read across branches.
 The public API other code uses; import from here, never from the modules inside.
 """
 
+from domain.county.alerts import KINDS as ALERT_KINDS
+from domain.county.alerts import Alert, alerts
+from domain.county.figures import OVERDUE, BranchLine, Figures, branch_lines, by_area, total
 from domain.county.grouping import (
     EX_AREA,
     EX_SECTOR,
@@ -16,6 +19,14 @@ from domain.county.grouping import (
     set_sector,
     split_branch_and_group,
 )
+from domain.county.periods import (
+    CountyPeriod,
+    month,
+    parse_county_period,
+    quarter,
+    this_month,
+    year,
+)
 from domain.county.staff import (
     EX_ADD,
     EX_REMOVE,
@@ -27,6 +38,21 @@ from domain.county.staff import (
 )
 
 __all__ = [
+    "ALERT_KINDS",
+    "Alert",
+    "alerts",
+    "OVERDUE",
+    "BranchLine",
+    "CountyPeriod",
+    "Figures",
+    "branch_lines",
+    "by_area",
+    "month",
+    "parse_county_period",
+    "quarter",
+    "this_month",
+    "total",
+    "year",
     "EX_ADD",
     "EX_AREA",
     "EX_REMOVE",

@@ -28,6 +28,8 @@ from domain.suggestion.public import (
     list_for_branch,
     public_view,
     stats,
+    stats_by_branch,
+    unanswered_by_branch,
     view_for,
 )
 from domain.suggestion.submission import check_content, submit
@@ -36,5 +38,5 @@ __all__ = [
     "EX_ADOPT", "EX_ANON", "EX_CLAIM", "EX_FORWARD", "EX_LIST", "EX_REPLY", "EX_SUBMIT", "EX_VIEW",
     "Outcome", "PublicEvent", "PublicSuggestion", "Recipient", "SuggestionStats", "adopt",
     "check_content", "claim", "count_for_branch", "forward", "id_of", "list_for_branch", "mine", "public_view",
-    "reply", "stats", "submit", "view_for",
+    "reply", "stats", "stats_by_branch", "submit", "unanswered_by_branch", "view_for",
 ]

@@ -30,7 +30,7 @@ class Recipient:
     platform: str
     user_id: str
     sealed: bool = False
-    """The anonymous author: keep them out of the log too (plugins/suggestion/privacy.py)."""
+    """The anonymous author: keep them out of the log too (bot/logprivacy.py)."""
 
 
 async def seal(db: AsyncSession, *, suggestion: Suggestion, member: Member, platform: str,

@@ -149,6 +149,30 @@ async def stats(db: AsyncSession, *, branch_id: int, since: datetime | None = No
     return SuggestionStats(sum(by_status.values()), anonymous, by_status)
 
 
+async def stats_by_branch(db: AsyncSession, *, since: datetime, until: datetime
+                          ) -> dict[int, SuggestionStats]:
+    """`stats` for every branch at once (county figures): one grouped statement, counts only."""
+    stmt = select(col(Suggestion.branch_id), col(Suggestion.status), col(Suggestion.anonymous),
+                  func.count()).where(
+        col(Suggestion.created_at) >= since, col(Suggestion.created_at) < until,
+    ).group_by(col(Suggestion.branch_id), col(Suggestion.status), col(Suggestion.anonymous))
+    found: dict[int, SuggestionStats] = {}
+    for branch_id, status, anon, n in (await db.exec(stmt)).all():
+        row = found.setdefault(branch_id, SuggestionStats(0, 0, dict.fromkeys(SuggestionStatus, 0)))
+        row.by_status[SuggestionStatus(status)] += n
+        found[branch_id] = SuggestionStats(row.total + n, row.anonymous + (n if anon else 0),
+                                           row.by_status)
+    return found
+
+
+async def unanswered_by_branch(db: AsyncSession, *, before: datetime) -> dict[int, int]:
+    """Per branch, how many suggestions made before `before` still wait for an answer (待处理)."""
+    stmt = select(col(Suggestion.branch_id), func.count()).where(
+        col(Suggestion.status) == SuggestionStatus.PENDING, col(Suggestion.created_at) < before,
+    ).group_by(col(Suggestion.branch_id))
+    return {branch_id: n for branch_id, n in (await db.exec(stmt)).all()}
+
+
 async def get_in_branch(db: AsyncSession, *, branch_id: int, suggestion_id: int,
                         for_update: bool = False) -> Suggestion:
     """The suggestion if it belongs to this branch; NotFound otherwise (the same words either way).

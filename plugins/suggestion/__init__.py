@@ -1,7 +1,8 @@
 """Suggestions (建言献策, 线上议事厅): 建议, 匿名建议, 我的建议, 建议列表, 查看建议, 回复/采纳/转交建议, 实名.
 
 匿名建议 and 实名 are sealed in the permission table: in a group the message is withdrawn before
-anything else and every answer, a refusal included, goes to the sender privately.
+anything else and every answer, a refusal included, goes to the sender privately; no log line
+carries their sender or words (bot/logprivacy.py).
 """
 
 from collections.abc import Callable
@@ -19,12 +20,13 @@ from nonebot.typing import T_State
 
 from bot.chat import arg_text
 from bot.commands import CommandDoc, command
-from bot.deps import Arg, Caller, CallerDep, SessionDep
+from bot.deps import Arg, CallerDep, SessionDep
+from bot.logprivacy import hidden_recipient
 from bot.pipeline import Reply, deliver, handle
 from bot.send import DeliveryError, send_private
 from core.textparse import normalize, parse_points, split_id
 from domain import suggestion
-from plugins.suggestion import parsing, privacy
+from plugins.suggestion import parsing
 from plugins.suggestion import texts as t
 from plugins.suggestion.config import Config
 
@@ -50,7 +52,6 @@ __plugin_meta__ = PluginMetadata(
 )
 
 config = get_plugin_config(Config)
-privacy.install()
 
 
 async def _deliberate(event: Event, state: T_State) -> bool:
@@ -73,7 +74,7 @@ async def _tell(bot: Bot, recipient: suggestion.Recipient | None, text: str) -> 
     if recipient is None:
         return False
     try:
-        with privacy.sealed_send(recipient.user_id if recipient.sealed else None):
+        with hidden_recipient(recipient.user_id if recipient.sealed else None):
             await send_private(bot, recipient.user_id, text)
     except DeliveryError:
         return False
@@ -88,12 +89,6 @@ def _tell_then_confirm(bot: Bot, recipient: suggestion.Recipient | None, notice:
         await deliver(confirm(await _tell(bot, recipient, notice)))
 
     return Reply(after=[work])
-
-
-def _sealed(caller: Caller) -> None:
-    """A sealed command said in a group: its private answer must not name the sender in the log."""
-    if not caller.ctx.is_private:
-        privacy.seal_sender(caller.ctx.user_id)
 
 
 submit_cmd = _narrowed(command("建议"), Rule(_deliberate))
@@ -115,7 +110,6 @@ anon_cmd = command("匿名建议")
 @handle(anon_cmd)
 async def handle_anonymous(db: SessionDep, caller: CallerDep, arg: Arg) -> Reply:
     """Anonymous: in a group (message already withdrawn) the member is answered privately only."""
-    _sealed(caller)
     stored = await suggestion.submit(
         db, member=caller.me, content=arg_text(arg), anonymous=True, platform=caller.ctx.platform,
         user_id=caller.ctx.user_id, max_length=config.suggestion_max_length,
@@ -230,7 +224,6 @@ async def handle_claim(db: SessionDep, caller: CallerDep, arg: Arg) -> Reply:
     In a group (message already withdrawn) the answer goes privately: "not adopted yet" versus
     "not yours" would tell the group who wrote #N.
     """
-    _sealed(caller)
     suggestion_id = parsing.parse_suggestion_id(arg.extract_plain_text(), t.EX_CLAIM)
     entry = await suggestion.claim(db, member=caller.me, suggestion_id=suggestion_id)
     return Reply(t.claimed(suggestion_id, entry.delta), private=True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from plugins.suggestion import privacy
+from bot import logprivacy
 from plugins.suggestion import texts as t
 from tests.e2e.conftest import SELF_ID, SUPERUSER, BotProcess
 from tests.onebot_peer import OneBotPeer, at
@@ -57,8 +57,8 @@ async def test_anonymous_in_group_then_reply_reaches_author(bot_process: BotProc
 
     log = bot_process.log_path.read_text(errors="replace").splitlines()
     assert [line for line in log if str(AUTHOR) in line and ("匿名建议" in line or "send" in line)] == []
-    assert sum(line.endswith(f"nonebot | OneBot V11 {SELF_ID} | {privacy.REDACTED}") for line in log) == 3
-    assert any(f"send to user {privacy.SEALED_USER} failed" in line for line in log)
+    assert sum(line.endswith(f"nonebot | OneBot V11 {SELF_ID} | {logprivacy.REDACTED}") for line in log) == 3
+    assert any(f"send to user {logprivacy.HIDDEN_USER} failed" in line for line in log)
 
 
 async def test_cq_code_in_suggestion_comes_back_as_plain_text(bot_process: BotProcess, peer: OneBotPeer):

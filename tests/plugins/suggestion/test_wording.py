@@ -1,4 +1,4 @@
-"""The suggestion plugin's own pieces: reading numbers and statuses, the wording, the log patcher."""
+"""The suggestion plugin's own pieces: reading numbers and statuses, the wording."""
 
 import pytest
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -6,7 +6,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.errors import InvalidInput
 from db.models import SuggestionStatus
 from domain import suggestion as suggestions
-from plugins.suggestion import parsing, privacy
+from plugins.suggestion import parsing
 from plugins.suggestion import texts as t
 from tests.domain.suggestion.seed import people, submit
 from tests.factories import MEMBER_ID
@@ -55,30 +55,6 @@ def test_split_id_raw_glued_forms() -> None:
     assert parsing.split_id_raw("3号好的", t.EX_REPLY) == (3, "好的")
     assert parsing.split_id_raw("第三条：好的", t.EX_REPLY) == (3, "好的")
     assert parsing.split_id_raw("12", t.EX_REPLY) == (12, "")
-
-
-def test_log_keeps_anonymous_authors_out() -> None:
-    """NoneBot's incoming-message line for 匿名建议 and a failed send to a sealed author are rewritten."""
-    def record(message: str, function: str = "handle_event") -> dict:
-        return {"message": message, "function": function}
-
-    line = record("OneBot V11 99999 | Message 7 from 10002 '匿名建议 书记开会总迟到'")
-    privacy.redact(line)
-    assert line["message"] == f"OneBot V11 99999 | {privacy.REDACTED}"
-    claim = record("OneBot V11 99999 | Message 9 from 10002 '实名 #3'")
-    privacy.redact(claim)
-    assert claim["message"] == f"OneBot V11 99999 | {privacy.REDACTED}"
-    other = record("OneBot V11 99999 | Message 8 from 10002 '建议 路灯坏了，实名制挺好'")
-    privacy.redact(other)
-    assert other["message"].endswith("from 10002 '建议 路灯坏了，实名制挺好'")
-    failed = record("send to user 10002 failed: ActionFailed()", "send_private")
-    with privacy.sealed_send("10002"):
-        privacy.redact(failed)
-    assert failed["message"] == f"send to user {privacy.SEALED_USER} failed: ActionFailed()"
-    named = record("send to user 10002 failed: ActionFailed()", "send_private")
-    with privacy.sealed_send(None):
-        privacy.redact(named)
-    assert named["message"] == "send to user 10002 failed: ActionFailed()"
 
 
 def test_parse_status_words() -> None:
