@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.dateparse import LunarDay
+from core.dateparse import LunarDay, is_lunar, parse_lunar_day, parse_solar_date
 from core.errors import InvalidInput
 from db.models import Member
 from domain.care.calendar import leap_month_of, lunar_in_year, solar_in_year
@@ -44,6 +44,18 @@ class Birthday:
         return None
 
 
+def parse_birthday(text: str) -> Birthday:
+    """'1940-03-05' → solar; '农历八月十五' → lunar; else InvalidInput with one example."""
+    if is_lunar(text):
+        return Birthday(lunar=parse_lunar_day(text, EX_LUNAR))
+    return Birthday(solar=parse_solar_date(text, EX_BIRTH))
+
+
+def parse_party_date(text: str) -> date:
+    """'1965-7-1', '1965年7月1日', '1965.07.01' → date; else InvalidInput with one example."""
+    return parse_solar_date(text, EX_PARTY)
+
+
 def birthday_of(member: Member) -> Birthday | None:
     """The member's birthday, or None when unknown."""
     if member.birth_month is None or member.birth_day is None:
@@ -73,14 +85,18 @@ def _check_adult(joined: date | None, born: date | None, example: str) -> None:
                            "请核对两个日期。", example)
 
 
+def _check_joined(joined: date, today: date) -> None:
+    if joined > today:
+        raise InvalidInput(f"入党日期{fmt_day(joined)}还没到，请核对。", EX_PARTY)
+    if joined < FOUNDED:
+        raise InvalidInput(f"入党日期不能早于建党（{fmt_day(FOUNDED)}）。", EX_PARTY)
+
+
 async def set_party_date(db: AsyncSession, *, member: Member, joined: date | None,
                          today: date) -> Member:
     """设置入党日期 (None clears it); the caller commits."""
     if joined is not None:
-        if joined > today:
-            raise InvalidInput(f"入党日期{fmt_day(joined)}还没到，请核对。", EX_PARTY)
-        if joined < FOUNDED:
-            raise InvalidInput(f"入党日期不能早于建党（{fmt_day(FOUNDED)}）。", EX_PARTY)
+        _check_joined(joined, today)
         birthday = birthday_of(member)
         _check_adult(joined, birthday.born_on() if birthday else None, EX_PARTY)
     member.joined_party_on = joined
@@ -98,18 +114,42 @@ def _check_lunar(lunar: LunarDay, today: date) -> None:
         raise InvalidInput(f"农历{lunar.year}年没有闰{lunar.month}月，请核对。", EX_LUNAR)
 
 
+def _check_birthday(birthday: Birthday, today: date) -> date | None:
+    """The solar day of birth (when the year is known), after checking it can be true."""
+    if birthday.lunar is not None:
+        _check_lunar(birthday.lunar, today)
+    born = birthday.born_on()
+    if born is not None and born > today:
+        raise InvalidInput(f"出生日期{fmt_day(born)}还没到，请核对。", EX_BIRTH)
+    if born is not None and born.year < EARLIEST_BIRTH:
+        raise InvalidInput(f"出生年份{born.year}太早了，请核对。", EX_BIRTH)
+    return born
+
+
 async def set_birthday(db: AsyncSession, *, member: Member, birthday: Birthday | None,
                        today: date) -> Member:
     """设置生日 (None clears it); the caller commits."""
     if birthday is not None:
-        if birthday.lunar is not None:
-            _check_lunar(birthday.lunar, today)
-        born = birthday.born_on()
-        if born is not None and born > today:
-            raise InvalidInput(f"出生日期{fmt_day(born)}还没到，请核对。", EX_BIRTH)
-        if born is not None and born.year < EARLIEST_BIRTH:
-            raise InvalidInput(f"出生年份{born.year}太早了，请核对。", EX_BIRTH)
-        _check_adult(member.joined_party_on, born, EX_BIRTH)
+        _check_adult(member.joined_party_on, _check_birthday(birthday, today), EX_BIRTH)
+    _store(member, birthday)
+    db.add(member)
+    await db.flush()
+    return member
+
+
+def check_dates(*, joined: date | None, birthday: Birthday | None, today: date) -> None:
+    """Raise the reason this pair of dates cannot be true (nothing is written)."""
+    born = _check_birthday(birthday, today) if birthday is not None else None
+    if joined is not None:
+        _check_joined(joined, today)
+        _check_adult(joined, born, EX_PARTY)
+
+
+async def set_dates(db: AsyncSession, *, member: Member, joined: date | None,
+                    birthday: Birthday | None, today: date) -> Member:
+    """Both dates at once (the roster import), checked as a pair before either is written."""
+    check_dates(joined=joined, birthday=birthday, today=today)
+    member.joined_party_on = joined
     _store(member, birthday)
     db.add(member)
     await db.flush()

@@ -5,7 +5,6 @@ from datetime import date
 from nonebot.adapters import Message
 
 from bot.chat import parse_targets
-from core.dateparse import is_lunar, parse_lunar_day, parse_solar_date
 from core.errors import InvalidInput
 from core.refs import PersonRef
 from core.textparse import cn_int, normalize
@@ -28,18 +27,14 @@ def party_date(text: str) -> date | None:
     """'1965-7-1' → date; '清除' → None."""
     if not text:
         raise InvalidInput("请写上入党日期。", care.EX_PARTY)
-    return None if text in CLEAR else parse_solar_date(text, care.EX_PARTY)
+    return None if text in CLEAR else care.parse_party_date(text)
 
 
 def birthday(text: str) -> care.Birthday | None:
     """'1940-03-05' → solar; '农历八月十五' → lunar; '清除' → None."""
     if not text:
         raise InvalidInput("请写上出生日期（农历写“农历八月十五”）。", care.EX_BIRTH)
-    if text in CLEAR:
-        return None
-    if is_lunar(text):
-        return care.Birthday(lunar=parse_lunar_day(text, care.EX_LUNAR))
-    return care.Birthday(solar=parse_solar_date(text, care.EX_BIRTH))
+    return None if text in CLEAR else care.parse_birthday(text)
 
 
 def switch(text: str) -> bool:
