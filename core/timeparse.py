@@ -4,9 +4,13 @@ Everything is computed against an explicit ``now`` (never the system clock), rea
 zone ``tz`` (Beijing by default); results are aware datetimes in that zone, whole minutes.
 
 One point in time is ``[date] [day-period word] [clock]`` with at least one part present,
-e.g. ``明天 下午 3点半``, ``11月25日 9:30``, ``周三14:00``, ``9点``, or a pure offset from
-now such as ``2小时后``. A range is a point, a separator (- ~ 至 到) and a second point
-whose date, if left out, is the first point's day.
+e.g. ``明天 下午 3点半``, ``11月25日 9:30``, ``周三14:00``, ``9点``, ``下月5号9点``, ``国庆9点``,
+``中秋节晚上7点``, or a pure offset from now such as ``2小时后``. A range is a point, a separator
+(- ~ 至 到) and a second point whose date, if left out, is the first point's day.
+
+A bare hour from 1 to 6 (``3点``, ``两点``, ``3:00``) means the afternoon: nobody meets at 3 at
+night, and members write ``上午``/``早上``/``凌晨`` when they mean the morning (a zero-padded
+``03:00`` stays as written). Past days (``昨天9点``) are read, so callers can say they have passed.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from lunar_python import Lunar, Solar
+
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 _EXAMPLE = "例如：11月25日 9:30"
@@ -24,7 +30,14 @@ _RANGE_EXAMPLE = "例如：11月28日 9:00-11:00"
 
 
 class TimeParseError(ValueError):
-    """The text is not a time we understand; str(e) is a short Chinese reason."""
+    """The text is not a time we understand; str(e) is a short Chinese reason and one example.
+
+    `reason` is the reason alone, for a caller that shows its own example (one example per reply).
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.reason = message.split("，例如")[0]
 
 
 _CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
@@ -33,19 +46,33 @@ _CN = "".join(_CN_DIGITS)
 # A number below 100: ASCII digits, or Chinese numerals like 五 / 十五 / 二十五 / 零五.
 _NUM = rf"(?:\d{{1,2}}(?!\d)|[一二两三四五六七八九]?十[一二三四五六七八九]?|[零〇]?[{_CN}])"
 
+_FESTIVALS: dict[str, tuple[str, int, int]] = {
+    "元旦": ("solar", 1, 1), "五一": ("solar", 5, 1), "劳动节": ("solar", 5, 1), "七一": ("solar", 7, 1),
+    "建党节": ("solar", 7, 1), "八一": ("solar", 8, 1), "建军节": ("solar", 8, 1), "国庆": ("solar", 10, 1),
+    "春节": ("lunar", 1, 1), "大年初一": ("lunar", 1, 1), "元宵": ("lunar", 1, 15),
+    "端午": ("lunar", 5, 5), "七夕": ("lunar", 7, 7), "中秋": ("lunar", 8, 15), "重阳": ("lunar", 9, 9),
+    "除夕": ("eve", 1, 1), "清明": ("term", 4, 1),
+}  # fmt: skip
+"""Days members name a meeting by: the next one from today (today included). Lunar ones through
+lunar_python; 清明 is a solar term (4–6 April); 除夕 is the eve of the lunar new year. Not 十一
+(十一点 is eleven o'clock): 国庆 says it."""
+
 # Alternatives are tried in order, so "3日后" is an offset before it can be "the 3rd".
 _DATE = re.compile(
     rf"""
     (?P<ago>\d{{1,3}}|{_NUM})\s*[天日]\s*[之以]?后
   | (?P<y>\d{{4}}|[{_CN}]{{4}})\s*[-/.年]\s*(?P<m>{_NUM})\s*[-/.月]\s*(?P<d>{_NUM})\s*[日号]?
   | (?P<m2>{_NUM})\s*[-/.月]\s*(?P<d2>{_NUM})\s*[日号]?
+  | (?P<mpre>下下个?月|下个?月|本月|这个?月)\s*(?P<d4>{_NUM})\s*[日号]
   | (?P<d3>{_NUM})\s*[日号]
-  | (?P<rel>大后天|后天|今天|今日|明天|明日|[今明](?=[早晨晚夜]))
+  | (?P<rel>大后天|后天|今天|今日|明天|明日|昨天|昨日|前天|[今明昨](?=[早晨晚夜]))
+  | (?P<fest>{"|".join(sorted(_FESTIVALS, key=len, reverse=True))})节?
   | (?P<wpre>下下个?|下个?|本|这个?)?(?:周|星期|礼拜)(?P<wd>[一二三四五六日天1-7])
     """,
     re.VERBOSE,
 )
-_REL_DAYS = {"今天": 0, "今日": 0, "今": 0, "明天": 1, "明日": 1, "明": 1, "后天": 2, "大后天": 3}
+_REL_DAYS = {"今天": 0, "今日": 0, "今": 0, "明天": 1, "明日": 1, "明": 1, "后天": 2, "大后天": 3,
+             "昨天": -1, "昨日": -1, "昨": -1, "前天": -2}
 _WEEKDAYS = (
     {c: i for i, c in enumerate("一二三四五六日")} | {"天": 6} | {str(i + 1): i for i in range(7)}
 )
@@ -89,6 +116,7 @@ class _Parts:
     date: re.Match[str] | None = None
     period: str | None = None
     clock: tuple[int, int] | None = None
+    padded: bool = False  # "03:00": a 24-hour clock on purpose, not a bare afternoon hour
     shift: timedelta | None = None  # "2小时后": an offset from now instead of a date
 
 
@@ -128,7 +156,8 @@ def _scan(s: str, pos: int = 0) -> _Parts | None:
     if not (date_m or period_m or clock_m):
         return None
     period = _PERIODS[period_m.group()] if period_m else None
-    return _Parts(end, date_m, period, _clock(clock_m) if clock_m else None)
+    padded = bool(clock_m and clock_m["h"] and clock_m["h"].startswith("0"))
+    return _Parts(end, date_m, period, _clock(clock_m) if clock_m else None, padded=padded)
 
 
 def _clock(m: re.Match[str]) -> tuple[int, int]:
@@ -166,6 +195,8 @@ def _time_of_day(p: _Parts, default_hour: int | None) -> tuple[int, int]:
     hour, minute = p.clock
     if hour > 23 or minute > 59:
         raise TimeParseError(f"时刻不对，{_EXAMPLE}")
+    if p.period is None and 1 <= hour <= 6 and not p.padded:
+        return hour + 12, minute  # 3点 is 15:00 (上午3点 / 凌晨3点 / 03:00 for the night)
     return _apply_period(p.period, hour), minute
 
 
@@ -198,6 +229,31 @@ def _day_of_month(day: int, today: date) -> date:
     raise TimeParseError(f"没有这个日期，{_EXAMPLE}")
 
 
+def _next_month_day(prefix: str, day: int, today: date) -> date:
+    """下月5号 / 下下个月5号 / 本月5号."""
+    months = 2 if prefix.startswith("下下") else 1 if prefix.startswith("下") else 0
+    year, month = divmod(today.year * 12 + today.month - 1 + months, 12)
+    return _make_date(year, month + 1, day)
+
+
+def _festival(name: str, today: date) -> date:
+    """The next day (today included) that a festival falls on."""
+    kind, month, day = _FESTIVALS[name]
+    for year in (today.year - 1, today.year, today.year + 1):
+        if kind == "solar":
+            found = date(year, month, day)
+        elif kind == "term":
+            term = Solar.fromYmd(year, 6, 1).getLunar().getJieQiTable()["清明"]
+            found = date(term.getYear(), term.getMonth(), term.getDay())
+        else:
+            solar = Lunar.fromYmd(year, month, day).getSolar()
+            found = date(solar.getYear(), solar.getMonth(), solar.getDay())
+            found -= timedelta(days=1 if kind == "eve" else 0)
+        if found >= today:
+            return found
+    raise AssertionError("a festival falls every year")  # pragma: no cover
+
+
 def _weekday(m: re.Match[str], today: date) -> tuple[date, int]:
     target = _WEEKDAYS[m["wd"]]
     prefix = m["wpre"] or ""
@@ -219,8 +275,12 @@ def _resolve_day(m: re.Match[str] | None, today: date) -> tuple[date, int]:
         return _make_date(_num(m["y"]), _num(m["m"]), _num(m["d"])), 0
     if m["m2"]:
         return _month_day(_num(m["m2"]), _num(m["d2"]), today), 0
+    if m["d4"]:
+        return _next_month_day(m["mpre"], _num(m["d4"]), today), 0
     if m["d3"]:
         return _day_of_month(_num(m["d3"]), today), 0
+    if m["fest"]:
+        return _festival(m["fest"], today), 0
     if m["rel"]:
         return today + timedelta(days=_REL_DAYS[m["rel"]]), 0
     return _weekday(m, today)

@@ -63,9 +63,11 @@ WEEKDAYS = "一二三四五六日"
 
 
 def fmt_dt_week(moment: datetime) -> str:
-    """'11月25日（周三）09:30'."""
+    """'11月25日（周三）09:30', 24-hour; '2027年1月1日（周五）09:00' in another year than this one:
+    a confirmation shows the whole date, so a misread time (3点 → 15:00, 元旦) is seen at once."""
     local = to_local(moment)
-    return f"{local.month}月{local.day}日（周{WEEKDAYS[local.weekday()]}）{local:%H:%M}"
+    year = "" if local.year == to_local(now()).year else f"{local.year}年"
+    return f"{year}{local.month}月{local.day}日（周{WEEKDAYS[local.weekday()]}）{local:%H:%M}"
 
 
 # ---- yearly cycle and quarters (the points scheme runs 1 Jan – 31 Dec, Beijing time) ----

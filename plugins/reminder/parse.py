@@ -12,8 +12,6 @@ from plugins.reminder import texts as t
 
 def oneoff(text: str, now: datetime) -> tuple[datetime, str]:
     """'明天9点 带好党员证' → (when, words); the time comes first."""
-    if (past := normalize(text)[:2]) in ("昨天", "前天"):
-        raise InvalidInput(f"{past}已经过去了，请写以后的时间。", EX_ONEOFF)
     try:
         return split_leading_time(text, timeutil.to_local(now), timeutil.local_tz(), default_hour=9)
     except TimeParseError as error:

@@ -16,7 +16,7 @@ def parse_publish(text: str, moment: datetime) -> tuple[datetime, str, str | Non
     try:
         starts, rest = split_leading_time(text, timeutil.to_local(moment), timeutil.local_tz())
     except TimeParseError as error:
-        raise InvalidInput(f"时间没看懂：{error}", EX_PUBLISH) from None
+        raise InvalidInput(f"时间没看懂：{error.reason}。", EX_PUBLISH) from None
     if starts <= moment:
         raise InvalidInput(f"这个时间（{timeutil.fmt_dt(starts)}）已经过去了，请写以后的时间。", EX_PUBLISH)
     words = rest.split()

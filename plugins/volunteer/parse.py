@@ -108,7 +108,7 @@ def _parse_one_line(text: str, now: datetime) -> NeedDraft:
     if not place:
         raise InvalidInput("缺少地点，地点写在时间后面。", EX_ONE_LINE)
     if capacity is None:
-        raise InvalidInput("缺少名额，请写几人，例如“5人”。", EX_ONE_LINE)
+        raise InvalidInput("缺少名额，请写上几人。", EX_ONE_LINE)
     draft.place = _text(" ".join(place), "地点", PLACE_MAX, EX_ONE_LINE)
     draft.capacity = capacity
     return draft

@@ -461,3 +461,82 @@ def test_split_leading_range_invalid(text: str, reason: str) -> None:
 )
 def test_normalize(text: str, expected: str) -> None:
     assert normalize(text) == expected
+
+
+# Issue 18: the afternoon, next month, festivals, past days.
+AFTERNOON_AND_NEW_WORDS = [
+    ("3点", bj(11, 22, 15)),
+    ("两点", bj(11, 22, 14)),
+    ("1点半", bj(11, 22, 13, 30)),
+    ("6点", bj(11, 22, 18)),
+    ("3:00", bj(11, 22, 15)),
+    ("03:00", bj(11, 23, 3)),  # zero-padded: a 24-hour clock on purpose
+    ("上午3点", bj(11, 23, 3)),
+    ("凌晨3点", bj(11, 23, 3)),
+    ("早上6点", bj(11, 23, 6)),
+    ("7点", bj(11, 23, 7)),  # 7 and later stay as written
+    ("明天3点", bj(11, 23, 15)),
+    ("下月5号9点", bj(12, 5, 9)),
+    ("下个月5号 上午9点", bj(12, 5, 9)),
+    ("下个月5日3点", bj(12, 5, 15)),
+    ("下下个月1号9点", bj(1, 1, 9, year=2027)),
+    ("本月30号9点", bj(11, 30, 9)),
+    ("元旦9点", bj(1, 1, 9, year=2027)),
+    ("春节上午10点", bj(2, 6, 10, year=2027)),  # lunar new year 2027
+    ("除夕晚上8点", bj(2, 5, 20, year=2027)),
+    ("元宵节晚上7点", bj(2, 20, 19, year=2027)),
+    ("清明节9点", bj(4, 5, 9, year=2027)),
+    ("五一9点", bj(5, 1, 9, year=2027)),
+    ("端午节9点", bj(6, 9, 9, year=2027)),
+    ("七一9点", bj(7, 1, 9, year=2027)),
+    ("建党节9点", bj(7, 1, 9, year=2027)),
+    ("八一9点", bj(8, 1, 9, year=2027)),
+    ("中秋节晚上7点", bj(9, 15, 19, year=2027)),
+    ("国庆9点", bj(10, 1, 9, year=2027)),
+    ("国庆节上午9点", bj(10, 1, 9, year=2027)),
+    ("重阳节9点", bj(10, 8, 9, year=2027)),
+    ("昨天9点", bj(11, 21, 9)),  # read, so the caller can say it has passed
+    ("前天下午3点", bj(11, 20, 15)),
+    ("昨晚8点", bj(11, 21, 20)),
+    ("十一点", bj(11, 22, 11)),  # not 国庆
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), AFTERNOON_AND_NEW_WORDS)
+def test_afternoon_next_month_festivals_and_past_days(text: str, expected: datetime) -> None:
+    assert_local(parse_datetime(text, NOW), expected)
+
+
+def test_festival_on_its_own_day_is_today() -> None:
+    """On 重阳 itself (2026-10-18), 重阳9点 is that morning, not next year's."""
+    assert_local(parse_datetime("重阳9点", bj(10, 18, 8)), bj(10, 18, 9))
+
+
+@pytest.mark.parametrize(
+    ("utc", "text", "expected"),
+    [
+        # 23:59 Beijing on 31 December is 15:59 UTC: 元旦 is tomorrow, 下月 is February
+        (datetime(2026, 12, 31, 15, 59, tzinfo=UTC), "元旦9点", bj(1, 1, 9, year=2027)),
+        (datetime(2026, 12, 31, 15, 59, tzinfo=UTC), "下月5号9点", bj(1, 5, 9, year=2027)),
+        (datetime(2026, 12, 31, 15, 59, tzinfo=UTC), "3点", bj(1, 1, 15, year=2027)),
+        # one minute later it is 1 January in Beijing (still 31 December in UTC)
+        (datetime(2026, 12, 31, 16, 0, tzinfo=UTC), "元旦9点", bj(1, 1, 9, year=2027)),
+        (datetime(2026, 12, 31, 16, 0, tzinfo=UTC), "下月5号9点", bj(2, 5, 9, year=2027)),
+        (datetime(2026, 12, 31, 16, 0, tzinfo=UTC), "昨天9点", bj(12, 31, 9)),
+    ],
+)
+def test_new_words_at_the_beijing_day_boundary(utc: datetime, text: str, expected: datetime) -> None:
+    assert_local(parse_datetime(text, utc), expected)
+
+
+def test_reason_leaves_the_example_to_the_caller() -> None:
+    """A caller with its own example shows the reason alone: one example per reply."""
+    with pytest.raises(TimeParseError) as info:
+        split_leading_time("带好党员证", NOW)
+    assert info.value.reason == "开头没有时间"
+    assert str(info.value) == "开头没有时间，例如：11月25日 9:30"
+
+
+def test_no_such_day_next_month() -> None:
+    with pytest.raises(TimeParseError, match="^没有这个日期，例如：11月25日 9:30$"):
+        parse_datetime("本月31号9点", NOW)  # November has 30 days
