@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from core.refs import PersonRef
 from core.textparse import normalize
 from db.models import Branch, ChatAccount, HealthCategory, Member, MemberStatus
@@ -68,9 +68,9 @@ async def register(
 ) -> Registration:
     """报到: link the account to this branch's member of that name (created if new).
 
-    An account already linked raises Conflict naming who it is.
+    An account already linked raises Conflict naming who it is, with or without a name (a bare
+    `报到` from a registered member is how they ask who they are registered as).
     """
-    name = check_name(name, "报到 张三")
     existing = await member_of_account(db, platform=platform, user_id=user_id)
     if existing is not None:
         raise await _already_registered(db, existing)
@@ -92,6 +92,9 @@ async def register(
         # A concurrent 报到 linked this account, or another account took this member, first.
         existing = await member_of_account(db, platform=platform, user_id=user_id)
         raise await _already_registered(db, existing) if existing else taken
+    if not normalize(name):
+        raise InvalidInput("请写上您的姓名。", "报到 张三")
+    name = check_name(name, "报到 张三")
     return Registration(member, created)
 
 

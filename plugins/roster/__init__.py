@@ -81,10 +81,9 @@ register_cmd = command("报到")
 
 @handle(register_cmd)
 async def handle_register(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
-    """A member links their chat account to their record in this group's branch."""
+    """A member links their chat account to their record in this group's branch (bare 报到 from
+    a registered member: who they are registered as)."""
     name = normalize(arg.extract_plain_text())
-    if not name:
-        raise InvalidInput(t.YOUR_NAME_NEEDED, t.EX_REGISTER)
     member, created = await roster.register(
         db, branch_id=caller.branch_id, platform=caller.ctx.platform,
         user_id=caller.ctx.user_id, name=name, nickname=caller.ctx.nickname)

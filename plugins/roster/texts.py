@@ -15,7 +15,6 @@ EX_DEACTIVATE = "停用成员 李四 已迁居外地"
 EX_ACTIVATE = "启用成员 李四"
 
 NAME_NEEDED = "请写上姓名。"
-YOUR_NAME_NEEDED = "请写上您的姓名。"
 MEMBER_AND_CATEGORY_NEEDED = "请写上成员和类别。"
 WHOM_TO_APPOINT = "请@这位成员或写上姓名。"
 WHOM_TO_CHANGE = "请写上成员姓名或@这位成员。"

@@ -89,3 +89,17 @@ async def test_namesakes_are_told_apart_by_the_secretary(session):
     assert second.name == "李四(水利局)"
     with pytest.raises(InvalidInput):
         roster.check_name("李四 水利局", "x")
+
+
+async def test_register_without_a_name(db):
+    """No name: a registered account is told who it is (in any branch); an unknown one is asked."""
+    branch = await make_branch(db)
+    await roster.register(db, branch_id=branch.id, platform="onebot", user_id="30001", name="张三",
+                          nickname=None)
+    with pytest.raises(Conflict, match="^您已报到，登记为“张三”"):
+        await roster.register(db, branch_id=branch.id, platform="onebot", user_id="30001", name=" ",
+                              nickname=None)
+    with pytest.raises(InvalidInput) as info:
+        await roster.register(db, branch_id=branch.id, platform="onebot", user_id="30002", name="",
+                              nickname=None)
+    assert info.value.reply == "请写上您的姓名。\n例如：报到 张三"

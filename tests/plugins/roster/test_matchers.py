@@ -56,6 +56,24 @@ async def test_register_and_duplicate_delivery(app: App, chat_db):
     assert [(a.user_id, a.member_id) for a in accounts] == [(MEMBER_ID, 1)]
 
 
+async def test_bare_register_says_who_a_registered_member_is(app: App, chat_db):
+    """A registered member's bare 报到 (🌹 and all) names their record; a guest's asks for a name."""
+    branch = await make_branch(chat_db)
+    await make_member(chat_db, branch, "张三", user_id=MEMBER_ID)
+    await chat_db.commit()
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = group_message("报到🌹")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, plain_message(
+            f"您已报到，登记为“张三”（{branch.name}），无需重复报到。如登记有误，请联系支部书记。"),
+            result=None)
+        event = group_message("报到", user_id="10077")
+        ctx.receive_event(bot, event)
+        ctx.should_call_send(event, plain_message("请写上您的姓名。\n例如：报到 张三"), result=None)
+    assert len((await chat_db.exec(select(ChatAccount))).all()) == 1
+
+
 async def test_sentence_is_not_a_command(app: App, chat_db):
     """'支部信息在哪看' is ordinary chat, not 支部信息."""
     await make_branch(chat_db)
