@@ -35,7 +35,7 @@ from db.models import (
     StudySession,
     SuggestionStatus,
 )
-from domain import meetings, report, suggestion
+from domain import meetings, notices, report, suggestion
 from domain.county.grouping import area_of, sector_of
 from domain.county.periods import CountyPeriod
 
@@ -67,6 +67,10 @@ class Figures:
     overdue: int = 0
     """Suggestions still 待处理 more than 30 days after they were made (as of now)."""
     points: Decimal = ZERO
+    notices: int = 0
+    reached: int = 0
+    """Receipts (收到 / 已传达) of those notices, out of `recipients` expected (domain.notices)."""
+    recipients: int = 0
     branches: int = 0
     no_secretary: int = 0
 
@@ -74,6 +78,11 @@ class Figures:
     def rate(self) -> float | None:
         """实到 / 应到; None when no meeting expected anyone."""
         return self.attended / self.expected if self.expected else None
+
+    @property
+    def reach(self) -> float | None:
+        """Notices' reach: receipts / expected recipients; None without notices."""
+        return self.reached / self.recipients if self.recipients else None
 
     @property
     def meetings_held(self) -> int:
@@ -119,6 +128,7 @@ async def branch_lines(db: AsyncSession, *, period: CountyPeriod,
     await _volunteer(db, lines, start, end)
     await _suggestions(db, lines, start, end)
     await _points(db, lines, start, end)
+    await _notices(db, lines, start, end)
     await _trend(db, lines, period)
     return sorted(lines.values(), key=lambda x: (x.area == "未分片区", x.area, x.name))
 
@@ -231,6 +241,16 @@ async def _points(db: AsyncSession, lines: dict[int, BranchLine], start: datetim
     for bid, total in (await db.exec(stmt)).all():
         if (line := lines.get(bid)) is not None:
             line.figures.points += Decimal(str(total or 0))
+
+
+async def _notices(db: AsyncSession, lines: dict[int, BranchLine], start: datetime,
+                   end: datetime) -> None:
+    for bid, (made, reached, expected) in (
+            await notices.reach_by_branch(db, since=start, until=end)).items():
+        if (line := lines.get(bid)) is not None:
+            line.figures.notices += made
+            line.figures.reached += reached
+            line.figures.recipients += expected
 
 
 async def _trend(db: AsyncSession, lines: dict[int, BranchLine], period: CountyPeriod) -> None:

@@ -34,6 +34,7 @@ from domain.notices.receipts import (
     Relayed,
     acknowledge,
     parse_channel,
+    reach_by_branch,
     reach_counts,
     record_offline,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "parse_channel",
     "post_county_notice",
     "post_text",
+    "reach_by_branch",
     "reach_counts",
     "reach_of",
     "recent_notices",

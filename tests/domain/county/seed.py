@@ -24,6 +24,7 @@ from db.models import (
     SessionKind,
     StudySession,
 )
+from db.models.notice import Channel, Notice, NoticeReceipt, NoticeRecipient
 from db.models.suggestion import Suggestion, SuggestionSealedAuthor, SuggestionStatus
 from tests.factories import make_branch, make_member
 
@@ -125,5 +126,12 @@ async def seed_county(db: AsyncSession) -> County:
                 _entry(li, "-2", LedgerKind.PENALTY, date(2026, 11, 13)),
                 _entry(zheng, "3", LedgerKind.STUDY, date(2026, 11, 5)),
                 _entry(feng, "4", LedgerKind.BONUS, date(2026, 10, 31))])
+    notice = Notice(branch_id=a.id, number=1, text="周五学习改到下午", created_by_name="张书记",
+                    created_at=at_local(date(2026, 11, 16), time(9)))
+    db.add(notice)
+    await db.flush()
+    db.add_all([NoticeRecipient(notice_id=notice.id, member_id=m.id) for m in (zhang, li, sun)])
+    await db.flush()
+    db.add(NoticeReceipt(notice_id=notice.id, member_id=li.id, channel=Channel.QQ))
     await db.commit()
     return County(a, b, c)

@@ -5,9 +5,11 @@ from datetime import date
 from decimal import Decimal
 
 import time_machine
+from sqlmodel import select
 
 from db.models import NeedStatus
-from domain import county, report
+from db.models.notice import Notice
+from domain import county, notices, report
 from domain.report import Period
 from tests.domain.county.seed import NOW, seed_county
 
@@ -31,6 +33,10 @@ async def test_each_branch_line_is_what_its_own_pages_count(db):
                 len(needs), sum(len(r.participants) for r in needs), report.volunteer_hours(needs))
             counts = await report.status_counts(db, branch_id=bid, period=quarter)
             assert (f.suggestions, f.adopted) == (sum(counts.values()), counts["已采纳"])
+            made = (await db.exec(select(Notice).where(Notice.branch_id == bid))).all()
+            reach = [await notices.reach_counts(db, n.id or 0) for n in made]
+            assert (f.notices, f.reached, f.recipients) == (
+                len(made), sum(r for r, _ in reach), sum(e for _, e in reach))
 
 
 async def test_november_figures_subtotals_and_total(db):
@@ -47,6 +53,7 @@ async def test_november_figures_subtotals_and_total(db):
     assert (a.needs, a.claims, a.hours) == (1, 2, Decimal(4))
     assert (a.suggestions, a.answered, a.adopted, a.overdue) == (1, 1, 1, 1)
     assert a.points == Decimal(5)  # 2 + 5 − 2; the 兑换 is not issued points
+    assert (a.notices, a.reached, a.recipients, b.notices) == (1, 1, 3, 0)
     assert (b.meetings_held, b.needs, b.claims, b.no_secretary) == (0, 1, 1, 1)
     assert (c.expected, c.attended, c.points, c.answered) == (2, 1, Decimal(3), 1)
     areas = county.by_area(lines)
