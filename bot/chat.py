@@ -59,6 +59,13 @@ def context_of(bot: Bot, event: Event) -> ChatContext:
     )
 
 
+def quoted_id(event: Event) -> str | None:
+    """The id of the message this one quotes (a OneBot reply-quote), or None."""
+    reply = getattr(event, "reply", None)
+    message_id = getattr(reply, "message_id", None)
+    return None if message_id is None else str(message_id)
+
+
 def plain(event_or_message: Event | Message, text: str) -> Message:
     """A message of the event's adapter holding `text` as one text segment: never parsed as CQ code."""
     if isinstance(event_or_message, Message):

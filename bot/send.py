@@ -35,19 +35,22 @@ def _onebot_message(text: str, mentions: list[str] | None = None):  # noqa: ANN2
     return message
 
 
-async def send_group(bot: Bot, group_id: str, text: str, mentions: list[str] | None = None) -> None:
-    """Post text to a group, @-mentioning the given user ids first."""
+async def send_group(bot: Bot, group_id: str, text: str, mentions: list[str] | None = None
+                     ) -> str | None:
+    """Post text to a group, @-mentioning the given user ids first; the sent message's id (OneBot)."""
     try:
         if bot.adapter.get_name() == "Console":
             await bot.send_message(channel_id=group_id, message=text)  # type: ignore[attr-defined]
-            return
-        await bot.call_api("send_group_msg", group_id=int(group_id),
-                           message=_onebot_message(text, mentions))
+            return None
+        result = await bot.call_api("send_group_msg", group_id=int(group_id),
+                                    message=_onebot_message(text, mentions))
     except DeliveryError:
         raise
     except Exception as error:  # the adapter's network/API errors have no common base
         logger.warning(f"send to group {group_id} failed: {error!r}")
         raise DeliveryError(str(error)) from error
+    message_id = result.get("message_id") if isinstance(result, dict) else None
+    return None if message_id is None else str(message_id)
 
 
 async def send_private(bot: Bot, user_id: str, text: str) -> None:

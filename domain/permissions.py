@@ -111,13 +111,21 @@ COMMANDS: dict[str, Permission] = {
     # meetings: sign-in
     "签到": Permission(M, ANY, own=True),
     "请假": Permission(M, ANY, own=True),
-    "学习记录": Permission(M, ANY, own=True),
+    "学习记录": Permission(M, ANY, own=True, others=C),
     "签到情况": Permission(G, ANY),
     "发布学习": Permission(C),
     "开始签到": Permission(C),
     "结束签到": Permission(C),
     "代签": Permission(C),
     "补签": Permission(S),
+    # meetings: 三会一课 and 组织生活
+    "发布会议": Permission(C),
+    "代请假": Permission(C, ANY),
+    "会议记录": Permission(C, ANY),
+    "三会一课情况": Permission(C, ANY),
+    "设置党小组": Permission(S, ANY),
+    "党小组组长": Permission(S, ANY),
+    "党小组列表": Permission(C, ANY),
     # volunteer
     "需求列表": Permission(G, ANY),
     "认领": Permission(M, ANY, own=True),
@@ -173,6 +181,15 @@ COMMANDS: dict[str, Permission] = {
     "取消提醒": Permission(S, ANY),
     "缺勤提醒": Permission(S, ANY),
     "志愿提醒": Permission(S, ANY),
+    # notices: 收到 is every member's own receipt; 县通知 says something county-wide (county staff)
+    "通知": Permission(C, ANY),
+    "收到": Permission(M, ANY, own=True),
+    "已传达": Permission(C, ANY),
+    "通知情况": Permission(C, ANY),
+    "通知列表": Permission(G, ANY),
+    "通知提醒": Permission(S, ANY),
+    "县通知": Permission(SU, ANY, branch=False, county=True),
+    "县通知情况": Permission(SU, ANY, branch=False, county=True),
     # care: 政治生日, birthdays; care tags and visits are health data, so their commands are sealed
     # (a group message is withdrawn, every answer goes privately)
     "政治生日": Permission(G, ANY),
@@ -193,9 +210,6 @@ COMMANDS: dict[str, Permission] = {
 }
 
 
-def permission(command: str) -> Permission:
-    """The table's row for a command (KeyError for a command the table does not know)."""
-    return COMMANDS[command]
 PAGES: dict[str, Permission] = {
     # the dashboard (后台), opened from a private link: which pages a login may see or use
     "全县概况": Permission(SU, PRIVATE, branch=False, county=True),
@@ -213,6 +227,11 @@ PAGES: dict[str, Permission] = {
 def page_allowed(page: str, role: Role, *, county: bool) -> bool:
     """Whether a dashboard viewer of this role (county staff or not) may open or use a page."""
     return PAGES[page].allows(role, private=True, registered=True, county=county)
+
+
+def permission(command: str) -> Permission:
+    """The table's row for a command (KeyError for a command the table does not know)."""
+    return COMMANDS[command]
 
 
 ALIASES: dict[str, tuple[str, ...]] = {

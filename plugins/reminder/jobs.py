@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from core import timeutil
 from db.engine import session_factory
-from domain import care, meetings, partyday, reminder, volunteer
+from domain import care, meetings, notices, partyday, reminder, volunteer
 from plugins.reminder import outbox
 from plugins.reminder.config import Config
 
@@ -13,7 +13,8 @@ engine_config = reminder.EngineConfig()
 pacer = reminder.Pacer()
 defaults = reminder.BranchDefaults()
 registry = reminder.Registry(meetings.study_reminders(), volunteer.need_reminders(),
-                             partyday.partyday_reminders(), care.care_reminders())
+                             partyday.partyday_reminders(), care.care_reminders(),
+                             notices.notice_reminders())
 """The sources the engine serves: each capability's scanner and renderers, wired here."""
 
 
@@ -33,7 +34,8 @@ def configure(config: Config) -> None:
     defaults = reminder.BranchDefaults(study_absent=config.reminder_study_absent_default,
                                        volunteer_private=config.reminder_volunteer_private_default)
     registry = reminder.Registry(meetings.study_reminders(defaults), volunteer.need_reminders(defaults),
-                                 partyday.partyday_reminders(), care.care_reminders())
+                                 partyday.partyday_reminders(), care.care_reminders(),
+                                 notices.notice_reminders())
 
 
 async def dispatch_due(platform: reminder.Platform | None = None, now: datetime | None = None,
