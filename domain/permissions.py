@@ -218,6 +218,8 @@ PAGES: dict[str, Permission] = {
     # each member's health category is on it: never county staff (they see counts only)
     "成员名册": Permission(S, PRIVATE),
     "导入成员": Permission(S, PRIVATE),
+    # care tags and visit notes (health data): the branch's own secretary only, never county staff
+    "关爱慰问": Permission(S, PRIVATE),
     # a branch's 片区 and 行业 on the county page (as 设置片区 / 设置行业 in chat)
     "设置分组": Permission(SU, PRIVATE, branch=False),
 }

@@ -18,6 +18,7 @@ from domain.roster.members import (
     member_of_account,
     register,
     resolve_member,
+    resolve_members,
     set_category,
     set_status,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "parse_category",
     "register",
     "resolve_member",
+    "resolve_members",
     "roster",
     "set_category",
     "set_status",

@@ -55,6 +55,24 @@ async def resolve_member(
     return member
 
 
+async def resolve_members(
+    db: AsyncSession, *, branch_id: int, platform: str, refs: list[PersonRef], example: str
+) -> tuple[list[Member], list[str]]:
+    """The members a command names (each once, in order), and the names not found."""
+    found: list[Member] = []
+    unknown: list[str] = []
+    for ref in refs:
+        try:
+            member = await resolve_member(db, branch_id=branch_id, platform=platform, ref=ref,
+                                          example=example)
+        except NotFound:
+            unknown.append(str(ref))
+            continue
+        if all(m.id != member.id for m in found):
+            found.append(member)
+    return found, unknown
+
+
 class Registration(NamedTuple):
     """The outcome of 报到: the member, and whether the record was created (not found by name)."""
 
@@ -74,6 +92,9 @@ async def register(
     existing = await member_of_account(db, platform=platform, user_id=user_id)
     if existing is not None:
         raise await _already_registered(db, existing)
+    if not normalize(name):
+        raise InvalidInput("请写上您的姓名。", "报到 张三")
+    name = check_name(name, "报到 张三")
     member = await member_by_name(db, branch_id=branch_id, name=name)
     created = member is None
     if member is None:
@@ -92,9 +113,6 @@ async def register(
         # A concurrent 报到 linked this account, or another account took this member, first.
         existing = await member_of_account(db, platform=platform, user_id=user_id)
         raise await _already_registered(db, existing) if existing else taken
-    if not normalize(name):
-        raise InvalidInput("请写上您的姓名。", "报到 张三")
-    name = check_name(name, "报到 张三")
     return Registration(member, created)
 
 

@@ -9,7 +9,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.errors import NotFound
 from core.roles import Role
-from db.models import Branch, ChatAccount, HealthCategory, Member, MemberStatus
+from db.models import (
+    Branch,
+    ChatAccount,
+    HealthCategory,
+    Member,
+    MemberStatus,
+    PartyGroup,
+    PartyGroupMember,
+)
 
 
 @dataclass(frozen=True)
@@ -40,10 +48,11 @@ async def branch_info(db: AsyncSession, *, branch_id: int) -> BranchInfo:
 
 
 class RosterEntry(NamedTuple):
-    """One line of the member list: the member and whether a chat account is linked."""
+    """One line of the member list: the member, whether a chat account is linked, their 党小组."""
 
     member: Member
     linked: bool
+    group: str | None = None
 
     @property
     def role(self) -> Role:
@@ -57,14 +66,17 @@ class RosterEntry(NamedTuple):
 
 
 async def roster(db: AsyncSession, *, branch_id: int) -> list[RosterEntry]:
-    """All members of a branch (active first, then by id) with whether a chat account is linked."""
+    """All members of a branch (active first, then by id) with whether a chat account is linked
+    and their 党小组."""
     linked = select(ChatAccount.member_id).where(ChatAccount.member_id == Member.id).exists()
     stmt = (
-        select(Member, linked)
+        select(Member, linked, PartyGroup.name)
+        .outerjoin(PartyGroupMember, col(PartyGroupMember.member_id) == col(Member.id))
+        .outerjoin(PartyGroup, col(PartyGroup.id) == col(PartyGroupMember.group_id))
         .where(Member.branch_id == branch_id)
         .order_by(col(Member.status), col(Member.id))
     )
-    return [RosterEntry(m, bool(has)) for m, has in (await db.exec(stmt)).all()]
+    return [RosterEntry(m, bool(has), group) for m, has, group in (await db.exec(stmt)).all()]
 
 
 async def member_count(db: AsyncSession, *, branch_id: int) -> int:

@@ -10,7 +10,7 @@ from core.textparse import normalize
 from domain.permissions import COUNTY_LABEL, Chat, Permission
 
 # Plugins are listed in the order a member meets them; unknown plugins follow, by name.
-ORDER = ("roster", "signin", "volunteer", "suggestion", "points", "partyday", "reminder", "report",
+ORDER = ("roster", "signin", "meetings", "volunteer", "suggestion", "points", "partyday", "reminder", "report",
          "county", "help")
 
 
@@ -66,25 +66,61 @@ def identity(role: Role, *, county: bool) -> str:
     return COUNTY_LABEL if role == Role.GUEST else f"{role.label}、{COUNTY_LABEL}"
 
 
+EVERYDAY = ("报到", "签到", "请假", "需求列表", "认领", "积分")
+"""The commands 帮助 lists first, the five a member uses most (报到 only before one has)."""
+EVERYDAY_MAX = 5
+TITLES_PER_LINE = 3
+
+
+def _line(doc: CommandDoc) -> str:
+    return f"· {doc.example}　{doc.summary}"
+
+
 def menu(sections: Iterable[Section], role: Role, *, private: bool, registered: bool = True,
          branch: bool = True, county: bool = False) -> str:
-    """帮助: the commands this caller may use, one example each, grouped by plugin."""
+    """帮助: one phone screen. The everyday commands this caller may use, one example each, then
+    the names of the 功能 (plugins) holding the rest, for “帮助 功能名”."""
+    def ok(doc: CommandDoc) -> bool:
+        return usable(doc, role, private=private, registered=registered, branch=branch,
+                      county=county)
+
     lines = [f"【可用命令】您的身份：{identity(role, county=county)}"]
     if not registered and role < Role.SUPERUSER and not county:
         lines.append("您还没有报到：请先在支部群里发送“报到 您的姓名”。")
-    for section in ordered(sections):
-        if section.key == "help":
-            continue  # the footer says how to ask for help
-        usable_here = [c for c in section.commands
-                       if usable(c, role, private=private, registered=registered, branch=branch,
-                                 county=county)]
-        if usable_here:
-            lines.append(f"〔{section.title}〕")
-            lines.extend(f"· {c.example}　{c.summary}" for c in usable_here)
+    listed = [s for s in ordered(sections) if s.key != "help"]
+    docs = {doc.name: doc for s in listed for doc in s.commands}
+    everyday = [docs[name] for name in EVERYDAY if name in docs and ok(docs[name])
+                and not (name == "报到" and registered)][:EVERYDAY_MAX]
+    lines.extend(_line(doc) for doc in everyday)
+    shown = {doc.name for doc in everyday}
+    more = [s.title for s in listed if any(ok(c) and c.name not in shown for c in s.commands)]
+    if more:
+        lines.append("更多功能请发送“帮助 功能名”：")
+        lines.extend("、".join(more[i:i + TITLES_PER_LINE])
+                     for i in range(0, len(more), TITLES_PER_LINE))
     if private:
         lines.append("其余命令请在支部群里发送。")
-    lines.append("发送“帮助 命令名”看详细说明，例如：帮助 报到")
+    lines.append("看命令说明请发送“帮助 命令名”，例如：帮助 报到")
     return "\n".join(lines)
+
+
+def find_section(sections: Iterable[Section], word: str, *, prefix: bool = False) -> Section | None:
+    """The 功能 titled `word`; with prefix=True, the one title that begins with it (帮助 志愿)."""
+    word = normalize(word).lstrip("/")
+    named = [s for s in sections if s.key != "help" and word
+             and (s.title == word or (prefix and s.title.startswith(word)))]
+    return named[0] if len(named) == 1 else None
+
+
+def page(section: Section, role: Role, *, private: bool, registered: bool = True,
+         branch: bool = True, county: bool = False) -> str:
+    """帮助 <功能>: that plugin's commands this caller may use, one example each."""
+    docs = [c for c in section.commands
+            if usable(c, role, private=private, registered=registered, branch=branch, county=county)]
+    if not docs:
+        return f"【{section.title}】这里没有您能用的命令。发送“帮助”查看您能用的。"
+    return "\n".join([f"【{section.title}】", *map(_line, docs),
+                      f"看命令说明请发送“帮助 命令名”，例如：帮助 {docs[0].name}"])
 
 
 def find(sections: Iterable[Section], word: str) -> CommandDoc | None:

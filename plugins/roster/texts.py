@@ -66,7 +66,8 @@ def member_list(entries: list[RosterEntry]) -> str:
     for i, entry in enumerate(entries, 1):
         status = "" if entry.member.active else "（已停用）"
         role = f" {entry.role.label}" if entry.role > Role.MEMBER else ""
-        lines.append(f"{i}. {entry.member.name}{role} {entry.category.label} "
+        group = f" {entry.group}" if entry.group else ""
+        lines.append(f"{i}. {entry.member.name}{role}{group} {entry.category.label} "
                      f"{'✔' if entry.linked else '○'}{status}")
     return "\n".join(lines)
 

@@ -6,14 +6,14 @@ from nonebot.plugin import PluginMetadata
 from bot.chat import arg_text, parse_name_list, parse_targets
 from bot.commands import CommandDoc, command
 from bot.deps import Arg, CallerDep, SessionDep
-from bot.pipeline import handle
+from bot.pipeline import Reply, handle
 from core import timeutil
 from core.errors import InvalidInput
 from core.textparse import normalize, parse_id
 from domain import meetings
 from plugins.signin import texts as t
 from plugins.signin.config import Config
-from plugins.signin.parse import parse_publish, split_meeting_id
+from plugins.signin.parse import parse_publish, split_leave, split_meeting_id
 
 __plugin_meta__ = PluginMetadata(
     name="学习签到",
@@ -25,8 +25,8 @@ __plugin_meta__ = PluginMetadata(
     supported_adapters={"~onebot.v11", "~console"},
     extra={"commands": [
         CommandDoc("签到", "学习时在群里签到", "签到"),
-        CommandDoc("请假", "不能参加这次（或下一次）学习时请假", t.EX_LEAVE, usage="请假 [原因]"),
-        CommandDoc("学习记录", "本人今年的学习出席记录", "学习记录"),
+        CommandDoc("请假", "不能参加这次（或下一次）学习时请假；写 #编号 可请以后某次会议的假", t.EX_LEAVE, usage="请假 [#编号] [原因]"),
+        CommandDoc("学习记录", "本人今年的学习出席记录；委员以上可查他人（私聊回复）", "学习记录", "学习记录 [姓名或@]"),
         CommandDoc("签到情况", "应到、实到、迟到、请假、缺席和出席率", t.EX_REPORT, "签到情况 [#编号]"),
         CommandDoc("发布学习", "安排一次学习并发布通知", t.EX_PUBLISH, "发布学习 <时间> <主题> [地点]"),
         CommandDoc("开始签到", "现在开始一次学习签到", "开始签到 学习二十届三中全会精神", "开始签到 [主题]"),
@@ -46,7 +46,7 @@ end_cmd = command("结束签到", bare=True)
 proxy_cmd = command("代签")
 makeup_cmd = command("补签")
 report_cmd = command("签到情况")
-record_cmd = command("学习记录", bare=True)
+record_cmd = command("学习记录")
 
 
 @handle(signin_cmd)
@@ -57,9 +57,10 @@ async def handle_signin(db: SessionDep, caller: CallerDep) -> str:
 
 @handle(leave_cmd)
 async def handle_leave(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
-    """Leave for the open or next meeting."""
+    """Leave for the open or next meeting, or for the meeting named by #N."""
+    meeting_id, reason = split_leave(arg_text(arg))
     meeting, row = await meetings.take_leave(db, branch_id=caller.branch_id, member=caller.me,
-                                             reason=arg_text(arg))
+                                             reason=reason, meeting_id=meeting_id)
     return t.leave(caller.me, meeting, row)
 
 
@@ -120,8 +121,13 @@ async def handle_report(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
 
 
 @handle(record_cmd)
-async def handle_record(db: SessionDep, caller: CallerDep) -> str:
-    """The caller's own meetings this year."""
+async def handle_record(db: SessionDep, caller: CallerDep, arg: Arg) -> str | Reply:
+    """The caller's own meetings this year; 委员 and up may name a member (answered privately)."""
     year = timeutil.cycle_of(timeutil.now())
-    rows = await meetings.year_record(db, member=caller.me, year=year)
-    return t.record(caller.me.name, year, rows)
+    targets, _ = parse_targets(arg)
+    if not targets:
+        return t.record(caller.me.name, year, await meetings.year_record(db, member=caller.me, year=year))
+    member = await meetings.member_for_record(db, branch_id=caller.branch_id, platform=caller.ctx.platform,
+                                              ref=targets[0], role=caller.role)
+    rows = await meetings.year_record(db, member=member, year=year)
+    return Reply(t.record(member.name, year, rows), private=not caller.ctx.is_private)
