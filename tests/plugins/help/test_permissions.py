@@ -1,5 +1,7 @@
 """What 帮助 shows is exactly what is allowed: every published command, every kind of caller,
-in the group and in private chat, through the real matchers.
+in the group and in private chat, through the real matchers. 帮助 fits one phone screen (the
+everyday commands, then 功能 names); a command is "shown" when it is on the menu or on the page
+of a 功能 the menu names (帮助 <功能>).
 
 The permission table (domain/permissions.py) is the one source: each command's CommandDoc, its
 matcher and its row must exist together, and a command is refused by the permission layer exactly
@@ -144,6 +146,18 @@ async def _arrange(db: Any) -> None:
     await db.commit()
 
 
+MENU_LINES = 15
+"""One phone screen."""
+
+
+def _titles(menu: str) -> list[str]:
+    """The 功能 names the menu lists for “帮助 功能名” (between that line and the footer)."""
+    lines = menu.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("更多功能")), len(lines))
+    return [title for line in lines[start + 1:] if not line.startswith(("看命令", "其余"))
+            for title in line.split("、")]
+
+
 def _event(text: str, who: Who, private: bool) -> Event:
     if private:
         return private_message(text, user_id=who.user_id)
@@ -167,11 +181,17 @@ async def test_help_shows_exactly_what_is_allowed(app: App, chat_db, who: Who, p
     menu = bot.sent.get(_message_id(help_event), [])
     label = identity(role, county=who.county)
     assert len(menu) == 1 and menu[0].startswith(f"【可用命令】您的身份：{label}"), menu
+    assert len(menu[0].splitlines()) <= MENU_LINES, menu[0]
+    pages = [_event(f"帮助 {title}", who, private) for title in _titles(menu[0])]
+    async with app.test_matcher() as ctx:
+        for event in pages:
+            ctx.receive_event(bot, event)
+    shown = "\n".join([menu[0], *(text for e in pages for text in bot.sent.get(_message_id(e), []))])
     wrong: list[str] = []
     for doc in _docs():
         if doc.name == "帮助":
             continue  # the menu's footer, not a line: answered above
-        listed = f"· {doc.example}　{doc.summary}" in menu[0]
+        listed = f"· {doc.example}　{doc.summary}" in shown
         sent = bot.sent.get(_message_id(events[doc.name]), [])
         refused = [text for text in sent if text in _refusals(doc.name, doc.permission)]
         expected = _refusal(doc.name, doc.permission, role, private=private, member=member,
