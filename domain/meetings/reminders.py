@@ -16,14 +16,16 @@ from db.models import Attendance, Member, SessionKind, StudySession
 from db.models.reminder import Reminder, TargetKind
 from domain import reminder
 from domain.meetings.attendance import expected_members
+from domain.meetings.nudges import render_nudge, scan_nudges
 
 AHEAD = timedelta(days=2)
 ABSENT_AFTER = timedelta(minutes=10)
 
 
 def study_text(meeting: StudySession, lead: str) -> str:
-    """'【学习提醒】明天学习：…'."""
-    lines = [f"【学习提醒】{lead}学习：{meeting.title}",
+    """'【学习提醒】明天学习：…' ('【支部委员会提醒】明天支部委员会：…' for the other kinds)."""
+    label = SessionKind(meeting.kind).label
+    lines = [f"【{label}提醒】{lead}{label}：{meeting.title}",
              f"时间：{timeutil.fmt_dt_week(meeting.starts_at)}"]
     if meeting.place:
         lines.append(f"地点：{meeting.place}")
@@ -44,9 +46,10 @@ async def prune_meetings(db: AsyncSession, now: datetime) -> int:
 
 
 async def scan_meetings(db: AsyncSession, now: datetime, defaults: reminder.BranchDefaults) -> int:
-    """Reminder rows for studies starting within two days; returns how many were new."""
+    """Reminder rows for meetings starting within two days; returns how many were new.
+    (主题党日 are reminded by their own source, domain.partyday.)"""
     meetings = (await db.exec(select(StudySession).where(
-        StudySession.kind == SessionKind.STUDY, col(StudySession.cancelled).is_(False),
+        StudySession.kind != SessionKind.PARTYDAY, col(StudySession.cancelled).is_(False),
         StudySession.starts_at > now - ABSENT_AFTER, StudySession.starts_at <= now + AHEAD))).all()
     added = 0
     for meeting in meetings:
@@ -102,7 +105,8 @@ async def render_absent(db: AsyncSession, row: Reminder,
     ids = await reminder.chat_ids(db, [m for m in members if m is not None], row.platform)
     if not ids:
         return "全部已签到或请假"
-    return reminder.Rendered(f"学习“{meeting.title}”已开始10分钟，以上{len(ids)}位同志还没有签到。"
+    return reminder.Rendered(f"{SessionKind(meeting.kind).label}“{meeting.title}”已开始10分钟，"
+                             f"以上{len(ids)}位同志还没有签到。"
                              "请发“签到”；不能参加请发“请假 原因”。", sorted(ids.values()))
 
 
@@ -111,7 +115,7 @@ def study_reminders(defaults: reminder.BranchDefaults | None = None) -> reminder
     chosen = defaults or reminder.BranchDefaults()
 
     async def scan(db: AsyncSession, now: datetime) -> int:
-        return await scan_meetings(db, now, chosen)
+        return await scan_meetings(db, now, chosen) + await scan_nudges(db, now)
 
     async def absent(db: AsyncSession, row: Reminder) -> reminder.Rendered | str:
         return await render_absent(db, row, chosen)
@@ -119,4 +123,5 @@ def study_reminders(defaults: reminder.BranchDefaults | None = None) -> reminder
     return reminder.Source("meetings", (
         reminder.Kind("study", "学习提醒", render_study),
         reminder.Kind("study_absent", "未签到提醒", absent),
+        reminder.Kind("meetings_nudge", "三会一课提醒书记", render_nudge),
     ), scan=scan, prune=prune_meetings)

@@ -55,6 +55,8 @@ async def award_attendance(
     """The branch's points for coming (on time or late), in this transaction; None when 0."""
     key = "signin_late" if row.status == AttendanceStatus.LATE else "signin_on_time"
     delta = rules[key] if rules else await points.rule(db, member.branch_id, key)
+    if meeting.kind != SessionKind.STUDY:  # the branch's rule for this kind, else as 学习
+        delta = await points.kind_rule(db, member.branch_id, key, meeting.kind, base=delta)
     if not delta:
         return None
     label = f"{SessionKind(meeting.kind).label}{AttendanceStatus(row.status).label} #{meeting.id}"

@@ -40,6 +40,7 @@ from domain.points.ranking import (
     cycle_ranking,
     quarter_ranking,
     standing,
+    standing_of,
 )
 from domain.points.redemption import (
     add_item,
@@ -52,9 +53,12 @@ from domain.points.redemption import (
 )
 from domain.points.rules import (
     DEFAULT_RULES,
+    KIND_RULE_LABELS,
     RULE_LABELS,
     RULE_MAX,
+    kind_rule,
     rule,
+    rule_label,
     rule_or_default,
     rule_value,
     rules,
@@ -63,6 +67,7 @@ from domain.points.rules import (
 
 __all__ = [
     "DEFAULT_RULES",
+    "KIND_RULE_LABELS",
     "REASON_MAX",
     "RULE_LABELS",
     "RULE_MAX",
@@ -98,11 +103,14 @@ __all__ = [
     "reject",
     "remove_item",
     "reverse",
+    "kind_rule",
     "rule",
+    "rule_label",
     "rule_value",
     "rule_or_default",
     "rules",
     "approver_accounts",
     "set_rules",
     "standing",
+    "standing_of",
 ]

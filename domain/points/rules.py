@@ -32,6 +32,14 @@ RULE_LABELS = {
 }
 RULE_MAX = Decimal(50)
 
+MEETING_KINDS = {"general": "党员大会", "committee": "支委会", "group": "党小组会", "lecture": "党课",
+                 "partyday": "主题党日", "life": "组织生活会"}
+"""Meeting kinds (db.models.MeetingKind values) whose sign-in points a branch may set apart from
+学习's; until it does, a kind earns what 学习 earns (`signin_on_time` / `signin_late`)."""
+KIND_RULE_LABELS = {f"{base}.{kind}": f"{word}{'按时签到' if base == 'signin_on_time' else '迟到签到'}"
+                    for kind, word in MEETING_KINDS.items() for base in ("signin_on_time", "signin_late")}
+"""'signin_on_time.committee' → '支委会按时签到': per-kind overrides, absent from DEFAULT_RULES."""
+
 
 def rule_value(branch_id: int, key: str) -> ScalarSelect[Any]:
     """The branch's stored value for a rule as a scalar subquery (NULL: not overridden)."""
@@ -49,11 +57,28 @@ async def rule(db: AsyncSession, branch_id: int, key: str) -> Decimal:
     return rule_or_default(key, (await db.exec(select(rule_value(branch_id, key)))).first())
 
 
+async def kind_rule(db: AsyncSession, branch_id: int, key: str, kind: str,
+                    base: Decimal | None = None) -> Decimal:
+    """A sign-in rule for a meeting kind: the branch's per-kind override, else the 学习 rule
+    (`base` when the caller already read it)."""
+    if f"{key}.{kind}" in KIND_RULE_LABELS:
+        stored = (await db.exec(select(rule_value(branch_id, f"{key}.{kind}")))).first()
+        if stored is not None:
+            return Decimal(str(stored))
+    return base if base is not None else await rule(db, branch_id, key)
+
+
+def rule_label(key: str) -> str:
+    """'学习按时签到', '支委会按时签到', …."""
+    return RULE_LABELS.get(key) or KIND_RULE_LABELS[key]
+
+
 async def rules(db: AsyncSession, branch_id: int) -> dict[str, tuple[Decimal, bool]]:
-    """Every rule: key → (value, changed from the default)."""
+    """Every rule: key → (value, changed from the default); per-kind sign-in rules only when set."""
     stmt = select(col(PointsRule.key), col(PointsRule.value)).where(PointsRule.branch_id == branch_id)
     own = {k: Decimal(str(v)) for k, v in (await db.exec(stmt)).all()}
-    return {k: (own.get(k, d), k in own and own[k] != d) for k, d in DEFAULT_RULES.items()}
+    listed = {k: (own.get(k, d), k in own and own[k] != d) for k, d in DEFAULT_RULES.items()}
+    return listed | {k: (own[k], True) for k in KIND_RULE_LABELS if k in own}
 
 
 async def set_rules(db: AsyncSession, branch_id: int, changes: dict[str, Decimal],

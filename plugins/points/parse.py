@@ -21,6 +21,9 @@ RULE_WORDS = {
     "建议采纳": "suggestion_adopted", "采纳": "suggestion_adopted",
     "建议被采纳": "suggestion_adopted",
 }
+_KIND_RULE_WORDS = {label: key for key, label in points.KIND_RULE_LABELS.items()} | {
+    label.removesuffix("签到"): key for key, label in points.KIND_RULE_LABELS.items()}
+"""'支委会按时签到' / '支委会按时' / '支委会迟到' → the per-kind sign-in rule."""
 _QUARTER = re.compile(r"^(?:(\d{4})\s*(?:年)?)?\s*(?:Q|第)?\s*([1-4一二三四])\s*(?:季度)?$", re.I)
 _STOCK = re.compile(r"^([0-9]+|[零〇一二两三四五六七八九十百]+)\s*(?:件|个|份|张|次)?$")
 _NUMBER = re.compile(r"^[+-]?([0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百]+)\s*分?$")
@@ -46,10 +49,11 @@ def parse_rule_changes(text: str) -> dict[str, Decimal]:
         raise InvalidInput("请写上规则名称和分数，可以写多项。", EX_RULES)
     changes: dict[str, Decimal] = {}
     for name, amount in zip(words[::2], words[1::2], strict=True):
-        key = RULE_WORDS.get(name)
+        key = RULE_WORDS.get(name) or _KIND_RULE_WORDS.get(name)
         if key is None:
             names = "、".join(points.RULE_LABELS.values())
-            raise InvalidInput(f"没有“{name}”这项规则。可设置：{names}。", EX_RULES)
+            raise InvalidInput(f"没有“{name}”这项规则。可设置：{names}（各类会议也可单独设，如支委会按时签到）。",
+                               EX_RULES)
         changes[key] = ZERO if amount.removesuffix("分") in ("0", "0.0") else parse_points(
             amount, low=Decimal("0.5"), high=points.RULE_MAX, example=EX_RULES)
     return changes

@@ -13,7 +13,7 @@ from db.models import (
     PointsProposal,
     RedemptionOrder,
 )
-from domain.points import RULE_LABELS, Place, Publication, Standing
+from domain.points import Place, Publication, Standing, rule_label
 
 EX_BONUS = "加分 张三 5 协助社区清扫"
 EX_PENALTY = "扣分 张三 2 无故缺席学习"
@@ -103,7 +103,7 @@ def reversed_(name: str, original: LedgerEntry, entry: LedgerEntry, total: Decim
 
 def rules_set(changes: dict[str, Decimal]) -> str:
     """设置积分规则."""
-    parts = [f"{RULE_LABELS[k]} {pts(v) if v else '0分（不再计分）'}" for k, v in changes.items()]
+    parts = [f"{rule_label(k)} {pts(v) if v else '0分（不再计分）'}" for k, v in changes.items()]
     return "已修改积分规则：" + "，".join(parts) + "。"
 
 
@@ -135,7 +135,7 @@ def pending(rows: list[tuple[PointsProposal, str]]) -> str:
 def rules(values: dict[str, tuple[Decimal, bool]]) -> str:
     """积分规则."""
     lines = ["【本支部积分规则】"]
-    lines += [f"{RULE_LABELS[k]}：{pts(v)}{'（已调整）' if changed else ''}"
+    lines += [f"{rule_label(k)}：{pts(v)}{'（已调整）' if changed else ''}"
               for k, (v, changed) in values.items()]
     lines.append(f"书记可修改，例如：{EX_RULES}")
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 发布会议's checks, and 党小组 (one group per member, by the database)."""
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -11,8 +12,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.errors import InvalidInput, NotFound
 from core.roles import Role
-from db.models import HealthCategory, MeetingKind, Member, PartyGroupMember, StudySession
-from domain import meetings, roster
+from db.models import (
+    HealthCategory,
+    LedgerEntry,
+    MeetingKind,
+    Member,
+    PartyGroupMember,
+    StudySession,
+)
+from domain import meetings, points, roster
 from tests.factories import make_branch, make_member
 
 START = datetime(2026, 12, 10, 1, 0, tzinfo=UTC)  # Thursday 09:00 Beijing
@@ -157,3 +165,28 @@ async def test_one_group_per_member_is_a_database_rule(db: AsyncSession) -> None
     db.add(PartyGroupMember(branch_id=branch.id, group_id=second.group.id, member_id=a.id))
     with pytest.raises(IntegrityError):
         await db.commit()
+
+
+async def test_points_per_kind_default_as_study(db: AsyncSession) -> None:
+    """A kind earns what 学习 earns until the branch sets that kind's own rule."""
+    branch = await make_branch(db)
+    zhang = await make_member(db, branch, "张三", role=Role.COMMITTEE)
+    await points.set_rules(db, branch.id, {"signin_on_time": Decimal(3),
+                                           "signin_on_time.committee": Decimal(5)}, by="王书记")
+    await db.commit()
+    got = []
+    for i, kind in enumerate((MeetingKind.COMMITTEE, MeetingKind.LECTURE, MeetingKind.STUDY)):
+        starts = START + timedelta(days=i)
+        with time_machine.travel(BEFORE, tick=False):
+            await meetings.publish_meeting(db, branch_id=branch.id, kind=kind, starts_at=starts,
+                                           title="t", place=None)
+            await db.commit()
+        with time_machine.travel(starts, tick=False):
+            got.append((await meetings.sign_in(db, branch_id=branch.id, member=zhang)).points)
+            await db.commit()
+    assert got == [Decimal(5), Decimal(3), Decimal(3)]
+    rows = (await db.exec(select(LedgerEntry.reason).order_by(col(LedgerEntry.id)))).all()
+    assert [r.split(" ")[0] for r in rows] == ["支部委员会签到", "党课签到", "学习签到"]
+    listed = await points.rules(db, branch.id)
+    assert listed["signin_on_time.committee"] == (Decimal(5), True)
+    assert points.rule_label("signin_late.lecture") == "党课迟到签到"
