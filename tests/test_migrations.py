@@ -23,6 +23,7 @@ ADDED = {
     "0007": {"reminder", "partyday_rule", "partyday_occurrence", "holiday_override", "reminder_setting"},
     "0008": {"report_login_token", "report_web_session"},
     "0011": {"notice", "notice_recipient", "notice_receipt", "county_notice", "notice_setting"},
+    "0011a": {"notice_attachment"},
     "0010": {"party_group", "party_group_member", "role_change", "meeting_rhythm", "review_round",
              "review_result", "meeting_minutes", "meeting_photo"},
     "0012": {"care_tag", "care_visit", "care_setting"},

@@ -102,3 +102,19 @@ class NoticeSetting(SQLModel, table=True):
     branch_id: int = Field(foreign_key="branch.id", primary_key=True)
     followup_private: bool = Field(default=False)
     """Members not yet reached are reminded privately (else one @-message in the group)."""
+
+
+class NoticeAttachment(SQLModel, table=True):
+    """An image sent with a notice, kept under the media directory (domain.media's checks)."""
+
+    __tablename__ = "notice_attachment"
+    __table_args__ = (UniqueConstraint("notice_id", "sha256"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    notice_id: int = Field(foreign_key="notice.id", index=True)
+    relpath: str = Field(sa_type=String(200))
+    """Path under the media root (domain.media.media_path resolves it)."""
+    media_type: str = Field(sa_type=String(8))
+    size: int
+    sha256: str = Field(sa_type=String(64))
+    created_at: datetime = Field(default_factory=now, sa_type=UTCDateTime)

@@ -6,9 +6,11 @@ The public API other code uses; the modules behind it are this package's own:
 - reach.py — who has been reached and how, who not yet (the one definition every reader uses)
 - followups.py — the reminder source: follow-ups that reach only the missing, decided at send time
 - county.py — 县通知 to every bound branch, paced through the engine, and each branch's reach
+- attachments.py — images sent with a notice, stored by domain.media
 - texts.py — the words the engine sends; words.py — examples and limits
 """
 
+from domain.notices.attachments import ATTACHMENTS_MAX, attach, attachments_of, check_images
 from domain.notices.county import BranchReach, CountyPosted, county_reach, post_county_notice
 from domain.notices.followups import (
     DEFAULT_PLAN,
@@ -50,6 +52,7 @@ from domain.notices.words import (
 )
 
 __all__ = [
+    "ATTACHMENTS_MAX",
     "DEFAULT_PLAN",
     "EX_ACK",
     "EX_COUNTY",
@@ -67,6 +70,9 @@ __all__ = [
     "Reach",
     "Relayed",
     "acknowledge",
+    "attach",
+    "attachments_of",
+    "check_images",
     "check_text",
     "choose_private",
     "county_reach",

@@ -12,6 +12,7 @@ from nonebot.rule import Rule
 from bot.chat import arg_text, quoted_id
 from bot.commands import command
 from bot.deps import Arg, Caller, CallerDep, SessionDep
+from bot.media import download, image_urls
 from bot.pipeline import AfterSend, Reply, handle
 from bot.send import DeliveryError, find_bot, send_group
 from core import timeutil
@@ -64,7 +65,7 @@ county_cmd = command("县通知")
 county_status_cmd = command("县通知情况")
 
 
-def _post_after(bot: Bot, notice: Notice, target: reminder.Target) -> AfterSend:
+def _post_after(bot: Bot, notice: Notice, target: reminder.Target, images: int) -> AfterSend:
     """After the commit: post the notice to the group (as plain text: a CQ code typed in it stays
     text), then remember the message that posted it, so quoting it is a 收到."""
     async def post() -> None:
@@ -73,7 +74,8 @@ def _post_after(bot: Bot, notice: Notice, target: reminder.Target) -> AfterSend:
                 account = find_bot(target.self_id)  # the account that serves the group
             except DeliveryError:
                 account = bot
-            message_id = await send_group(account, target.group_id, notices.post_text(notice))
+            message_id = await send_group(account, target.group_id,
+                                          notices.post_text(notice, images=images))
             if message_id is not None and notice.id is not None:
                 async with session_factory()() as db:
                     await notices.set_message(db, notice_id=notice.id, platform=target.platform,
@@ -82,18 +84,30 @@ def _post_after(bot: Bot, notice: Notice, target: reminder.Target) -> AfterSend:
     return post
 
 
+async def _images(arg: Message) -> list[bytes]:
+    """The images sent with the notice, downloaded (capped) and checked before anything is written."""
+    images = [await download(url, max_bytes=config.image_max_bytes, example=notices.EX_POST)
+              for url in image_urls(arg)[:notices.ATTACHMENTS_MAX + 1]]
+    notices.check_images(images, max_bytes=config.image_max_bytes)
+    return images
+
+
 @handle(post_cmd)
 async def handle_post(bot: Bot, db: SessionDep, caller: CallerDep, arg: Arg) -> Reply:
     """Committee: a notice to the group, numbered, expecting every active member; follow-ups planned."""
+    images = await _images(arg)
     target = await reminder.branch_target(db, caller.branch_id)
     if target is None:
         raise NotFound(t.no_group())
     author = notices.Author(caller.operator_name, caller.member.id if caller.member else None)
     notice = await notices.create_notice(db, branch_id=caller.branch_id, text=arg_text(arg),
                                          author=author)
+    if images:
+        await notices.attach(db, notice, images, root=config.media_root,
+                             max_bytes=config.image_max_bytes)
     await notices.schedule(db, notice, plan=config.plan())
     _, expected = await notices.reach_counts(db, notice.id or 0)
-    after = [_post_after(bot, notice, target)]
+    after = [_post_after(bot, notice, target, len(images))]
     private = caller.ctx.is_private or caller.ctx.group_id != target.group_id
     return Reply(t.posted_privately(notice, expected) if private else None, after=after)
 
