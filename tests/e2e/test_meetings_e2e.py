@@ -1,0 +1,100 @@
+"""三会一课 through the real bot process over a real OneBot V11 WebSocket: 发布会议 (支委会), 签到,
+会议记录 with a photo fetched from its URL, 三会一课情况."""
+
+import sqlite3
+import stat
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from core import timeutil
+from tests.e2e.conftest import SUPERUSER, BotProcess
+from tests.onebot_peer import OneBotPeer, at
+
+pytestmark = pytest.mark.e2e
+
+GROUP = 20001
+SECRETARY, COMMITTEE, MEMBER = 10002, 10003, 10004
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 200
+
+
+@pytest.fixture
+def bot_process(tmp_path: Path, bot_database: str) -> Iterator[BotProcess]:
+    """The real bot, with its photos under this test's own folder."""
+    bot = BotProcess(database_url=bot_database, log_path=tmp_path / "bot.log",
+                     extra_env={"MEETINGS_MEDIA_DIR": str(tmp_path / "media")})
+    bot.start()
+    try:
+        yield bot
+    finally:
+        bot.stop()
+
+
+@pytest.fixture
+def photo_url() -> Iterator[str]:
+    """A web server standing in for QQ's image host."""
+    class Serve(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802  (http.server's name)
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(PNG)))
+            self.end_headers()
+            self.wfile.write(PNG)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Serve)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/photo.png"
+    server.shutdown()
+    server.server_close()
+
+
+def sql(bot: BotProcess, statement: str) -> list[tuple]:
+    """Read (or, to let time pass, change) the bot's SQLite database directly."""
+    with sqlite3.connect(bot.database_url.split("///", 1)[1]) as conn:
+        return conn.execute(statement).fetchall()
+
+
+async def test_committee_meeting_signin_minutes_and_rhythm(bot_process: BotProcess, peer: OneBotPeer,
+                                                           photo_url: str, tmp_path: Path) -> None:
+    """A 支委会 expects the committee only; minutes with a photo make it count as held this month."""
+    await peer.ask(SUPERUSER, "绑定支部 第一支部", group_id=GROUP)
+    for uid, name in ((SECRETARY, "王书记"), (COMMITTEE, "李委员"), (MEMBER, "张三")):
+        await peer.ask(uid, f"报到 {name}", group_id=GROUP)
+    await peer.ask(SUPERUSER, ["设置书记 ", at(SECRETARY)], group_id=GROUP)
+    assert await peer.ask(SECRETARY, "设置委员 李委员", group_id=GROUP) == "已将 李委员 设为支委委员。"
+
+    starts = timeutil.to_local(timeutil.now() + timedelta(minutes=20)).replace(second=0, microsecond=0)
+    posted = await peer.ask(SECRETARY, f"发布会议 支委会 {starts:%Y-%m-%d %H:%M} 研究发展党员工作 党员活动室",
+                            group_id=GROUP)
+    assert posted.startswith("【支部委员会通知 #1】\n参加：书记和支委委员\n主题：研究发展党员工作\n")
+    signed = await peer.ask(COMMITTEE, "签到", group_id=GROUP)
+    assert signed.startswith("李委员 签到成功（支部委员会 #1，第1位，")
+
+    # Let the meeting take place: it started an hour ago, after the members joined and the
+    # appointments were made, a day before.
+    sql(bot_process, "UPDATE study_session SET starts_at = datetime('now', '-1 hours'), "
+                     "opens_at = datetime('now', '-90 minutes'), late_after = datetime('now', '-45 minutes'), "
+                     "closes_at = datetime('now', '-1 minutes')")
+    sql(bot_process, "UPDATE role_change SET changed_at = datetime('now', '-1 days')")
+    sql(bot_process, "UPDATE member SET created_at = datetime('now', '-2 days')")
+    saved = await peer.ask(SECRETARY, ["会议记录 #1 讨论了发展党员工作，确定培养对象2名",
+                                       {"type": "image", "data": {"file": "p.png", "url": photo_url}}],
+                           group_id=GROUP)
+    assert saved.startswith("已记录会议记录：#1 支部委员会「研究发展党员工作」")
+    assert saved.endswith("（第1版，共18字）\n已保存照片1张。")
+    [(relpath,)] = sql(bot_process, "SELECT relpath FROM meeting_photo")
+    photo = tmp_path / "media" / relpath
+    assert photo.read_bytes() == PNG and stat.S_IMODE(photo.stat().st_mode) == 0o600
+
+    report = await peer.ask(SECRETARY, "签到情况 #1", group_id=GROUP)
+    assert "应到2人，实到1人（迟到0人），请假0人，缺席1人，出席率50%" in report
+    assert report.endswith("缺席：王书记")
+    rhythm = await peer.ask(SECRETARY, "三会一课情况", group_id=GROUP)
+    month = timeutil.to_local(timeutil.now()).month
+    assert f"支部委员会（每月）：{month}月 已开 " in rhythm and "（出席50%）" in rhythm
