@@ -110,14 +110,26 @@ _GLUE = frozenset("的了条表过着得地吗呢吧啊呀哦嘛么是都也还�
 """First characters that, right after a command word with no space, continue a sentence."""
 
 
-async def _not_a_sentence(arg: Annotated[Message, CommandArg()],
-                          space: Annotated[str | None, CommandWhitespace()]) -> bool:
-    text = normalize(arg.extract_plain_text())
-    if not text:
-        return True
-    if is_question(text):
-        return False
-    return bool(space) or text[0] not in _GLUE
+def _sentence_rule(name: str) -> Rule | None:
+    """ASKABLE commands, and those that may name another member (the table's `others`: 积分 张三,
+    学习记录 张三): a question is not the command. Glued to the word, a name is not either
+    (`积分高的人多`, `学习记录很重要`): there a name needs a space or an @, only a number may touch."""
+    names = permission(name).others is not None
+    if name not in ASKABLE and not names:
+        return None
+
+    async def not_a_sentence(arg: Annotated[Message, CommandArg()],
+                             space: Annotated[str | None, CommandWhitespace()]) -> bool:
+        text = normalize(arg.extract_plain_text())
+        if not text:
+            return True
+        if is_question(text):
+            return False
+        if space:
+            return True
+        return text[0] in "#" or text[0].isdigit() if names else text[0] not in _GLUE
+
+    return Rule(not_a_sentence)
 
 
 class _CommandFirst(Rule):
@@ -175,7 +187,7 @@ def command(name: str, *extra: str, bare: bool = False, hot: bool = False, **kwa
     permission(name)  # KeyError at import: every command needs a row in the permission table
     apply_command_defaults()
     words = set(extra) | set(aliases_of(name))
-    rule = Rule(_no_argument) if bare else Rule(_not_a_sentence) if name in ASKABLE else None
+    rule = Rule(_no_argument) if bare else _sentence_rule(name)
     matcher = on_command(
         name, rule=rule, aliases=words or None,
         priority=HOT_PRIORITY if hot else PRIORITY, block=True, _depth=1, **kwargs,

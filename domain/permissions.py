@@ -148,7 +148,7 @@ COMMANDS: dict[str, Permission] = {
     "采纳建议": Permission(S, ANY),
     "转交建议": Permission(S, ANY),
     # points
-    "积分": Permission(M, ANY, own=True),
+    "积分": Permission(M, ANY, own=True, others=C),
     "积分明细": Permission(M, ANY, own=True),
     "积分排行": Permission(G, ANY),
     "积分规则": Permission(G, ANY),
@@ -205,6 +205,8 @@ COMMANDS: dict[str, Permission] = {
     # exports and the dashboard
     "导出": Permission(S, ANY),
     "后台": Permission(S, PRIVATE, branch=False, county=True),
+    "全县情况": Permission(SU, PRIVATE, branch=False, county=True),
+    "导出全县": Permission(SU, PRIVATE, branch=False, county=True),
     # help
     "帮助": Permission(G, ANY, branch=False),
 }

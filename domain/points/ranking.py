@@ -9,8 +9,14 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
+from core.refs import PersonRef
+from core.roles import Role
 from db.models import LedgerEntry, LedgerKind, Member, MemberStatus, PointsBalance
+from domain import roster
+from domain.permissions import permission
 from domain.points.ledger import balance
+
+EX_STANDING_OF = "积分 张三"
 
 
 @dataclass
@@ -68,6 +74,16 @@ async def standing(db: AsyncSession, member: Member) -> Standing:
             .where(_active(member.branch_id)))
     of, higher = (await db.exec(stmt)).one()
     return Standing(cycle, total, await breakdown(db, member.id or 0, cycle), higher + 1, of)
+
+
+async def standing_of(db: AsyncSession, *, branch_id: int, platform: str, ref: PersonRef,
+                      role: Role) -> tuple[Member, Standing]:
+    """积分 <姓名或@>: another member's standing (one without QQ, say), for a caller of `role`;
+    refused below the permission table's `others` for 积分."""
+    permission("积分").check_others(role)
+    member = await roster.resolve_member(db, branch_id=branch_id, platform=platform, ref=ref,
+                                         example=EX_STANDING_OF)
+    return member, await standing(db, member)
 
 
 def _ranked(rows: list[tuple[int, str, Decimal]]) -> list[Place]:

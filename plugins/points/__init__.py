@@ -32,7 +32,7 @@ __plugin_meta__ = PluginMetadata(
     config=Config,
     supported_adapters={"~onebot.v11", "~console"},
     extra={"commands": [
-        CommandDoc("积分", "本年度积分、各项构成和支部排名", "积分"),
+        CommandDoc("积分", "本年度积分、各项构成和支部排名", "积分", "积分 [姓名或@]", details=("委员以上写姓名或@可查别人（如没有QQ的成员）；在群里问时私聊回复，成员数据不进群。",)),
         CommandDoc("积分明细", "最近10条积分记录（含流水号）", "积分明细"),
         CommandDoc("积分排行", "本年（或本季度）积分前10名和您的名次", t.EX_RANK, "积分排行 [本季度|本年]"),
         CommandDoc("积分规则", "学习、志愿、建言各得多少分", "积分规则"),
@@ -53,13 +53,19 @@ __plugin_meta__ = PluginMetadata(
     ]},
 )
 
-mine_cmd = command("积分", bare=True)
+mine_cmd = command("积分")
 
 
 @handle(mine_cmd)
-async def handle_mine(db: SessionDep, caller: CallerDep) -> str:
-    """This cycle's balance, breakdown and place in the branch."""
-    return t.standing(caller.me.name, await points.standing(db, caller.me))
+async def handle_mine(db: SessionDep, caller: CallerDep, arg: Arg) -> str | Reply:
+    """This cycle's balance, breakdown and place in the branch; 委员 and up may name a member
+    (answered privately when asked in a group: member data)."""
+    targets, _ = parse_targets(arg)
+    if not targets:
+        return t.standing(caller.me.name, await points.standing(db, caller.me))
+    member, standing = await points.standing_of(
+        db, branch_id=caller.branch_id, platform=caller.ctx.platform, ref=targets[0], role=caller.role)
+    return Reply(t.standing(member.name, standing), private=not caller.ctx.is_private)
 
 
 history_cmd = command("积分明细", bare=True)

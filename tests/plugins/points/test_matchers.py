@@ -72,6 +72,32 @@ async def test_my_points_breakdown_and_rank(app: App, chat_db) -> None:
 
 
 @time_machine.travel(NOV, tick=False)
+async def test_points_of_another_member_for_committee_and_up(app: App, chat_db) -> None:
+    """积分 李四 (no QQ) / 查积分 @张三: a committee member is answered privately in a group and
+    directly in private chat; a member is refused; a sentence glued to 积分 is nothing."""
+    _, _, _, zhang, li = await _branch(chat_db)
+    await _give(chat_db, li, "9")
+    li_points = "李四 2026年度积分：9分\n其中：学习+9\n支部排名：第1名/共4人"
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        event = group_message("积分 李四", user_id=COMMITTEE_ID)
+        ctx.receive_event(bot, event)
+        ctx.should_call_api("send_private_msg", {"user_id": int(COMMITTEE_ID), "message": txt(li_points)},
+                            result=None)
+        event = group_message(Message([MessageSegment.text("查积分 "), MessageSegment.at(MEMBER_ID)]),
+                              user_id=SECRETARY_ID)
+        ctx.receive_event(bot, event)
+        ctx.should_call_api("send_private_msg", {"user_id": int(SECRETARY_ID), "message": txt(
+            "张三 2026年度积分：0分\n支部排名：第2名/共4人")}, result=None)
+    await _talk(app, (private_message("积分 李四", user_id=COMMITTEE_ID), txt(li_points)),
+                (group_message("积分 李四"), txt("查看或处理别人的记录需要支委委员或以上身份。")),
+                (group_message("积分 王五", user_id=SECRETARY_ID),
+                 txt("本支部没有叫“王五”的成员。可发送“成员列表”查看。\n例如：积分 张三")),
+                (group_message("积分高的人有奖励", user_id=SECRETARY_ID), None),
+                (group_message("积分李四", user_id=SECRETARY_ID), None))
+
+
+@time_machine.travel(NOV, tick=False)
 async def test_history_and_ranking(app: App, chat_db) -> None:
     """积分明细 lists 流水号; 积分排行 shows the top and the quarter variant."""
     _, _, _, zhang, li = await _branch(chat_db)
