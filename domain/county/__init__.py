@@ -19,6 +19,7 @@ from domain.county.grouping import (
     set_sector,
     split_branch_and_group,
 )
+from domain.county.overview import CountyOverview, areas, county_overview
 from domain.county.periods import (
     CountyPeriod,
     month,
@@ -36,8 +37,20 @@ from domain.county.staff import (
     remove_staff,
     staff_of,
 )
+from domain.county.table import GROUPS, Column, Group, Row, rows
+from domain.county.workbook import build_county_workbook, filename
 
 __all__ = [
+    "CountyOverview",
+    "areas",
+    "county_overview",
+    "GROUPS",
+    "Column",
+    "Group",
+    "Row",
+    "build_county_workbook",
+    "filename",
+    "rows",
     "ALERT_KINDS",
     "Alert",
     "alerts",

@@ -1,4 +1,5 @@
-"""Workbooks shaped like the paper ledgers branches keep: title, bold frozen header, real dates."""
+"""Workbooks shaped like the paper ledgers branches keep: title, bold frozen header, real dates,
+and printed on A4 as they are (see `print_on_a4`, which every sheet built here gets)."""
 
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -20,6 +21,9 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+PORTRAIT_MAX_WIDTH = 90
+"""Column widths (Excel's character units) that fit across A4 portrait at 100%; wider sheets are
+printed landscape. Either way the sheet is scaled to the page's width, never cut into strips."""
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make Excel read typed text as a formula (OWASP's CSV-injection list)."""
 
@@ -53,9 +57,25 @@ def _put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     return cell
 
 
+def print_on_a4(ws: Worksheet, widths: Sequence[float], *, header_rows: str = f"{HEADER_ROW}:{HEADER_ROW}"
+                ) -> None:
+    """Print settings every ledger gets: A4, landscape when the columns are wider than portrait,
+    fit to one page wide (as many pages long as needed), the header rows repeated on each page,
+    centred, with 第 N 页，共 M 页 at the foot. Call it on any sheet made outside `build`."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if sum(widths) > PORTRAIT_MAX_WIDTH else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = header_rows
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
 def build(title: str, headers: Sequence[str], widths: Sequence[int], rows: Sequence[Sequence[Any]],
           *, percent_columns: Sequence[int] = (), wrap_columns: Sequence[int] = ()) -> bytes:
-    """One-sheet workbook: merged title row, bold bordered header frozen in place, set widths."""
+    """One-sheet workbook: merged title row, bold bordered header frozen in place, set widths,
+    printed on A4 (print_on_a4)."""
     wb = Workbook()
     ws = wb.active
     ws.title = title.split(" ")[-1][:31] if title else "Sheet1"
@@ -77,7 +97,7 @@ def build(title: str, headers: Sequence[str], widths: Sequence[int], rows: Seque
                 cell.number_format = "0.0%"
             cell.alignment = Alignment(vertical="top", wrap_text=c in wrap_columns)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    print_on_a4(ws, widths)
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

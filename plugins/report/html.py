@@ -97,6 +97,11 @@ button{background:#b71c1c;color:#fff;border:0;border-radius:8px;padding:8px 16px
 .empty{color:#777}
 .note{background:#fff8e1;border:1px solid #ffe082;border-radius:8px;padding:8px 12px}
 .downloads a{display:inline-block;margin:6px 10px 6px 0;font-size:22px}
+.quick{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}
+.quick a{color:#b71c1c;font-size:20px;padding:6px 12px;border:1px solid #e0c0c0;border-radius:8px;text-decoration:none;background:#fff}
+.quick a.here{background:#b71c1c;color:#fff}
+ul.alerts{background:#fff3e0;border:1px solid #ffb74d;border-radius:8px;padding:8px 12px 8px 32px;margin:6px 0}
+ul.alerts li{margin:4px 0}
 """
 
 

@@ -100,27 +100,6 @@ async def overview_page(ctx: Ctx) -> str:
     return _page(ctx, "概况", "/", content)
 
 
-async def county_page(db: AsyncSession, viewer: Viewer, prefix: str) -> str:
-    """Superuser: one line per branch, with totals."""
-    rows = await report.county_overview(db)
-    quarter = rows[0].quarter.label if rows else ""
-    lines = [[link(f"{prefix}/b/{o.branch.id}/", o.branch.name), o.members, percent(o.attendance_rate),
-              o.meetings, o.volunteer_hours, sum(o.suggestions.values()),
-              o.suggestions.get("待处理", 0)] for o in rows]
-    if rows:
-        lines.append(["合计", sum(o.members for o in rows), "", sum(o.meetings for o in rows),
-                      sum((o.volunteer_hours for o in rows), Decimal(0)),
-                      sum(sum(o.suggestions.values()) for o in rows),
-                      sum(o.suggestions.get("待处理", 0) for o in rows)])
-    content = join([
-        tag("h2", f"各支部情况（{quarter}）"),
-        table(["支部", "党员", "出勤率", "学习次数", "志愿时长", "建议", "待处理建议"], lines,
-              empty="还没有支部。请在支部群里发送“绑定支部 支部名称”。"),
-    ])
-    return page("全县概况", content, who=f"{viewer.name}（{viewer.title}）",
-                logout=logout_form(viewer, prefix))
-
-
 async def meetings_page(ctx: Ctx, period: Period) -> str:
     """Every meeting of the period with its figures and who signed in."""
     rows = await report.attendance_rows(ctx.db, branch_id=ctx.branch.id or 0, period=period)

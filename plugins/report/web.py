@@ -21,9 +21,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.errors import DomainError
 from db.engine import read_session_factory, session_factory
 from db.models import Branch, LedgerKind
-from domain import report
+from domain import county, report
 from domain.report import ExportKind, Period, Viewer, parse_period
-from plugins.report import pages
+from plugins.report import county_page, pages
 from plugins.report.config import Config
 from plugins.report.html import Safe, csrf_field, e, page, tag
 
@@ -216,12 +216,60 @@ async def _check_csrf(request: Request, viewer: Viewer, token: str | None = None
 # ---- pages ----
 
 @router.get("/")
-async def home(db: DB, viewer: ViewerDep) -> Response:
-    """County overview for a superuser; a secretary goes straight to their branch."""
+async def home(db: DB, viewer: ViewerDep, period: str | None = None, start: str | None = None,
+               end: str | None = None, area: str | None = None) -> Response:
+    """The county page for a superuser or county staff; a secretary goes straight to their branch."""
     if viewer.branch_id is not None:
         return RedirectResponse(f"{PREFIX}/b/{viewer.branch_id}/", status_code=303)
     require(viewer, "全县概况")
-    return html(await pages.county_page(db, viewer, PREFIX))
+    overview = await county.county_overview(db, period=_county_period(period, start, end),
+                                            area=area or None)
+    return html(county_page.county_page(overview, viewer, PREFIX,
+                                        pages.logout_form(viewer, PREFIX)))
+
+
+@router.get("/county/export")
+async def county_export(db: DB, viewer: ViewerDep, period: str | None = None,
+                        area: str | None = None) -> Response:
+    """导出 全县: the county workbook of the page's period (and 片区)."""
+    require(viewer, "全县概况")
+    overview = await county.county_overview(db, period=_county_period(period, None, None),
+                                            area=area or None)
+    content = county.build_county_workbook(overview.rows, overview.period)
+    name = county.filename(overview.period)
+    headers = {**SECURITY_HEADERS, "Content-Disposition":
+               f"attachment; filename=\"county_{overview.period.key}.xlsx\"; "
+               f"filename*=UTF-8''{quote(name, safe='')}"}
+    return Response(content, media_type=XLSX, headers=headers)
+
+
+@router.post("/county/group")
+async def county_group(request: Request, viewer: ViewerDep) -> Response:
+    """A branch's 片区 and 行业, set on the county page (as 设置片区 / 设置行业 in chat)."""
+    require(viewer, "设置分组")
+    form = await _urlencoded(request)
+    await _check_csrf(request, viewer, form.get("csrf", ""))
+    async with writing() as db:
+        branch = await db.get(Branch, int(form["branch"])) if form.get("branch", "").isdigit() else None
+        if branch is None:
+            raise PageError(404, "没有这个支部", "请从全县概况页面选择支部。")
+        try:
+            if form.get("area", "").strip():
+                await county.set_area(db, branch=branch, area=form["area"])
+            if form.get("sector", "").strip():
+                await county.set_sector(db, branch=branch, sector=form["sector"])
+        except DomainError as error:
+            raise PageError(400, "没有保存", error.reply) from error
+        await db.commit()
+    return RedirectResponse(f"{PREFIX}/", status_code=303)
+
+
+def _county_period(period: str | None, start: str | None, end: str | None) -> county.CountyPeriod:
+    text = f"{start}~{end}" if start and end else period
+    try:
+        return county.parse_county_period(text)
+    except DomainError as error:
+        raise PageError(400, "时间写法不对", error.message + " 例如：本月、2026Q4、2026-11") from error
 
 
 @router.get("/b/{bid}/")

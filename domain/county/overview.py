@@ -1,0 +1,45 @@
+"""The county overview every reader shares: the lines, the table's rows, the alerts, the 片区."""
+
+from dataclasses import dataclass
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from db.models import Branch
+from domain.county.alerts import Alert, alerts
+from domain.county.figures import BranchLine, Figures, branch_lines
+from domain.county.grouping import NO_AREA
+from domain.county.periods import CountyPeriod
+from domain.county.table import Row, rows
+
+
+@dataclass
+class CountyOverview:
+    """What 全县情况, the county page and 导出 全县 show for a period (and 片区, if chosen)."""
+
+    period: CountyPeriod
+    area: str | None
+    lines: list[BranchLine]
+    rows: list[Row]
+    alerts: list[Alert]
+    areas: list[str]
+    """Every 片区 there is (for the filter), whichever is chosen."""
+
+    @property
+    def total(self) -> Figures:
+        """The county (or the chosen 片区) as one line."""
+        return self.rows[-1].figures
+
+
+async def areas(db: AsyncSession) -> list[str]:
+    """The 片区 names in use, by name, 未分片区 last when some branch has none."""
+    found = (await db.exec(select(Branch.area).distinct())).all()
+    names = sorted(a for a in found if a)
+    return names + ([NO_AREA] if None in found else [])
+
+
+async def county_overview(db: AsyncSession, *, period: CountyPeriod,
+                          area: str | None = None) -> CountyOverview:
+    """Every branch's line for the period (of one 片区 if given), rows with 小计/合计, alerts."""
+    lines = await branch_lines(db, period=period, area=area or None)
+    return CountyOverview(period, area or None, lines, rows(lines), alerts(lines), await areas(db))
