@@ -222,6 +222,8 @@ PAGES: dict[str, Permission] = {
     "导入成员": Permission(S, PRIVATE),
     # care tags and visit notes (health data): the branch's own secretary only, never county staff
     "关爱慰问": Permission(S, PRIVATE),
+    # care tags and visit notes (health data): the branch's own secretary only, never county staff
+    "关爱慰问": Permission(S, PRIVATE),
     # a branch's 片区 and 行业 on the county page (as 设置片区 / 设置行业 in chat)
     "设置分组": Permission(SU, PRIVATE, branch=False),
 }

@@ -8,6 +8,7 @@ in the ordinary month otherwise; day 30 of a month that has 29 days this year fa
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from lunar_python import Lunar, LunarMonth, LunarYear, Solar
 
@@ -24,13 +25,18 @@ def solar_in_year(month: int, day: int, year: int) -> date:
     return date(year, month, day)
 
 
+@lru_cache(maxsize=512)
 def leap_month_of(lunar_year: int) -> int:
     """The leap month of a lunar year (0: none)."""
     return int(LunarYear.fromYear(lunar_year).getLeapMonth())
 
 
+@lru_cache(maxsize=4096)
 def lunar_in_year(lunar: LunarDay, lunar_year: int) -> date:
-    """The solar day of this lunar month/day in lunar year `lunar_year` (see the module's rules)."""
+    """The solar day of this lunar month/day in lunar year `lunar_year` (see the module's rules).
+
+    Cached: the library computes from astronomical tables (tens of milliseconds a call), and a
+    plan job asks the same few days for every member, every minute."""
     month = lunar.month
     if lunar.leap and leap_month_of(lunar_year) == lunar.month:
         month = -lunar.month
@@ -48,7 +54,7 @@ def lunar_of(day: date) -> LunarDay:
 
 def lunar_year_of(day: date) -> int:
     """The lunar year a solar day falls in (it changes at 春节, not on 1 January)."""
-    return int(Solar.fromYmd(day.year, day.month, day.day).getLunar().getYear())
+    return day.year if day >= lunar_in_year(LunarDay(1, 1), day.year) else day.year - 1
 
 
 @dataclass(frozen=True)

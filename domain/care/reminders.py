@@ -107,9 +107,10 @@ async def _secretary(db: AsyncSession, branch_id: int, now: datetime,
         for name, day in festivals_in(today + timedelta(days=config.festival_days_before),
                                       config.horizon_days)]
     monday = today + timedelta(days=-today.weekday() % 7)
-    if monday < today + timedelta(days=config.horizon_days):
+    while monday < today + timedelta(days=config.horizon_days):
         year, week, _ = monday.isocalendar()
         due_days.append((OVERDUE, f"{year}W{week:02d}", monday))
+        monday += timedelta(weeks=1)
     added = 0
     for kind, what, day in due_days:
         added += await reminder.add(

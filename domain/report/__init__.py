@@ -21,6 +21,7 @@ from domain.report.access import (
     viewer_of,
 )
 from domain.report.attendance import MeetingRow, attendance_rows, overall_rate
+from domain.report.care_ledger import VisitLine, care_ledger, visit_lines
 from domain.report.excel import build as build_workbook
 from domain.report.exports import Export, ExportKind, build_export
 from domain.report.excel import print_on_a4
@@ -41,6 +42,9 @@ from domain.report.roster_import import ImportResult, import_members
 from domain.report.suggestions import ANONYMOUS, SuggestionRow, status_counts, suggestion_rows
 
 __all__ = [
+    "VisitLine",
+    "care_ledger",
+    "visit_lines",
     "ANONYMOUS",
     "COLUMNS",
     "DASHBOARD",

@@ -8,7 +8,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core import timeutil
 from core.roles import Role
 from db.models import Branch, HealthCategory, LedgerKind, MemberStatus, NeedStatus, SessionKind
-from domain import report, roster
+from domain import care, report, roster
 from domain.report import ExportKind, ImportResult, Period, Viewer
 from plugins.report import charts
 from plugins.report.html import (
@@ -47,6 +47,8 @@ def _nav(ctx: Ctx) -> list[tuple[str, str]]:
     items = [("/", "概况"), ("/sessions", "学习签到"), ("/volunteer", "志愿服务"),
              ("/suggestions", "建言献策"), ("/points", "积分台账"), ("/roster", "成员名册"),
              ("/exports", "导出")]
+    if may_see_care(ctx):
+        items.insert(-1, ("/care", "关爱慰问"))
     nav = [(ctx.base + path, text) for path, text in items
            if path != "/roster" or ctx.viewer.may("成员名册")]
     return ([(ctx.prefix + "/", "全县概况")] if ctx.viewer.is_county else []) + nav
@@ -225,3 +227,34 @@ def exports_page(ctx: Ctx, period: Period) -> str:
         tag("div", *links, class_="downloads"),
     ])
     return _page(ctx, "导出", "/exports", content)
+
+
+def may_see_care(ctx: Ctx) -> bool:
+    """The 关爱慰问 page (health data): the PAGES row, and only the branch's own secretary — not
+    an administrator or county staff looking at the branch."""
+    return ctx.viewer.may("关爱慰问") and ctx.viewer.branch_id == ctx.branch.id
+
+
+async def care_page(ctx: Ctx, period: Period) -> str:
+    """The care list (overdue first) and the period's visits, with the 走访慰问台账 download."""
+    today = timeutil.local_date(timeutil.now())
+    entries = await care.care_list(ctx.db, branch_id=ctx.branch.id or 0, today=today,
+                                   config=care.current())
+    visits = await report.visit_lines(ctx.db, branch_id=ctx.branch.id or 0, period=period)
+    content = join([
+        tag("h2", "关爱名单"),
+        table(["姓名", "关爱类别", "上次走访", "相隔天数", "状态"],
+              [[x.member.name, "、".join(x.tags),
+                f"{x.last_visit.month}月{x.last_visit.day}日" if x.last_visit else "还没有走访",
+                "" if x.days_since is None else x.days_since,
+                "⚠ 该走访了" if x.overdue else f"每{x.interval}天一次"] for x in entries],
+              empty="还没有登记关爱对象（私聊发送：设置关爱 张三 独居）"),
+        tag("h2", f"走访记录（{period.label}）"),
+        period_form(ctx.base + "/care", period),
+        table(["日期", "姓名", "关爱类别", "方式", "情况", "走访人"],
+              [[timeutil.fmt_dt(v.visited_at), v.name, v.tags, v.way, v.note, v.visitor]
+               for v in visits], empty="这段时间没有走访记录"),
+        tag("div", link(f"{ctx.base}/care/ledger?period={period.key}",
+                        f"⬇ 走访慰问台账（{period.label}）"), class_="downloads"),
+    ])
+    return _page(ctx, "关爱慰问", "/care", content)

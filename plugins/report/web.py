@@ -356,6 +356,31 @@ async def download(ctx: CtxDep, kind: str, period: str | None = None) -> Respons
     return Response(export.content, media_type=XLSX, headers=headers)
 
 
+@router.get("/b/{bid}/care")
+async def care_page(ctx: CtxDep, period: str | None = None) -> Response:
+    """The care list and visits (health data): the branch's own secretary only."""
+    _require_care(ctx)
+    return html(await pages.care_page(ctx, _period(period)))
+
+
+@router.get("/b/{bid}/care/ledger")
+async def care_ledger(ctx: CtxDep, period: str | None = None) -> Response:
+    """The 走访慰问台账 as .xlsx."""
+    _require_care(ctx)
+    chosen = _period(period)
+    filename, content = await report.care_ledger(ctx.db, branch=ctx.branch, period=chosen)
+    name = f"{ctx.branch.name}_{filename}"
+    headers = {**SECURITY_HEADERS, "Content-Disposition":
+               f"attachment; filename=\"care_{chosen.key}.xlsx\"; "
+               f"filename*=UTF-8''{quote(name, safe='')}"}
+    return Response(content, media_type=XLSX, headers=headers)
+
+
+def _require_care(ctx: pages.Ctx) -> None:
+    if not pages.may_see_care(ctx):
+        raise PageError(403, "无权查看", "关爱慰问记录只有本支部书记能看。")
+
+
 def _period(text: str | None) -> Period:
     try:
         return parse_period(text)
