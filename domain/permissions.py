@@ -222,8 +222,6 @@ PAGES: dict[str, Permission] = {
     "导入成员": Permission(S, PRIVATE),
     # care tags and visit notes (health data): the branch's own secretary only, never county staff
     "关爱慰问": Permission(S, PRIVATE),
-    # care tags and visit notes (health data): the branch's own secretary only, never county staff
-    "关爱慰问": Permission(S, PRIVATE),
     # a branch's 片区 and 行业 on the county page (as 设置片区 / 设置行业 in chat)
     "设置分组": Permission(SU, PRIVATE, branch=False),
 }
@@ -265,6 +263,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "代认领": ("代为认领",),
     "修改名额": ("调整名额",),
     "缺勤": ("登记缺勤",),
+    # notices: a receipt, as members acknowledge a notice in groups
+    "收到": ("已收到", "收到了", "已阅", "已读"),
     # suggestion
     "建议": ("提建议",),
     "回复建议": ("答复建议",),

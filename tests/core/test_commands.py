@@ -1,5 +1,7 @@
 """bot.commands: the command-word check runs before a matcher's full rule, and survives narrowing."""
 
+from pathlib import Path
+
 from nonebot.consts import CMD_KEY, PREFIX_KEY
 from nonebot.rule import Rule
 
@@ -42,3 +44,10 @@ def test_question_words():
     """A question mark, a question word or a final particle make a question; a reason does not."""
     assert [is_question(t) for t in ("要找谁？", "的话怎么办", "可以吗", "会扣分不", "?")] == [True] * 5
     assert [is_question(t) for t in ("住院", "身体不适，在家休息", "家里有事", "")] == [False] * 4
+
+
+def test_readme_lists_every_alias():
+    """Each alias in the table is in README.md's chat-command reference (listed per command)."""
+    text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    reference = text.split("## Chat commands", 1)[1].split("\n## Development", 1)[0]
+    assert sorted(w for row in ALIASES.values() for w in row if w not in reference) == []

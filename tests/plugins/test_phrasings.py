@@ -15,7 +15,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.roles import Role
-from db.models import Attendance, Claim
+from db.models import Attendance, Claim, Member
+from db.models.notice import NoticeReceipt
 from domain import meetings
 from tests.events import RecordingBot, group_message, private_message
 from tests.factories import MEMBER_ID, SECRETARY_ID, make_branch, make_member
@@ -134,3 +135,33 @@ async def test_private_chat_reads_the_same(chat_db: AsyncSession, phrasing: str)
         assert (replies, attendance) == ([], [])
     else:
         assert len(replies) == 1 and attendance == (["leave"] if "假" in phrasing else [])
+
+
+RECEIPT = ["收到", "收到。", "收到👍", "【收到】", "已收到", "收到了", "收到了！", "已阅", "已读", "收到，谢谢"]
+NOT_A_RECEIPT = ["收到快递了", "收到了吗", "已读不回", "已阅读完毕了吗"]
+
+
+async def _receipts(db: AsyncSession, phrasing: str) -> tuple[list[str], int]:
+    """(replies, 张三's receipts) after the secretary posts a notice and 张三 sends the phrasing."""
+    with time_machine.travel(START, tick=False):
+        bot = await _arrange(db)
+        await handle_event(bot, group_message("通知 周五上午9点学习，请准时参加。", user_id=SECRETARY_ID))
+        bot.calls.clear()
+        await handle_event(bot, group_message(_message(phrasing)))
+    zhang = (await db.exec(select(Member).where(Member.name == "张三"))).one()
+    rows = len((await db.exec(select(NoticeReceipt).where(NoticeReceipt.member_id == zhang.id))).all())
+    await db.commit()
+    return bot.sent(), rows
+
+
+@pytest.mark.parametrize("phrasing", RECEIPT)
+async def test_receipt_of_a_notice(chat_db: AsyncSession, phrasing: str) -> None:
+    """The words members acknowledge a notice with record one receipt."""
+    replies, rows = await _receipts(chat_db, phrasing)
+    assert rows == 1 and len(replies) == 1 and replies[0].startswith("张三 已收到通知 #1"), replies
+
+
+@pytest.mark.parametrize("phrasing", NOT_A_RECEIPT)
+async def test_sentences_about_receiving_are_not_receipts(chat_db: AsyncSession, phrasing: str) -> None:
+    """收到快递了 and questions: no receipt, no reply."""
+    assert await _receipts(chat_db, phrasing) == ([], 0)
