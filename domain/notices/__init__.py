@@ -29,7 +29,7 @@ from domain.notices.posting import (
     recent_notices,
     set_message,
 )
-from domain.notices.reach import Person, Reach, reach_of
+from domain.notices.reach import Person, Reach, reach_between, reach_of
 from domain.notices.receipts import (
     OPEN_DAYS,
     Ack,
@@ -84,6 +84,7 @@ __all__ = [
     "parse_channel",
     "post_county_notice",
     "post_text",
+    "reach_between",
     "reach_by_branch",
     "reach_counts",
     "reach_of",

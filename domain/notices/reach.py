@@ -87,3 +87,12 @@ async def reach_of(db: AsyncSession, notice: Notice, *, platform: str = "onebot"
             recorded_by=receipt.recorded_by_name if receipt else None,
             note=receipt.note if receipt else None, at=receipt.created_at if receipt else None))
     return Reach(notice, people)
+
+
+async def reach_between(db: AsyncSession, *, branch_id: int, start: datetime, end: datetime,
+                        platform: str = "onebot") -> list[Reach]:
+    """The reach of each notice a branch sent in [start, end), oldest first (通知传达台账, 后台)."""
+    found = (await db.exec(select(Notice).where(
+        Notice.branch_id == branch_id, col(Notice.created_at) >= start, col(Notice.created_at) < end)
+        .order_by(col(Notice.number)))).all()
+    return [await reach_of(db, notice, platform=platform) for notice in found]

@@ -9,12 +9,13 @@ _WORDS = {
     "积分": ExportKind.POINTS, "时间银行": ExportKind.POINTS,
     "志愿": ExportKind.VOLUNTEER, "志愿服务": ExportKind.VOLUNTEER,
     "建议": ExportKind.SUGGESTION, "建言": ExportKind.SUGGESTION, "建言献策": ExportKind.SUGGESTION,
+    "通知": ExportKind.NOTICE, "通知传达": ExportKind.NOTICE, "传达": ExportKind.NOTICE,
 }
-_WHICH = "请写要导出的台账：签到、积分、志愿 或 建议。"
+_WHICH = "请写要导出的台账：签到、积分、志愿、建议 或 通知。"
 
 
 def parse_kind(word: str) -> ExportKind:
-    """'签到' / '积分' / '志愿' / '建议' (and a few synonyms, with or without 台账)."""
+    """'签到' / '积分' / '志愿' / '建议' / '通知' (and a few synonyms, with or without 台账)."""
     kind = _WORDS.get(normalize(word).removesuffix("台账"))
     if kind is None:
         raise InvalidInput(_WHICH, EXAMPLE)
