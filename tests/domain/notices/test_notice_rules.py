@@ -185,3 +185,24 @@ def test_follow_up_times_fall_on_beijing_days() -> None:
     assert notices.FollowUp.parse("0d18:30").due(NOW) == datetime(2026, 12, 3, 10, 30, tzinfo=UTC)
     with pytest.raises(ValueError, match="1d09:00"):
         notices.FollowUp.parse("明早")
+
+
+async def test_a_bare_ack_is_three_statements(db: AsyncSession) -> None:
+    """收到 is sent by a whole branch at once: find the notice, insert the receipt, count — no more."""
+    from sqlalchemy import event
+
+    branch, secretary, zhang, _ = await _branch(db)
+    await _post(db, branch, secretary)
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE: the transaction, not work
+            statements.append(statement.split()[0])
+
+    sync_engine = db_engine.get_engine().sync_engine
+    event.listen(sync_engine, "before_cursor_execute", record)
+    try:
+        await notices.acknowledge(db, branch_id=branch.id, member=zhang, now=NOW)
+    finally:
+        event.remove(sync_engine, "before_cursor_execute", record)
+    assert statements == ["SELECT", "INSERT", "SELECT"]
