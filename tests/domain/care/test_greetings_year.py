@@ -7,7 +7,7 @@ birthday and secretary reminder must come exactly once, on the right day, with t
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import time_machine
@@ -216,6 +216,8 @@ async def test_greeting_rechecked_when_sent(db) -> None:
     with time_machine.travel(timeutil.at_local(date(2025, 3, 1), time(23, 59)), tick=False) as t:
         assert await reminder.scan_sources(db_engine.session_factory(), REGISTRY,
                                            timeutil.now()) == 3
+        due = set((await db.exec(select(Reminder.due_at))).all())
+        assert due == {datetime(2025, 3, 2, 0, 30, tzinfo=UTC)}  # 08:30 Beijing: 00:30 UTC
         gone.status = MemberStatus.INACTIVE
         await care.set_party_date(db, member=moved, joined=date(1970, 3, 3), today=START)
         db.add(gone)
