@@ -228,8 +228,10 @@ class BareProcess(BotProcess):
     def start(self, timeout: float = 20.0) -> None:
         """Start it and wait for the port."""
         log = self.log_path.open("ab")
+        # Its own process group, like the real bot's: stop() signals the group.
         self.process = subprocess.Popen([sys.executable, "-m", "bench.bare_bot"], cwd=ROOT,
-                                        env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+                                        env=self.env(), start_new_session=True, stdout=log,
+                                        stderr=subprocess.STDOUT)
         log.close()
         _wait_port(self, timeout)
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from nonebot import get_driver, on_command
 from nonebot.adapters import Bot, Event, Message
-from nonebot.consts import CMD_KEY, PREFIX_KEY
+from nonebot.consts import CMD_ARG_KEY, CMD_KEY, CMD_WHITESPACE_KEY, PREFIX_KEY
 from nonebot.matcher import Matcher
 from nonebot.params import CommandArg, CommandWhitespace
 from nonebot.rule import CommandRule, Rule
@@ -110,6 +110,10 @@ _GLUE = frozenset("的了条表过着得地吗呢吧啊呀哦嘛么是都也还�
 """First characters that, right after a command word with no space, continue a sentence."""
 
 
+_ARG_CHECKERS: set[Any] = set()
+"""Rule checkers of the form `(arg, space) -> bool` that _CommandFirst calls directly."""
+
+
 def _sentence_rule(name: str) -> Rule | None:
     """ASKABLE commands, and those that may name another member (the table's `others`: 积分 张三,
     学习记录 张三): a question is not the command. Glued to the word, a name is not either
@@ -129,6 +133,7 @@ def _sentence_rule(name: str) -> Rule | None:
             return True
         return text[0] in "#" or text[0].isdigit() if names else text[0] not in _GLUE
 
+    _ARG_CHECKERS.add(not_a_sentence)
     return Rule(not_a_sentence)
 
 
@@ -139,19 +144,32 @@ class _CommandFirst(Rule):
     injection (on_command's CommandRule has sync parameters, solved in worker threads). With ~100
     command matchers that, not the database, was most of a message's cost (≈120 ms → ≈10 ms per
     event in-process). The command word NoneBot has already parsed (state[PREFIX_KEY]) rules out
-    all matchers but the right one with a dict lookup; the full rule then runs as before.
+    all matchers but the right one with a dict lookup. The matching one's CommandRule and bare
+    check are then called directly with that parsed state, not through the dependency injection
+    (a task group per checker and four worker-thread hops, for a 签到, in bench_signin's profile);
+    any other checker (a plugin's narrowing) runs as NoneBot runs it.
     """
 
     def __init__(self, rule: Rule, commands: set[tuple[str, ...]]) -> None:
         super().__init__(*rule.checkers)
         self.commands = commands
+        self._direct: tuple[Any, ...] = tuple(c.call for c in self.checkers if _is_direct(c.call))
+        self._rest = Rule(*(c for c in self.checkers if not _is_direct(c.call)))
 
     async def __call__(self, bot: Bot, event: Event, state: T_State, *args: Any, **kwargs: Any
                        ) -> bool:
         prefix = state.get(PREFIX_KEY) or {}
         if prefix.get(CMD_KEY) not in self.commands:
             return False
-        return await super().__call__(bot, event, state, *args, **kwargs)
+        arg, space = prefix.get(CMD_ARG_KEY), prefix.get(CMD_WHITESPACE_KEY)
+        for call in self._direct:
+            if isinstance(call, CommandRule):
+                passed = await call(prefix.get(CMD_KEY), arg, space)
+            else:
+                passed = await (_no_argument(arg) if call is _no_argument else call(arg, space))
+            if not passed:
+                return False
+        return await self._rest(bot, event, state, *args, **kwargs)
 
     def __and__(self, other: Any) -> Rule:
         # `matcher.rule & extra` (a plugin narrowing a command) keeps the command check first.
@@ -159,6 +177,11 @@ class _CommandFirst(Rule):
 
     def __rand__(self, other: Any) -> Rule:
         return _CommandFirst(Rule.__rand__(self, other), self.commands)
+
+
+def _is_direct(call: Any) -> bool:
+    """A checker _CommandFirst calls itself with the parsed command (see there)."""
+    return isinstance(call, CommandRule) or call is _no_argument or call in _ARG_CHECKERS
 
 
 def apply_command_defaults() -> None:

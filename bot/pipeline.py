@@ -19,15 +19,17 @@ from typing import Any
 
 from nonebot import logger
 from nonebot.adapters import Bot, Event, Message, MessageSegment
+from nonebot.consts import CMD_ARG_KEY, PREFIX_KEY
 from nonebot.matcher import Matcher, current_bot, current_event, current_matcher
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.chat import context_of, plain
 from bot.commands import permission_of
-from bot.deps import SessionDep
+from bot.deps import Arg, Caller, CallerDep, SessionDep, command_arg, get_caller
 from bot.send import DeliveryError, send_private
 from core import timeutil
 from core.errors import DomainError
+from db.engine import session_factory
 from db.models import ProcessedEvent
 from db.sql import insert_or_ignore
 
@@ -47,9 +49,6 @@ class Reply:
 
 Outcome = str | Message | MessageSegment | Reply | None
 Handler = Callable[..., Awaitable[Outcome]]
-
-_DB = "yinling_db"
-
 
 async def first_delivery(db: AsyncSession, bot: Bot, event: Event) -> bool:
     """Record the message id in the command's own transaction; False when it is already there.
@@ -105,15 +104,47 @@ async def deliver(outcome: Outcome, *, bot: Bot | None = None, event: Event | No
             logger.warning(f"after-send work failed: {error!r}")
 
 
-def _signature_with_db(func: Handler) -> tuple[inspect.Signature, str | None]:
-    """The handler's signature (annotations resolved) plus a session parameter if it has none."""
+_Provider = Callable[[Bot, Event, Matcher, AsyncSession], Awaitable[Any]]
+
+
+async def _session(_bot: Bot, _event: Event, _matcher: Matcher, db: AsyncSession) -> AsyncSession:
+    return db
+
+
+async def _caller(bot: Bot, event: Event, matcher: Matcher, db: AsyncSession) -> Caller:
+    return await get_caller(bot, event, matcher, db)
+
+
+async def _arg(_bot: Bot, _event: Event, matcher: Matcher, _db: AsyncSession) -> Message:
+    return await command_arg(matcher, matcher.state[PREFIX_KEY][CMD_ARG_KEY])
+
+
+async def _bot(bot: Bot, _event: Event, _matcher: Matcher, _db: AsyncSession) -> Bot:
+    return bot
+
+
+async def _event(_bot: Bot, event: Event, _matcher: Matcher, _db: AsyncSession) -> Event:
+    return event
+
+
+_PROVIDERS: tuple[tuple[Any, _Provider], ...] = (
+    (Arg, _arg), (SessionDep, _session), (CallerDep, _caller), (Bot, _bot), (Event, _event))
+"""What the pipeline hands a handler itself, in this order (a too-long argument is refused before
+the caller is looked up): the same values NoneBot's dependency injection would, without it. There
+each Depends costs task groups and cancel scopes per level (a third of a 签到's CPU in
+bench_signin's profile); a handler that names only these has no parameter left for NoneBot to solve.
+A narrower annotation (`event: GroupMessageEvent`) stays NoneBot's: its type check skips the handler."""
+
+
+def _split_signature(func: Handler) -> tuple[inspect.Signature, list[tuple[str, _Provider]]]:
+    """The parameters left for NoneBot's injection, and those the pipeline provides (see _PROVIDERS)."""
     signature = inspect.signature(func, eval_str=True)
-    for name, param in signature.parameters.items():
-        if param.annotation is SessionDep:
-            return signature, name
-    extra = inspect.Parameter(_DB, inspect.Parameter.KEYWORD_ONLY, annotation=SessionDep)
-    params = list(signature.parameters.values())
-    return signature.replace(parameters=[*params, extra]), None
+    provided = sorted(((name, index, provider) for name, param in signature.parameters.items()
+                       for index, (annotation, provider) in enumerate(_PROVIDERS)
+                       if param.annotation is annotation), key=lambda item: item[1])
+    ours = {name for name, _, _ in provided}
+    rest = [param for name, param in signature.parameters.items() if name not in ours]
+    return signature.replace(parameters=rest), [(name, provider) for name, _, provider in provided]
 
 
 def _sealed(matcher: type[Matcher]) -> bool:
@@ -124,35 +155,44 @@ def _sealed(matcher: type[Matcher]) -> bool:
         return False
 
 
+async def _run(func: Handler, db: AsyncSession, args: Any, kwargs: dict[str, Any],
+               matcher: type[Matcher]) -> None:
+    """Call the handler; commit once (with the message id) or roll back; then send its reply."""
+    try:
+        outcome = await func(*args, **kwargs)
+    except DomainError as error:
+        await db.rollback()
+        # A redelivered message the first delivery handled (报到 again → "您已报到") is silent.
+        handled = not await first_delivery(db, current_bot.get(), current_event.get())
+        await end_transaction(db, commit=not handled)
+        if handled:
+            return
+        outcome = Reply(error.reply, private=_sealed(matcher))
+    except BaseException:
+        await end_transaction(db, commit=False)  # before run_postprocessor's apology
+        raise
+    else:
+        if not await first_delivery(db, current_bot.get(), current_event.get()):
+            await end_transaction(db, commit=False)
+            logger.info("a redelivered message was already handled: no second effect")
+            return
+        await end_transaction(db, commit=True)
+    await deliver(outcome)
+
+
 def handle(matcher: type[Matcher]) -> Callable[[Handler], Handler]:
     """Register `func` as the matcher's handler, inside the pipeline (commit once, then send)."""
 
     def decorate(func: Handler) -> Handler:
-        signature, own_name = _signature_with_db(func)
+        signature, provided = _split_signature(func)
 
         @functools.wraps(func)
         async def run(*args: Any, **kwargs: Any) -> None:
-            db: AsyncSession = kwargs[own_name] if own_name else kwargs.pop(_DB)
-            try:
-                outcome = await func(*args, **kwargs)
-            except DomainError as error:
-                await db.rollback()
-                # A redelivered message the first delivery handled (报到 again → "您已报到") is silent.
-                handled = not await first_delivery(db, current_bot.get(), current_event.get())
-                await end_transaction(db, commit=not handled)
-                if handled:
-                    return
-                outcome = Reply(error.reply, private=_sealed(matcher))
-            except BaseException:
-                await end_transaction(db, commit=False)  # before run_postprocessor's apology
-                raise
-            else:
-                if not await first_delivery(db, current_bot.get(), current_event.get()):
-                    await end_transaction(db, commit=False)
-                    logger.info("a redelivered message was already handled: no second effect")
-                    return
-                await end_transaction(db, commit=True)
-            await deliver(outcome)
+            bot, event, this = current_bot.get(), current_event.get(), current_matcher.get()
+            async with session_factory()() as db:
+                for name, provide in provided:
+                    kwargs[name] = await provide(bot, event, this, db)
+                await _run(func, db, args, kwargs, matcher)
 
         run.__signature__ = signature  # type: ignore[attr-defined]  # NoneBot's DI reads this
         matcher.handle()(run)

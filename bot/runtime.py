@@ -14,7 +14,7 @@ from sqlalchemy import delete
 require("nonebot_plugin_apscheduler")
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
-from bot import logprivacy  # noqa: E402
+from bot import logprivacy, logsink  # noqa: E402
 from bot.chat import plain  # noqa: E402
 from bot.commands import asked_words  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -32,6 +32,8 @@ __plugin_meta__ = PluginMetadata(
 
 settings = nonebot.get_plugin_config(Settings)
 driver = nonebot.get_driver()
+if settings.yinling_adapter != "console":
+    logsink.sink_at_configured_level()
 
 
 @driver.on_startup
