@@ -29,7 +29,16 @@ from domain.meetings.meetings import (
     start_now,
     window,
 )
-from domain.meetings.minutes import Minutes, add_photo, minutes_of, split_action, write_minutes
+from domain.meetings.minutes import (
+    Minutes,
+    add_photo,
+    minutes_of,
+    minutes_summary,
+    photo_by_id,
+    photos_of,
+    split_action,
+    write_minutes,
+)
 from domain.meetings.nudges import Nudge, configure_nudge, nudge_due, render_nudge, scan_nudges
 from domain.meetings.publishing import EX_GROUP_MEETING, EX_LECTURE, publish_meeting
 from domain.meetings.records import member_for_record
@@ -79,7 +88,7 @@ __all__ = [
     "Facts", "Minutes", "Requirement", "RhythmReport", "Slot", "Span", "add_photo", "leave_target",
     "load_facts", "member_for_record", "minutes_of", "parse_kind", "parse_span", "publish_meeting",
     "requirements", "rhythm_report", "rhythms", "role_at", "span_of", "split_action", "unscheduled",
-    "write_minutes", "Nudge", "configure_nudge", "nudge_due", "render_nudge", "scan_nudges",
+    "write_minutes", "minutes_summary", "photo_by_id", "photos_of", "Nudge", "configure_nudge", "nudge_due", "render_nudge", "scan_nudges",
     "ATTENDED", "EX_LEAVE", "EX_MAKEUP", "EX_PROXY", "EX_PUBLISH", "EX_REPORT", "ProxyResult",
     "Report", "SignIn", "Window", "attendance_row", "configure", "describe", "end_now",
     "expected_at", "expected_members", "is_expected", "kind", "latest_started", "make_up",

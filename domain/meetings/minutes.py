@@ -119,17 +119,35 @@ async def minutes_of(db: AsyncSession, *, branch_id: int, meeting_id: int) -> Mi
     return Minutes(meeting, list(revisions), list(photos))
 
 
-async def with_minutes(db: AsyncSession, meeting_ids: list[int]) -> dict[int, tuple[str, int]]:
-    """meeting id → (current minutes text, photo count) for those that have minutes."""
+async def minutes_summary(db: AsyncSession, meeting_ids: list[int]) -> dict[int, tuple[str | None, int]]:
+    """meeting id → (current minutes text or None, photo count), for every id given."""
     if not meeting_ids:
         return {}
     latest = (select(MeetingMinutes.meeting_id, func.max(MeetingMinutes.revision).label("rev"))
               .where(col(MeetingMinutes.meeting_id).in_(meeting_ids))
               .group_by(col(MeetingMinutes.meeting_id)).subquery())
-    rows = (await db.exec(select(MeetingMinutes.meeting_id, MeetingMinutes.text).join(
+    texts = dict((await db.exec(select(MeetingMinutes.meeting_id, MeetingMinutes.text).join(
         latest, (col(MeetingMinutes.meeting_id) == latest.c.meeting_id)
-        & (col(MeetingMinutes.revision) == latest.c.rev)))).all()
+        & (col(MeetingMinutes.revision) == latest.c.rev)))).all())
     photos = dict((await db.exec(select(MeetingPhoto.meeting_id, func.count())
                                  .where(col(MeetingPhoto.meeting_id).in_(meeting_ids))
                                  .group_by(col(MeetingPhoto.meeting_id)))).all())
-    return {mid: (text, int(photos.get(mid, 0))) for mid, text in rows}
+    return {mid: (texts.get(mid), int(photos.get(mid, 0))) for mid in meeting_ids}
+
+
+async def photos_of(db: AsyncSession, meeting_ids: list[int]) -> dict[int, list[MeetingPhoto]]:
+    """meeting id → its photos (for the dashboard)."""
+    if not meeting_ids:
+        return {}
+    out: dict[int, list[MeetingPhoto]] = {}
+    for photo in (await db.exec(select(MeetingPhoto).where(col(MeetingPhoto.meeting_id).in_(meeting_ids))
+                                .order_by(col(MeetingPhoto.id)))).all():
+        out.setdefault(photo.meeting_id, []).append(photo)
+    return out
+
+
+async def photo_by_id(db: AsyncSession, *, branch_id: int, photo_id: int) -> MeetingPhoto | None:
+    """A photo of one of this branch's meetings (None otherwise: never another branch's)."""
+    stmt = (select(MeetingPhoto).join(StudySession, col(StudySession.id) == col(MeetingPhoto.meeting_id))
+            .where(MeetingPhoto.id == photo_id, StudySession.branch_id == branch_id))
+    return (await db.exec(stmt)).first()

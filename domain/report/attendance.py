@@ -32,6 +32,11 @@ class MeetingRow:
     absent: list[str]
     attendees: list[tuple[str, str]] = field(default_factory=list)
     """(name, status label) of everyone with an attendance row, for the dashboard."""
+    lecturer: str = ""
+    """党课: who taught."""
+    minutes: str | None = None
+    """The current 会议记录 (None: none written)."""
+    photos: int = 0
 
     @property
     def rate(self) -> float:
@@ -63,7 +68,14 @@ async def attendance_rows(
     for meeting_id, member_id, status in (await db.exec(rows_stmt)).all():
         by_meeting[meeting_id][member_id] = AttendanceStatus(status)
     facts = await meetings.load_facts(db, branch_id=branch_id)
-    return [_meeting_row(m, members, by_meeting[m.id or 0], facts) for m in held]
+    summary = await meetings.minutes_summary(db, [m.id for m in held if m.id is not None])
+    out = []
+    for meeting in held:
+        row = _meeting_row(meeting, members, by_meeting[meeting.id or 0], facts)
+        row.lecturer = meeting.lecturer or ""
+        row.minutes, row.photos = summary.get(meeting.id or 0, (None, 0))
+        out.append(row)
+    return out
 
 
 def _meeting_row(meeting: StudySession, members: Iterable[Member],

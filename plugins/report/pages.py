@@ -187,7 +187,7 @@ async def roster_page(ctx: Ctx, *, result: ImportResult | None = None, error: st
     lines = [[i, m.name, HealthCategory(m.category).label, Role(m.role).label, m.origin_unit or "",
               "已报到" if linked else "无QQ",
               "在册" if m.status == MemberStatus.ACTIVE else f"已停用 {m.status_reason or ''}"]
-             for i, (m, linked) in enumerate(rows, 1)]
+             for i, (m, linked, _group) in enumerate(rows, 1)]
     form = tag(
         "form", csrf_field(ctx.viewer.csrf),
         tag("label", "选择 Excel 文件（.xlsx）：",
