@@ -7,9 +7,11 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import TYPE_STRING
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core import timeutil
@@ -28,60 +30,78 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """Branch and 片区 names are typed by people: never let Excel read one as a formula."""
 
 
-def _put(ws: Worksheet, row: int, column: int, value: Any) -> Any:
+def _cell(ws: WriteOnlyWorksheet, value: Any, style: str | None = None, fmt: str | None = None
+          ) -> WriteOnlyCell:
     if isinstance(value, Decimal):
         value = int(value) if value == value.to_integral_value() else float(value)
-    cell = ws.cell(row=row, column=column, value=value)
+    cell = WriteOnlyCell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = TYPE_STRING
         cell.quotePrefix = value.startswith(_FORMULA_START)
+    if style is not None:
+        cell.style = style
+    if fmt is not None:
+        cell.number_format = fmt
     return cell
 
 
-def _sheet(ws: Worksheet, group: Group, rows: list[Row], period: CountyPeriod, made: datetime) -> None:
+def _number(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _styles(wb: Workbook) -> None:
+    """Named styles, registered once: a styled cell then costs a name, not five objects."""
+    for name, fill, bold in (("county_header", _HEADER, True), ("county_area", _SUBTOTAL, True),
+                             ("county_total", _TOTAL, True)):
+        style = NamedStyle(name=name, font=Font(bold=bold), border=_BORDER)
+        if fill is not None:
+            style.fill = fill
+        if name == "county_header":
+            style.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        wb.add_named_style(style)
+
+
+def _sheet(ws: WriteOnlyWorksheet, group: Group, rows: list[Row], period: CountyPeriod,
+           made: datetime) -> None:
     headers = [*FIXED, *(c.title for c in group.columns)]
-    _put(ws, 1, 1, f"全县离退休干部党支部{group.title}情况").font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    _put(ws, 2, 1, f"统计时间：{period.label}（{period.first.isoformat()}至{period.last.isoformat()}）"
-                   f"　制表：{timeutil.fmt_dt(made)}")
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
-    for i, header in enumerate(headers, 1):
-        cell = _put(ws, TITLE_ROWS, i, header)
-        cell.font, cell.fill, cell.border = Font(bold=True), _HEADER, _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for i in range(1, len(headers) + 1):
         ws.column_dimensions[get_column_letter(i)].width = (24, 12, 12)[i - 1] if i <= 3 else 10
-    for r, row in enumerate(rows, TITLE_ROWS + 1):
-        values = [row.name, row.area if row.level == "branch" else "", row.sector,
-                  *(c.read(row.figures) for c in group.columns)]
-        fill = {"area": _SUBTOTAL, "county": _TOTAL}.get(row.level)
-        for c, value in enumerate(values, 1):
-            cell = _put(ws, r, c, value)
-            cell.border = _BORDER
-            if fill is not None:
-                cell.fill, cell.font = fill, Font(bold=True)
-            if c > len(FIXED) and group.columns[c - len(FIXED) - 1].rate:
-                cell.number_format = "0.0%"
-            elif isinstance(value, float):
-                cell.number_format = "0.0"
-    ws.freeze_panes = ws.cell(row=TITLE_ROWS + 1, column=2)
+    ws.freeze_panes = f"B{TITLE_ROWS + 1}"
     ws.print_title_rows = f"{TITLE_ROWS}:{TITLE_ROWS}"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    title = _cell(ws, f"全县离退休干部党支部{group.title}情况")
+    title.font = Font(bold=True, size=14)
+    ws.append([title])
+    ws.append([_cell(ws, f"统计时间：{period.label}（{period.first.isoformat()}至"
+                         f"{period.last.isoformat()}）　制表：{timeutil.fmt_dt(made)}")])
+    ws.append([_cell(ws, h, "county_header") for h in headers])
+    formats = [None] * len(FIXED) + ["0.0%" if c.rate else None for c in group.columns]
+    for row in rows:
+        values = [row.name, row.area if row.level == "branch" else "", row.sector,
+                  *(c.read(row.figures) for c in group.columns)]
+        style = {"area": "county_area", "county": "county_total"}.get(row.level)
+        if style is not None:
+            ws.append([_cell(ws, v, style, formats[i]) for i, v in enumerate(values)])
+        else:  # a branch line: plain numbers (fast); text and rates as cells of their own
+            ws.append([_cell(ws, v, None, formats[i]) if isinstance(v, str) or formats[i] else
+                       _number(v) for i, v in enumerate(values)])
 
 
 def build_county_workbook(rows: list[Row], period: CountyPeriod) -> bytes:
-    """The county workbook for these rows (table.rows: branches, 小计, 合计)."""
-    wb = Workbook()
+    """The county workbook for these rows (table.rows: branches, 小计, 合计); write-only, so a
+    county of 1,000 branches is written in a fraction of a second."""
+    wb = Workbook(write_only=True)
+    _styles(wb)
     made = timeutil.now()
-    for i, group in enumerate(GROUPS):
-        ws = wb.active if i == 0 else wb.create_sheet()
-        assert ws is not None
-        ws.title = group.title
-        _sheet(ws, group, rows, period, made)
+    for group in GROUPS:
+        _sheet(wb.create_sheet(group.title), group, rows, period, made)
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
