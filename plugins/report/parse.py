@@ -10,8 +10,9 @@ _WORDS = {
     "志愿": ExportKind.VOLUNTEER, "志愿服务": ExportKind.VOLUNTEER,
     "建议": ExportKind.SUGGESTION, "建言": ExportKind.SUGGESTION, "建言献策": ExportKind.SUGGESTION,
     "通知": ExportKind.NOTICE, "通知传达": ExportKind.NOTICE, "传达": ExportKind.NOTICE,
+    "三会一课": ExportKind.MEETINGS, "会议": ExportKind.MEETINGS,
 }
-_WHICH = "请写要导出的台账：签到、积分、志愿、建议 或 通知。"
+_WHICH = "请写要导出的台账：签到、积分、志愿、建议、通知 或 三会一课。"
 
 
 def parse_kind(word: str) -> ExportKind:

@@ -140,7 +140,7 @@ async def test_export_refusals(app: App, chat_db, fixed):
         ctx.should_call_send(event, _text("这条命令需要支部书记或以上身份，您当前是未报到人员。"), result=None)
         event = group_message("导出 工资", user_id=SECRETARY_ID)
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, _text("请写要导出的台账：签到、积分、志愿、建议 或 通知。\n例如：导出 签到 2026Q4"),
+        ctx.should_call_send(event, _text("请写要导出的台账：签到、积分、志愿、建议、通知 或 三会一课。\n例如：导出 签到 2026Q4"),
                              result=None)
         event = group_message("导出 签到 明年", user_id=SECRETARY_ID)
         ctx.receive_event(bot, event)
@@ -148,7 +148,7 @@ async def test_export_refusals(app: App, chat_db, fixed):
                                           "例如：导出 签到 2026Q4"), result=None)
         event = group_message("导出", user_id=SECRETARY_ID)
         ctx.receive_event(bot, event)
-        ctx.should_call_send(event, _text("请写要导出的台账：签到、积分、志愿、建议 或 通知。\n例如：导出 签到 2026Q4"),
+        ctx.should_call_send(event, _text("请写要导出的台账：签到、积分、志愿、建议、通知 或 三会一课。\n例如：导出 签到 2026Q4"),
                              result=None)
 
 
