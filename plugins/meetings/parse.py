@@ -49,7 +49,7 @@ def parse_meeting(text: str, moment: datetime) -> Publish:
     try:
         starts, rest = split_leading_time(rest.strip(), timeutil.to_local(moment), timeutil.local_tz())
     except TimeParseError as error:
-        raise InvalidInput(f"时间没看懂：{error}", EX_PUBLISH_MEETING) from None
+        raise InvalidInput(f"时间没看懂：{error.reason}。", EX_PUBLISH_MEETING) from None
     if starts <= moment:
         raise InvalidInput(f"这个时间（{timeutil.fmt_dt(starts)}）已经过去了，请写以后的时间。",
                            EX_PUBLISH_MEETING)

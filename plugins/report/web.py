@@ -385,4 +385,4 @@ def _period(text: str | None) -> Period:
     try:
         return parse_period(text)
     except DomainError as error:
-        raise PageError(400, "时间写法不对", error.message + " 例如：2026Q4 或 2026") from error
+        raise PageError(400, "时间写法不对", error.message + " 例如：2026Q4") from error

@@ -12,6 +12,7 @@ from nonebot.message import handle_event
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.roles import Role
+from domain.meetings import EX_PUBLISH_MEETING
 from tests.events import RecordingBot, group_message
 from tests.factories import SECRETARY_ID, make_branch, make_member
 
@@ -63,6 +64,7 @@ async def test_reminders_read_the_afternoon_and_next_month(
     ("提醒 昨天9点 开会", "11月21日 09:00 已经过去了，请写以后的时间。\n例如：提醒 明天9点 带好党员证"),
     ("发布学习 学习党章 明天9点",
      "时间没看懂：开头没有时间。\n例如：发布学习 明天上午9点 学习党章 党员活动室"),
+    ("发布会议 支委会 研究工作 明天9点", f"时间没看懂：开头没有时间。\n例如：{EX_PUBLISH_MEETING}"),
 ])
 async def test_a_past_or_unreadable_time_is_refused_with_one_example(
         chat_db: AsyncSession, text: str, reply: str) -> None:
