@@ -8,7 +8,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core import timeutil
 from core.roles import Role
 from db.models import Branch, HealthCategory, LedgerKind, MemberStatus, NeedStatus, SessionKind
-from domain import care, report, roster
+from db.models.notice import Channel
+from domain import care, notices, report, roster
 from domain.report import ExportKind, ImportResult, Period, Viewer
 from plugins.report import charts
 from plugins.report.html import (
@@ -45,7 +46,8 @@ class Ctx:
 
 def _nav(ctx: Ctx) -> list[tuple[str, str]]:
     items = [("/", "概况"), ("/sessions", "学习签到"), ("/volunteer", "志愿服务"),
-             ("/suggestions", "建言献策"), ("/points", "积分台账"), ("/roster", "成员名册"),
+             ("/suggestions", "建言献策"), ("/notices", "通知传达"), ("/points", "积分台账"),
+             ("/roster", "成员名册"),
              ("/exports", "导出")]
     if may_see_care(ctx):
         items.insert(-1, ("/care", "关爱慰问"))
@@ -148,6 +150,30 @@ async def suggestions_page(ctx: Ctx, period: Period) -> str:
               empty=f"{period.label}没有建议"),
     ])
     return _page(ctx, "建言献策", "/suggestions", content)
+
+
+async def notices_page(ctx: Ctx, period: Period) -> str:
+    """Each notice of the period: how many it reached and how, who not yet (○: no QQ). The notes
+    of off-line receipts are not shown (they may say why a member is at home)."""
+    start, end = period.bounds
+    reaches = await notices.reach_between(ctx.db, branch_id=ctx.branch.id or 0, start=start, end=end)
+    lines = [[f"#{r.notice.number}", timeutil.fmt_dt(r.notice.created_at), r.notice.created_by_name,
+              r.notice.text, r.expected, len(r.reached),
+              "、".join(f"{c.label}{n}" for c in Channel if (n := len(r.by_channel(c)))) or "—",
+              percent(r.rate),
+              "、".join(p.name + ("" if p.chat_id else "○") for p in r.missing) or "无"]
+             for r in reaches]
+    expected, reached = sum(r.expected for r in reaches), sum(len(r.reached) for r in reaches)
+    content = join([
+        period_form(ctx.base + "/notices", period),
+        tag("p", f"{period.label}共{len(reaches)}条通知，应传达{expected}人次，已传达{reached}人次，"
+                 f"传达率 {percent(reached / expected if expected else None)}。○ 表示没有QQ。"),
+        table(["编号", "时间", "发布人", "内容", "应传达", "已传达", "方式", "传达率", "未传达"], lines,
+              empty=f"{period.label}没有发过通知"),
+        tag("div", link(f"{ctx.base}/export/{ExportKind.NOTICE.value}?period={period.key}",
+                        f"⬇ 通知传达台账（{period.label}）"), class_="downloads"),
+    ])
+    return _page(ctx, "通知传达", "/notices", content)
 
 
 def _select(name: str, options: list[tuple[str, str]], chosen: str) -> Safe:

@@ -217,24 +217,25 @@ async def _check_csrf(request: Request, viewer: Viewer, token: str | None = None
 
 @router.get("/")
 async def home(db: DB, viewer: ViewerDep, period: str | None = None, start: str | None = None,
-               end: str | None = None, area: str | None = None) -> Response:
+               end: str | None = None, area: str | None = None, sector: str | None = None
+               ) -> Response:
     """The county page for a superuser or county staff; a secretary goes straight to their branch."""
     if viewer.branch_id is not None:
         return RedirectResponse(f"{PREFIX}/b/{viewer.branch_id}/", status_code=303)
     require(viewer, "全县概况")
     overview = await county.county_overview(db, period=_county_period(period, start, end),
-                                            area=area or None)
+                                            area=area or None, sector=sector or None)
     return html(county_page.county_page(overview, viewer, PREFIX,
                                         pages.logout_form(viewer, PREFIX)))
 
 
 @router.get("/county/export")
 async def county_export(db: DB, viewer: ViewerDep, period: str | None = None,
-                        area: str | None = None) -> Response:
+                        area: str | None = None, sector: str | None = None) -> Response:
     """导出 全县: the county workbook of the page's period (and 片区)."""
     require(viewer, "全县概况")
     overview = await county.county_overview(db, period=_county_period(period, None, None),
-                                            area=area or None)
+                                            area=area or None, sector=sector or None)
     content = county.build_county_workbook(overview.rows, overview.period)
     name = county.filename(overview.period)
     headers = {**SECURITY_HEADERS, "Content-Disposition":
@@ -294,6 +295,12 @@ async def volunteer_page(ctx: CtxDep, period: str | None = None) -> Response:
 async def suggestions_page(ctx: CtxDep, period: str | None = None) -> Response:
     """Suggestions (anonymous authors shown as 匿名)."""
     return html(await pages.suggestions_page(ctx, _period(period)))
+
+
+@router.get("/b/{bid}/notices")
+async def notices_page(ctx: CtxDep, period: str | None = None) -> Response:
+    """Notices with their reach (who not yet, by name)."""
+    return html(await pages.notices_page(ctx, _period(period)))
 
 
 @router.get("/b/{bid}/points")
