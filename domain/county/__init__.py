@@ -19,7 +19,7 @@ from domain.county.grouping import (
     set_sector,
     split_branch_and_group,
 )
-from domain.county.overview import CountyOverview, areas, county_overview
+from domain.county.overview import CountyOverview, areas, county_overview, sectors
 from domain.county.periods import (
     CountyPeriod,
     month,
@@ -44,6 +44,7 @@ __all__ = [
     "CountyOverview",
     "areas",
     "county_overview",
+    "sectors",
     "GROUPS",
     "Column",
     "Group",

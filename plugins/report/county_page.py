@@ -20,7 +20,8 @@ HEADERS = ["支部", "片区", "行业", "党员", "会议", "出勤率", "志�
 
 def query(overview: CountyOverview, **change: str | None) -> str:
     """?period=…&area=… for this view, with some values changed."""
-    values = {"period": overview.period.key, "area": overview.area, **change}
+    values = {"period": overview.period.key, "area": overview.area, "sector": overview.sector,
+              **change}
     return "?" + urlencode({k: v for k, v in values.items() if v})
 
 
@@ -40,16 +41,22 @@ def _cards(f: Figures) -> Safe:
                _card(percent(f.reach), f"通知触达（{f.notices}条通知）"), class_="cards")
 
 
+def _options(names: list[str], chosen: str | None, everything: str) -> Safe:
+    return join(Safe(f'<option value="{e(a)}"{" selected" if a == (chosen or "") else ""}>'
+                     f'{e(a or everything)}</option>') for a in ["", *names])
+
+
 def _pickers(o: CountyOverview, base: str) -> Safe:
     quick = tag("div", *(link(base + query(o, period=word), text,
                                class_="here" if o.period.label == county.parse_county_period(word).label
                                else None) for word, text in QUICK), class_="quick")
-    areas = join(Safe(f'<option value="{e(a)}"{" selected" if a == (o.area or "") else ""}>'
-                      f'{e(a or "全部片区")}</option>') for a in ["", *o.areas])
+    areas = _options(o.areas, o.area, "全部片区")
+    sectors = _options(o.sectors, o.sector, "全部行业")
     form = tag("form", tag("label", "从 ", Safe(
         f'<input type="date" name="start" value="{o.period.first.isoformat()}">')),
         tag("label", "到 ", Safe(f'<input type="date" name="end" value="{o.period.last.isoformat()}">')),
         tag("label", "片区 ", tag("select", areas, name="area")),
+        tag("label", "行业 ", tag("select", sectors, name="sector")),
         Safe('<button type="submit">查看</button>'), method="get", action=base, class_="filters")
     return join([quick, form])
 
@@ -68,7 +75,7 @@ def _alerts(o: CountyOverview) -> Safe:
 
 def _charts(o: CountyOverview) -> Safe:
     by_area = county.by_area(o.lines)
-    if o.area is not None or len(by_area) <= 1:
+    if o.area is not None or o.sector is not None or len(by_area) <= 1:
         groups = {x.name: x.figures for x in o.lines[:30]}
         what = "各支部"
     else:
@@ -110,7 +117,7 @@ def _grouping_form(o: CountyOverview, viewer: Viewer, prefix: str) -> Safe:
 
 def county_page(o: CountyOverview, viewer: Viewer, prefix: str, logout: Safe, note: str = "") -> str:
     """The whole county page."""
-    where = f"{o.area}，" if o.area else ""
+    where = "".join(f"{x}，" for x in (o.area, o.sector) if x)
     content = join([
         _pickers(o, prefix + "/"),
         tag("p", note, class_="note") if note else EMPTY,
