@@ -115,6 +115,7 @@ class SentMessage:
     action: str
     seq: int
     claimed: bool = False
+    at: float = field(default_factory=time.time)
 
     @property
     def text(self) -> str:
@@ -160,8 +161,12 @@ class OneBotPeer:
     def __init__(
         self, url: str, *, self_id: int | str = 99999, token: str | None = None,
         heartbeat_interval: float | None = None, timeout: float = 10.0,
+        history: list[SentMessage] | None = None,
     ) -> None:
         self.url, self.self_id, self.token = url, int(self_id), token
+        self.history = list(history or [])
+        """What the account sent before this connection (NapCat and Lagrange keep it): the
+        message history APIs show it with what is sent now."""
         self.heartbeat_interval, self.timeout = heartbeat_interval, timeout
         self.calls: list[ApiCall] = []
         self.sent: list[SentMessage] = []
@@ -495,6 +500,22 @@ class OneBotPeer:
                         "message_id": wanted, "real_id": wanted, "message": data["message"],
                         "sender": data["sender"]}
         raise ApiFailure(1404, "message not found")
+
+    def _history(self, chat: tuple[str, int], count: int) -> dict[str, Any]:
+        """NapCat's get_*_msg_history answer: the chat's latest messages, oldest first."""
+        mine = [m for m in self.history + self.sent if m.chat == chat][-count:]
+        return {"messages": [
+            {"time": int(m.at), "message_id": m.message_id, "real_id": m.message_id,
+             "message_type": chat[0], "user_id": self.self_id, "self_id": self.self_id,
+             "sender": {"user_id": self.self_id, "nickname": "银龄助手"}, "message": m.message,
+             "raw_message": m.text, "post_type": "message_sent",
+             **({"group_id": chat[1]} if chat[0] == "group" else {})} for m in mine]}
+
+    def _api_get_group_msg_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._history(("group", int(params["group_id"])), int(params.get("count") or 20))
+
+    def _api_get_friend_msg_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self._history(("private", int(params["user_id"])), int(params.get("count") or 20))
 
     def _api_get_login_info(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"user_id": self.self_id, "nickname": "银龄助手"}

@@ -67,6 +67,9 @@ class Reminder(SQLModel, table=True):
     last_error: str | None = Field(default=None, sa_type=String(300))
     next_attempt_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """The claim's lease: renewed by its holder while it sends; past it, the holder is gone."""
+    claimed_by: str | None = Field(default=None, sa_type=String(64))
+    """The claim's token (the holding process and a nonce): only its holder begins and settles it."""
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     late: bool = Field(default=False)
     created_by: int | None = Field(default=None, foreign_key="member.id")

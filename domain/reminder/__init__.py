@@ -14,7 +14,7 @@ The public API other code uses; the modules behind it are this package's own:
 
 from domain.reminder.dispatch import EngineConfig, Platform, TickResult, deliver, run_due
 from domain.reminder.lifecycle import add, claim
-from domain.reminder.outbox import Accounts, Delivery, DeliveryFailed, Send
+from domain.reminder.outbox import Accounts, Delivery, DeliveryFailed, Send, Verify
 from domain.reminder.pacing import Pacer, target_key
 from domain.reminder.registry import (
     Kind,
@@ -63,6 +63,7 @@ __all__ = [
     "Source",
     "Target",
     "TickResult",
+    "Verify",
     "add",
     "add_oneoff",
     "any_sent",

@@ -7,21 +7,30 @@ The invariant, and how each step keeps it:
    adds nothing; a due time already past is never materialised (`add`).
 2. **Claimed by one process.** `claim` moves due rows `pending → sending` in one short
    transaction (PostgreSQL: `SELECT … FOR UPDATE SKIP LOCKED`, then `UPDATE … RETURNING` on those
-   ids; SQLite: one writer at a time). Each claim sets its own lease, `claimed_until`, which is
-   the claim's token from then on.
+   ids; SQLite: one writer at a time). Each claim is tagged with its own token, `claimed_by` (the
+   process's identity and a nonce), and a short lease, `claimed_until`, which the holder renews
+   while it sends (`renew`): a live process keeps its rows however long a paced fan-out or a slow
+   platform takes, and a dead one's lease runs out within one lease (20 s by default).
 3. **Begun before it is sent.** `begin` commits `sent_at` before the platform call, and only if
    the row is still held under this claim's token: a process frozen past its lease, whose row
    was put back and claimed by another, does not send it.
 4. **Never resent when in doubt.** `expire` puts a stale claim whose send had not begun back to
    `pending` (it is sent once, late, by whoever claims it next); one whose send had begun is
-   failed — we cannot know whether the platform got it, and sending twice is worse than once
-   missing. A graceful stop (`release`) puts back only rows not begun.
-5. **Settled by its holder.** `settle` changes only a row still in `sending`.
+   first looked up in the platform's message history (`in_doubt`, then `confirm` when it is
+   there) and otherwise failed — we cannot know whether the platform got it, and sending twice is
+   worse than once missing. A graceful stop (`release`) puts back only rows not begun.
+5. **Settled by its holder.** `settle` changes only a row still in `sending` under the holder's
+   token. A send the platform confirmed is settled `sent` by `confirm`, even if the row was failed
+   meanwhile as in doubt (its holder stalled past the lease): a begun row is never resent, so the
+   confirmation is the one fact there is.
 
 A row missed while the bot was down is sent late within the grace window or skipped with a
 reason (listed in 提醒列表), never silently (`expire`).
 """
 
+import os
+import socket
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,6 +41,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core import timeutil
 from db.models.reminder import Reminder, ReminderState, TargetKind
 from db.sql import insert_or_ignore
+
+PROCESS = f"{socket.gethostname()[:32]}:{os.getpid()}"
+"""This process, in every claim it makes (who held a row is readable in the table)."""
+IN_DOUBT = "发送过程中程序中断，无法确认是否送达，未重发"
+
+
+def claim_token() -> str:
+    """A fresh claim token: this process and a nonce (each claim its own, so a process that
+    claims a row again after its own lease ran out never takes the old claim for the new)."""
+    return f"{PROCESS}:{uuid.uuid4().hex[:12]}"
 
 
 async def add(
@@ -74,9 +93,10 @@ async def expire(db: AsyncSession, now: datetime, grace: timedelta) -> tuple[int
     """
     stale = and_(col(Reminder.state) == ReminderState.SENDING, col(Reminder.claimed_until) < now)
     back = await _update(db, stale, col(Reminder.sent_at).is_(None), state=ReminderState.PENDING,
-                         attempts=col(Reminder.attempts) - 1, claimed_until=None)
+                         attempts=col(Reminder.attempts) - 1, claimed_until=None, claimed_by=None)
+    # claimed_by stays: a confirmation reaching the stalled holder later still settles it (confirm)
     failed = await _update(db, stale, state=ReminderState.FAILED, claimed_until=None,
-                           last_error="发送过程中程序中断，无法确认是否送达，未重发")
+                           last_error=IN_DOUBT)
     span = _span(grace)
     skipped = await _update(
         db, col(Reminder.state) == ReminderState.PENDING, col(Reminder.due_at) < now - grace,
@@ -97,8 +117,9 @@ def _due(now: datetime, grace: timedelta, accounts: set[str]) -> ColumnElement[b
 
 
 async def claim(db: AsyncSession, now: datetime, accounts: set[str], *, grace: timedelta,
-                lease: timedelta, batch: int) -> list[Reminder]:
-    """Atomically move up to `batch` due rows this process can deliver to `sending`."""
+                lease: timedelta, batch: int, token: str | None = None) -> list[Reminder]:
+    """Atomically move up to `batch` due rows this process can deliver to `sending`, tagged with
+    this claim's token (a fresh one when None)."""
     if not accounts:
         return []
     # Two statements in one transaction: the locked ids, then the update. (UPDATE … WHERE id IN
@@ -114,7 +135,7 @@ async def claim(db: AsyncSession, now: datetime, accounts: set[str], *, grace: t
         update(Reminder)
         .where(col(Reminder.id).in_(ids), col(Reminder.state) == ReminderState.PENDING)
         .values(state=ReminderState.SENDING, attempts=col(Reminder.attempts) + 1,
-                claimed_until=now + lease, sent_at=None)
+                claimed_until=now + lease, claimed_by=token or claim_token(), sent_at=None)
         .returning(Reminder)
         .execution_options(synchronize_session=False)
     )
@@ -123,24 +144,38 @@ async def claim(db: AsyncSession, now: datetime, accounts: set[str], *, grace: t
     return rows
 
 
-async def begin(db: AsyncSession, reminder: Reminder) -> bool:
-    """Commit that the send begins (a crash from here on fails the row rather than resending it).
+def _held(reminder: Reminder) -> list[ColumnElement[bool]]:
+    """Still this claim's: in `sending` under its token."""
+    return [col(Reminder.id) == reminder.id, col(Reminder.state) == ReminderState.SENDING,
+            col(Reminder.claimed_by) == reminder.claimed_by]
+
+
+async def renew(db: AsyncSession, token: str, now: datetime, lease: timedelta) -> int:
+    """Extend the lease of every row still held under this claim's token (the holder is alive)."""
+    changed = await _update(db, col(Reminder.claimed_by) == token,
+                            col(Reminder.state) == ReminderState.SENDING, claimed_until=now + lease)
+    await db.commit()
+    return changed
+
+
+async def begin(db: AsyncSession, reminder: Reminder, **sending: Any) -> bool:
+    """Commit that the send begins (a crash from here on fails the row rather than resending it),
+    with what is being sent (`sending`: the words as rendered, so a process that finds the send
+    in doubt can look for them in the platform's history).
 
     False when the row is no longer ours: its lease ran out and it was settled or claimed again
-    (claimed_until is the claim's token: each claim sets its own).
+    (claimed_by is the claim's token: each claim sets its own).
     """
-    changed = await _update(
-        db, col(Reminder.id) == reminder.id, col(Reminder.state) == ReminderState.SENDING,
-        col(Reminder.claimed_until) == reminder.claimed_until, col(Reminder.sent_at).is_(None),
-        sent_at=timeutil.now())
+    changed = await _update(db, *_held(reminder), col(Reminder.sent_at).is_(None),
+                            sent_at=timeutil.now(), **sending)
     await db.commit()
     return bool(changed)
 
 
-async def settle(db: AsyncSession, reminder_id: int, *, unbegun: bool = False,
+async def settle(db: AsyncSession, reminder: Reminder, *, unbegun: bool = False,
                  **values: Any) -> bool:
-    """Settle a row this process holds in `sending` (unbegun: only if its send had not begun)."""
-    where = [col(Reminder.id) == reminder_id, col(Reminder.state) == ReminderState.SENDING]
+    """Settle a row this claim holds in `sending` (unbegun: only if its send had not begun)."""
+    where = _held(reminder)
     if unbegun:
         where.append(col(Reminder.sent_at).is_(None))
     changed = await _update(db, *where, claimed_until=None, **values)
@@ -148,10 +183,32 @@ async def settle(db: AsyncSession, reminder_id: int, *, unbegun: bool = False,
     return bool(changed)
 
 
+async def confirm(db: AsyncSession, reminder: Reminder, **values: Any) -> bool:
+    """The platform confirmed this claim's send: the row is `sent`, also when it was failed as in
+    doubt meanwhile (only this claim can have begun it, and a begun row is never sent again)."""
+    changed = await _update(
+        db, col(Reminder.id) == reminder.id, col(Reminder.claimed_by) == reminder.claimed_by,
+        col(Reminder.sent_at).is_not(None),
+        col(Reminder.state).in_([ReminderState.SENDING, ReminderState.FAILED]),
+        state=ReminderState.SENT, claimed_until=None, **values)
+    await db.commit()
+    return bool(changed)
+
+
+async def in_doubt(db: AsyncSession, now: datetime, accounts: set[str]) -> list[Reminder]:
+    """Rows whose send had begun under a claim whose lease has run out (its process died before
+    writing down the platform's answer), that an account connected here could look up."""
+    return list((await db.exec(select(Reminder).where(
+        col(Reminder.state) == ReminderState.SENDING, col(Reminder.claimed_until) < now,
+        col(Reminder.sent_at).is_not(None),
+        or_(col(Reminder.self_id).in_(accounts), col(Reminder.self_id).is_(None))))).all())
+
+
 async def release(db: AsyncSession, rows: list[Reminder]) -> None:
     """Give back claimed rows whose send had not begun (shutting down), for the next process."""
     await _update(db, col(Reminder.id).in_([r.id for r in rows]),
+                  col(Reminder.claimed_by).in_({r.claimed_by for r in rows}),
                   col(Reminder.state) == ReminderState.SENDING, col(Reminder.sent_at).is_(None),
                   state=ReminderState.PENDING, attempts=col(Reminder.attempts) - 1,
-                  claimed_until=None)
+                  claimed_until=None, claimed_by=None)
     await db.commit()

@@ -1,12 +1,14 @@
 """Where reminders leave the engine: a send callback and the accounts it can send through.
 
 The engine never imports the bot. The plugin passes `send` (deliver one message or raise
-DeliveryFailed) and `accounts` (the bot accounts connected to this process); tests pass a fake
-of the platform that records what it was given.
+DeliveryFailed), `accounts` (the bot accounts connected to this process) and `verify` (does the
+platform's history show a message as sent); tests pass a fake of the platform that records what
+it was given.
 """
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from db.models.reminder import TargetKind
 
@@ -33,5 +35,9 @@ class Delivery:
 
 Send = Callable[[Delivery], Awaitable[None]]
 """Deliver one message, or raise DeliveryFailed."""
+Verify = Callable[[Delivery, datetime], Awaitable[bool]]
+"""Whether the platform shows this message as sent by the account since the time (its message
+history); False when it does not or cannot tell. Asked about a send whose process died before
+the platform's answer was written down."""
 Accounts = Callable[[], set[str]]
 """Bot account ids connected to this process right now (empty: nothing can be delivered)."""

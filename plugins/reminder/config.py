@@ -18,6 +18,10 @@ class Config(BaseModel):
     """A send that fails is tried this many times in all, then marked failed."""
     reminder_retry_seconds: float = 15.0
     """Wait before the first retry; doubles on each further failure."""
+    reminder_lease_seconds: float = 20.0
+    """A claim on due reminders lasts this long unless its process renews it (it does every third
+    of it while sending): a crashed process's reminders are sent by another, or after a restart,
+    within this plus one tick."""
     reminder_late_seconds: float = 60.0
     """A reminder already this many seconds overdue when a dispatch begins (the bot or its account
     was down) is sent marked late (补发); waiting its turn in a long paced fan-out is not late."""

@@ -27,6 +27,7 @@ def configure(config: Config) -> None:
         max_attempts=config.reminder_max_attempts,
         retry=timedelta(seconds=config.reminder_retry_seconds),
         late=timedelta(seconds=config.reminder_late_seconds),
+        lease=timedelta(seconds=config.reminder_lease_seconds),
         # One batch is about one tick of sends at the configured pace; the rest waits in the table.
         batch=max(5, int(rate * config.reminder_tick_seconds * 2)) if rate > 0 else 200,
     )
@@ -41,10 +42,10 @@ def configure(config: Config) -> None:
 async def dispatch_due(platform: reminder.Platform | None = None, now: datetime | None = None,
                        stop: asyncio.Event | None = None) -> reminder.TickResult:
     """Job reminder.tick: send every due reminder this process can deliver."""
-    platform = platform or reminder.Platform(outbox.send, outbox.accounts)
+    platform = platform or reminder.Platform(outbox.send, outbox.accounts, outbox.verify)
     return await reminder.run_due(session_factory(), platform.send, accounts=platform.accounts,
                                   registry=registry, pacer=pacer, config=engine_config, now=now,
-                                  stop=stop)
+                                  stop=stop, verify=platform.verify)
 
 
 async def plan_ahead(now: datetime | None = None) -> int:

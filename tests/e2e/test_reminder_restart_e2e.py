@@ -1,5 +1,7 @@
 """SIGKILL the real bot just before a reminder is due: after a restart it is sent once (late), or,
-past the grace window, skipped and shown in 提醒列表 — over a real OneBot V11 WebSocket."""
+past the grace window, skipped and shown in 提醒列表; SIGKILL it mid fan-out, between claiming rows
+and sending them: they go out within the claim's lease after a restart — over a real OneBot V11
+WebSocket."""
 
 import asyncio
 import sqlite3
@@ -157,5 +159,43 @@ async def test_graceful_stop_mid_fan_out_loses_and_repeats_nothing(tmp_path: Pat
         # (A send racing the closing WebSocket may fail once and be retried: attempts may be 2.)
         expected = [("sent", 0)] * 40
         assert await _rows_when(bot, expected, columns="state, late") == expected
+    finally:
+        bot.stop()
+
+
+async def test_killed_mid_fan_out_claimed_rows_are_sent_within_the_lease(tmp_path: Path, bot_database: str):
+    """Twelve groups at 4 messages/s, claimed five at a time; SIGKILL right after the third reached
+    QQ: the rows claimed but not sent are sent by the restarted bot within its lease
+    (REMINDER_LEASE_SECONDS = 5 here; 20 by default) — seconds after the restart, not ten minutes.
+    The one whose send QQ had taken when the bot died (its answer never written down) is found in
+    the account's message history and marked sent, not failed. Every group gets its message once."""
+    bot = await _bound_bot(tmp_path, bot_database, REMINDER_RATE_PER_SECOND="4",
+                           REMINDER_TARGET_INTERVAL_SECONDS="0", REMINDER_LATE_SECONDS="60",
+                           REMINDER_LEASE_SECONDS="5")
+    groups = [40000 + i for i in range(12)]
+    try:
+        async with _peer(bot) as first:
+            due = datetime.now(UTC) + timedelta(seconds=1)
+            for i, group in enumerate(groups):
+                _add_reminder(bot, due, f"第{i}条", group_id=group)
+            for _ in range(3):
+                await first.wait_for_sent(within=WAIT)
+            bot.kill()
+            killed = asyncio.get_running_loop().time()
+        before = [m.chat[1] for m in first.sent]
+        claimed = _sql(bot, "SELECT count(*) FROM reminder WHERE state = 'sending' AND sent_at IS NULL")
+        assert claimed[0][0] >= 1, "the kill came between claim and send for some rows"
+        _restart(bot)
+        async with OneBotPeer(bot.url, token=bot.token, self_id=SELF_ID, timeout=WAIT,
+                              history=first.sent) as peer:  # QQ keeps the account's history
+            for _ in range(len(groups) - len(before)):
+                await peer.wait_for_sent(within=WAIT)
+            elapsed = asyncio.get_running_loop().time() - killed
+            expected = [("sent",)] * len(groups)
+            assert await _rows_when(bot, expected, columns="state") == expected
+            await asyncio.sleep(1)  # and nothing more
+            after = [m.chat[1] for m in peer.sent]
+        assert sorted(before + after) == groups  # each once: none lost, none doubled
+        assert elapsed < 30, f"claimed rows waited {elapsed:.1f} s after the kill"
     finally:
         bot.stop()

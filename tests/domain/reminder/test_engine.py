@@ -326,8 +326,9 @@ async def test_a_long_paced_fan_out_is_not_late_and_keeps_its_leases(session: As
         await add_group_reminder(session, T0, f"k:{i}", text=str(i), group_id=str(30000 + i),
                                  now=T0 - timedelta(hours=1))
     with time_machine.travel(T0, tick=False) as traveller:
-        outbox = _SlowOutbox(traveller, timedelta(minutes=4))
-        result = await tick(db_engine.session_factory(), outbox, Pacer(), _cfg(batch=2))
+        outbox = _SlowOutbox(traveller, timedelta(minutes=4))  # (frozen time: no renewal here)
+        result = await tick(db_engine.session_factory(), outbox, Pacer(),
+                            _cfg(batch=2, lease=timedelta(minutes=10)))
     assert (result.sent, result.late) == (7, 1)
     assert outbox.sent[0][1] == "（补发：原定11月22日 08:55提醒）\n早"
     assert [text for _, text, _ in outbox.sent[1:]] == [str(i) for i in range(1, 7)]
@@ -364,7 +365,7 @@ async def test_a_claim_taken_over_after_its_lease_is_not_sent_by_the_first_holde
                                        batch=cfg.batch)
         await s.commit()
     (row,) = await _rows(session)  # the other process's claim after the lease ran out
-    row.claimed_until = T0 + timedelta(minutes=25)
+    row.claimed_until, row.claimed_by = T0 + timedelta(minutes=25), "other-host:4242:0123456789ab"
     session.add(row)
     await session.commit()
     outbox = FakeOutbox()
