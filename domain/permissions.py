@@ -126,6 +126,10 @@ COMMANDS: dict[str, Permission] = {
     "设置党小组": Permission(S, ANY),
     "党小组组长": Permission(S, ANY),
     "党小组列表": Permission(C, ANY),
+    # 民主评议党员: grades are private (评议 said in a group is withdrawn, answered privately)
+    "民主评议": Permission(S, ANY),
+    "评议": Permission(S, PRIVATE, sealed=True),
+    "评议结果": Permission(S, PRIVATE),
     # volunteer
     "需求列表": Permission(G, ANY),
     "认领": Permission(M, ANY, own=True),

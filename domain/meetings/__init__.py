@@ -44,6 +44,17 @@ from domain.meetings.publishing import EX_GROUP_MEETING, EX_LECTURE, publish_mee
 from domain.meetings.records import member_for_record
 from domain.meetings.reminders import study_reminders
 from domain.meetings.reports import Report, meeting_report, year_record
+from domain.meetings.review import (
+    EX_GRADE,
+    EX_OPEN_REVIEW,
+    EX_RESULTS,
+    GRADE_WORDS,
+    ReviewSummary,
+    grade_member,
+    open_review,
+    parse_year,
+    review_results,
+)
 from domain.meetings.rhythm import (
     DEFAULT_RHYTHM,
     PERIOD_WORDS,
@@ -88,6 +99,8 @@ __all__ = [
     "Facts", "Minutes", "Requirement", "RhythmReport", "Slot", "Span", "add_photo", "leave_target",
     "load_facts", "member_for_record", "minutes_of", "parse_kind", "parse_span", "publish_meeting",
     "requirements", "rhythm_report", "rhythms", "role_at", "span_of", "split_action", "unscheduled",
+    "EX_GRADE", "EX_OPEN_REVIEW", "EX_RESULTS", "GRADE_WORDS", "ReviewSummary", "grade_member",
+    "open_review", "parse_year", "review_results",
     "write_minutes", "minutes_summary", "photo_by_id", "photos_of", "Nudge", "configure_nudge", "nudge_due", "render_nudge", "scan_nudges",
     "ATTENDED", "EX_LEAVE", "EX_MAKEUP", "EX_PROXY", "EX_PUBLISH", "EX_REPORT", "ProxyResult",
     "Report", "SignIn", "Window", "attendance_row", "configure", "describe", "end_now",

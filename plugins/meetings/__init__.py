@@ -34,6 +34,10 @@ __plugin_meta__ = PluginMetadata(
         CommandDoc("设置党小组", "建立党小组或重设其成员", t.EX_SET_GROUP, "设置党小组 <小组名> <姓名…>"),
         CommandDoc("党小组组长", "指定党小组组长", t.EX_GROUP_LEADER, "党小组组长 <小组名> <姓名或@>"),
         CommandDoc("党小组列表", "各党小组的组长和成员", "党小组列表"),
+        CommandDoc("民主评议", "开启某年度的民主评议党员", meetings.EX_OPEN_REVIEW, "民主评议 <年份>"),
+        CommandDoc("评议", "私聊登记成员的评议等次（优秀、合格、基本合格、不合格）", meetings.EX_GRADE,
+                   "评议 <姓名或@> <等次>"),
+        CommandDoc("评议结果", "私聊查看某年度的评议等次和未登记的人", meetings.EX_RESULTS, "评议结果 [年份]"),
     ]},
 )
 
@@ -129,3 +133,38 @@ async def handle_groups(db: SessionDep, caller: CallerDep) -> str:
     """Every 党小组 with its leader and members."""
     return t.groups(await roster.party_groups(db, branch_id=caller.branch_id))
 
+
+
+open_review_cmd = command("民主评议")
+grade_cmd = command("评议")
+results_cmd = command("评议结果")
+
+
+@handle(open_review_cmd)
+async def handle_open_review(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
+    """Open a year's 民主评议党员."""
+    year = meetings.parse_year(arg_text(arg), meetings.EX_OPEN_REVIEW)
+    review = await meetings.open_review(db, branch_id=caller.branch_id, year=year,
+                                        opened_by=caller.member.id if caller.member else None)
+    return t.review_opened(review.year)
+
+
+@handle(grade_cmd)
+async def handle_grade(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
+    """Record a member's grade, privately."""
+    targets, word = parse_targets(arg)
+    if not targets or not word:
+        raise InvalidInput("请写成员姓名和等次。", meetings.EX_GRADE)
+    member = await roster.resolve_member(db, branch_id=caller.branch_id, platform=caller.ctx.platform,
+                                         ref=targets[0], example=meetings.EX_GRADE)
+    review, grade = await meetings.grade_member(db, branch_id=caller.branch_id, member=member, word=word,
+                                                by=caller.member)
+    return t.graded(member, review.year, grade.label)
+
+
+@handle(results_cmd)
+async def handle_results(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
+    """A year's grades and who is not graded yet, privately."""
+    text = arg_text(arg)
+    year = meetings.parse_year(text, meetings.EX_RESULTS) if text else None
+    return t.review(await meetings.review_results(db, branch_id=caller.branch_id, year=year))

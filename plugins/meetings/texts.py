@@ -117,3 +117,27 @@ def groups(views: list[GroupView]) -> str:
 def unknown_names(names: list[str]) -> str:
     """设置党小组 with names not in the roster."""
     return "没找到：" + "、".join(names) + "（可发送“成员列表”核对姓名），党小组没有改动。"
+
+
+def review_opened(year: int) -> str:
+    """民主评议 confirmation (said where it was sent; no grades in it)."""
+    return (f"已开启{year}年度民主评议党员。书记请私聊我逐人登记等次（优秀、合格、基本合格、不合格），"
+            f"例如：{meetings.EX_GRADE}")
+
+
+def graded(member: Member, year: int, grade_label: str) -> str:
+    """评议 confirmation (private)."""
+    return f"已登记：{member.name} {year}年度民主评议 {grade_label}。"
+
+
+def review(summary: meetings.ReviewSummary) -> str:
+    """评议结果 (private): counts by grade, names, and who is not graded yet."""
+    lines = [f"【{summary.round.year}年度民主评议结果】（仅书记可见）"]
+    by_grade: dict[str, list[str]] = {}
+    for member, grade in summary.graded:
+        by_grade.setdefault(grade.label, []).append(member.name)
+    for label, names in by_grade.items():
+        lines.append(f"{label}{len(names)}人：" + "、".join(names))
+    if summary.pending:
+        lines.append(f"未登记{len(summary.pending)}人：" + "、".join(m.name for m in summary.pending))
+    return "\n".join(lines)

@@ -16,7 +16,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import plugins.meetings
 from core.roles import Role
-from db.models import Attendance, Branch, MeetingKind, MeetingMinutes, MeetingPhoto, StudySession
+from db.models import (
+    Attendance,
+    Branch,
+    MeetingKind,
+    MeetingMinutes,
+    MeetingPhoto,
+    ReviewResult,
+    StudySession,
+)
 from domain import meetings
 from tests.events import group_message, onebot, private_message
 from tests.factories import MEMBER_ID, SECRETARY_ID, make_branch, make_member
@@ -172,3 +180,33 @@ async def test_minutes_with_photo_history_and_bad_photo(app: App, chat_db: Async
     photo_row = (await chat_db.exec(select(MeetingPhoto))).one()
     path = tmp_path / "media" / photo_row.relpath
     assert path.read_bytes() == PNG and stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+async def test_review_grades_stay_private(app: App, chat_db: AsyncSession) -> None:
+    """民主评议 opens the year; 评议 privately records a grade; said in the group it is withdrawn and
+    refused privately, nothing recorded; 评议结果 privately lists grades and who is not graded."""
+    await _arrange(chat_db)
+    with time_machine.travel(NOW, tick=False):
+        await _say(app, "民主评议 2026", "已开启2026年度民主评议党员。书记请私聊我逐人登记等次（优秀、合格、"
+                   "基本合格、不合格），例如：评议 张三 优秀")
+        async with app.test_matcher() as ctx:
+            bot = onebot(ctx)
+            ctx.receive_event(bot, group_message("评议 李四 合格", user_id=SECRETARY_ID, message_id=5151))
+            ctx.should_call_api("delete_msg", {"message_id": 5151}, result=None)
+            ctx.should_call_api("send_private_msg", {"user_id": int(SECRETARY_ID), "message": text(
+                "为保护支部数据，“评议”只在私聊中使用。请私聊我发送：评议")}, result={"message_id": 1})
+        assert (await chat_db.exec(select(ReviewResult))).all() == []
+        await chat_db.rollback()  # give the bot the one connection back
+        for words, reply in (("评议 张三 优秀", "已登记：张三 2026年度民主评议 优秀。"),
+                             ("评议 李四 合格", "已登记：李四 2026年度民主评议 合格。"),
+                             ("评议 李四 基本合格", "已登记：李四 2026年度民主评议 基本合格。"),
+                             ("评议 李四 良好", "等次“良好”不对，只能是：优秀、合格、基本合格、不合格。\n例如：评议 张三 优秀"),
+                             ("评议结果", "【2026年度民主评议结果】（仅书记可见）\n优秀1人：张三\n基本合格1人：李四\n"
+                                          "未登记1人：王书记")):
+            async with app.test_matcher() as ctx:
+                bot = onebot(ctx)
+                event = private_message(words, user_id=SECRETARY_ID)
+                ctx.receive_event(bot, event)
+                ctx.should_call_send(event, text(reply), result=None)
+    rows = (await chat_db.exec(select(ReviewResult.member_id, ReviewResult.grade))).all()
+    assert sorted(rows) == [(2, "excellent"), (3, "basic")]
