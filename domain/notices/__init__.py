@@ -11,7 +11,13 @@ The public API other code uses; the modules behind it are this package's own:
 """
 
 from domain.notices.attachments import ATTACHMENTS_MAX, attach, attachments_of, check_images
-from domain.notices.county import BranchReach, CountyPosted, county_reach, post_county_notice
+from domain.notices.county import (
+    BranchReach,
+    CountyPosted,
+    county_reach,
+    post_county_notice,
+    split_area,
+)
 from domain.notices.followups import (
     DEFAULT_PLAN,
     FollowUp,
@@ -93,4 +99,5 @@ __all__ = [
     "schedule",
     "set_message",
     "snippet",
+    "split_area",
 ]

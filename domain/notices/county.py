@@ -28,17 +28,29 @@ class CountyPosted:
     branches: int
 
 
-async def post_county_notice(db: AsyncSession, *, text: str, sender: str,
+async def split_area(db: AsyncSession, text: str) -> tuple[str | None, str]:
+    """`城关片区 <内容>` → ('城关片区', '<内容>') when the first word is a 片区 some branch is in."""
+    head, _, rest = text.strip().partition(" ")
+    if not head:
+        return None, text
+    known = (await db.exec(select(Branch.id).where(Branch.area == head).limit(1))).first()
+    return (head, rest.strip()) if known is not None else (None, text)
+
+
+async def post_county_notice(db: AsyncSession, *, text: str, sender: str, area: str | None = None,
                              plan: tuple[followups.FollowUp, ...] = followups.DEFAULT_PLAN,
                              now: datetime | None = None) -> CountyPosted:
-    """A notice for every bound branch, posted by the engine (one row per group) with follow-ups."""
+    """A notice for every bound branch (of one 片区, if given), posted by the engine (one row per
+    group) with follow-ups."""
     now = now or timeutil.now()
     county = CountyNotice(text=check_text(text, EX_COUNTY), created_by=sender[:64], created_at=now)
     db.add(county)
     await db.flush()
     bound = select(GroupBinding.branch_id).distinct()
-    branch_ids = list((await db.exec(select(Branch.id).where(col(Branch.id).in_(bound))
-                                     .order_by(col(Branch.id)))).all())
+    branches = select(Branch.id).where(col(Branch.id).in_(bound))
+    if area is not None:
+        branches = branches.where(Branch.area == area)
+    branch_ids = list((await db.exec(branches.order_by(col(Branch.id)))).all())
     for branch_id in branch_ids:
         assert branch_id is not None
         notice = await create_notice(db, branch_id=branch_id, text=county.text, now=now,

@@ -176,9 +176,10 @@ def _sender(caller: Caller) -> str:
 @handle(county_cmd)
 async def handle_county(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     """County staff: one notice to every bound branch, posted by the reminder engine, paced."""
-    posted = await notices.post_county_notice(db, text=arg_text(arg), sender=_sender(caller),
+    area, text = await notices.split_area(db, arg_text(arg))
+    posted = await notices.post_county_notice(db, text=text, sender=_sender(caller), area=area,
                                               plan=config.plan(), now=timeutil.now())
-    return t.county_posted(posted.county, posted.branches)
+    return t.county_posted(posted.county, posted.branches, area)
 
 
 @handle(county_status_cmd)

@@ -29,7 +29,7 @@ COMMANDS = [
     CommandDoc("通知情况", "谁已收到、怎么传达的，谁还没有", EX_STATUS, "通知情况 [#编号]"),
     CommandDoc("通知列表", "最近的通知和传达人数", "通知列表"),
     CommandDoc("通知提醒", "没回复的人第二天在群里@提醒，或改为私聊提醒", EX_SWITCH, "通知提醒 群里|私聊"),
-    CommandDoc("县通知", "给全县每个支部发通知", EX_COUNTY, "县通知 <内容>"),
+    CommandDoc("县通知", "给全县（或一个片区）每个支部发通知", EX_COUNTY, "县通知 [片区] <内容>"),
     CommandDoc("县通知情况", "各支部的传达人数和比例", EX_COUNTY_STATUS, "县通知情况 #编号"),
 ]
 
@@ -113,11 +113,13 @@ def switched(private: bool) -> str:
     return f"已设置：以后发的通知，到时还没回复的成员{how}。没有QQ的成员名单照常私聊发给书记。"
 
 
-def county_posted(county: CountyNotice, branches: int) -> str:
+def county_posted(county: CountyNotice, branches: int, area: str | None = None) -> str:
     """县通知's answer."""
+    where = f"{area}" if area else ""
     if not branches:
-        return "还没有绑定群的支部，县通知没有发出。"
-    return (f"县通知 #{county.id} 已安排发往{branches}个支部的群（依次发出，约{max(1, branches // 5)}秒内发完）。\n"
+        return f"{where}还没有绑定群的支部，县通知没有发出。"
+    return (f"县通知 #{county.id} 已安排发往{where}{branches}个支部的群"
+            f"（依次发出，约{max(1, branches // 5)}秒内发完）。\n"
             f"发送“县通知情况 #{county.id}”可查看各支部传达情况。")
 
 

@@ -206,3 +206,23 @@ async def test_a_bare_ack_is_three_statements(db: AsyncSession) -> None:
     finally:
         event.remove(sync_engine, "before_cursor_execute", record)
     assert statements == ["SELECT", "INSERT", "SELECT"]
+
+
+async def test_county_notice_to_one_area(db: AsyncSession) -> None:
+    """县通知 城东片区 …: only that 片区's bound branches get it; a first word that is no 片区 is text."""
+    east = await make_branch(db, "东一支部", group_id=30001)
+    west = await make_branch(db, "西一支部", group_id=30002)
+    await make_branch(db, "东二支部（未绑群）", group_id=None)
+    for branch, area in ((east, "城东片区"), (west, "城西片区")):
+        branch.area = area
+        db.add(branch)
+        await make_member(db, branch, "书记" + area[:2], role=Role.SECRETARY)
+    await db.commit()
+    area, text = await notices.split_area(db, "城东片区 明天交材料")
+    posted = await notices.post_county_notice(db, text=text, sender="县委老干部局", area=area, now=NOW)
+    _, lines = await notices.county_reach(db, posted.county.id)
+    assert (area, posted.branches, [b.branch for b in lines]) == ("城东片区", 1, ["东一支部"])
+    assert await notices.split_area(db, "城北片区 明天交材料") == (None, "城北片区 明天交材料")
+    with pytest.raises(InvalidInput, match="写上通知的内容"):
+        await notices.post_county_notice(db, text=(await notices.split_area(db, "城东片区"))[1],
+                                         sender="县委老干部局", area="城东片区", now=NOW)
