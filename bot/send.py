@@ -3,6 +3,8 @@
 Platform specifics stay here; callers pass plain text (never parsed as CQ code) and user ids to @.
 """
 
+from collections.abc import Sequence
+
 import nonebot
 from nonebot import logger
 from nonebot.adapters import Bot
@@ -24,7 +26,8 @@ def find_bot(self_id: str | None = None) -> Bot:
     raise DeliveryError(f"bot account {self_id or '(any)'} is not connected")
 
 
-def _onebot_message(text: str, mentions: list[str] | None = None):  # noqa: ANN202
+def _onebot_message(text: str, mentions: list[str] | None = None,  # noqa: ANN202
+                    images: Sequence[bytes] = ()):
     from nonebot.adapters.onebot.v11 import Message, MessageSegment
 
     message = Message()
@@ -32,18 +35,21 @@ def _onebot_message(text: str, mentions: list[str] | None = None):  # noqa: ANN2
         message += MessageSegment.at(user_id)
         message += MessageSegment.text(" ")
     message += MessageSegment.text(text)
+    for data in images:  # base64: NapCat/Lagrange need not share our disk
+        message += MessageSegment.image(data)
     return message
 
 
-async def send_group(bot: Bot, group_id: str, text: str, mentions: list[str] | None = None
-                     ) -> str | None:
-    """Post text to a group, @-mentioning the given user ids first; the sent message's id (OneBot)."""
+async def send_group(bot: Bot, group_id: str, text: str, mentions: list[str] | None = None,
+                     images: Sequence[bytes] = ()) -> str | None:
+    """Post text (then images) to a group, @-mentioning the given user ids first; the sent
+    message's id (OneBot)."""
     try:
         if bot.adapter.get_name() == "Console":
             await bot.send_message(channel_id=group_id, message=text)  # type: ignore[attr-defined]
             return None
         result = await bot.call_api("send_group_msg", group_id=int(group_id),
-                                    message=_onebot_message(text, mentions))
+                                    message=_onebot_message(text, mentions, images))
     except DeliveryError:
         raise
     except Exception as error:  # the adapter's network/API errors have no common base

@@ -10,7 +10,7 @@ FOLLOWUP_TEXT_MAX = 300
 def post_text(notice: Notice, *, county: bool = False, images: int = 0) -> str:
     """The notice as posted in the group: number, the text exactly as written, how to answer."""
     head = f"【通知 #{notice.number}】" + ("县里的通知" if county else f"{notice.created_by_name}发布")
-    pictures = f"\n（附图片{images}张，已存档）" if images else ""
+    pictures = f"\n（附图片{images}张，见下）" if images else ""
     return f"{head}\n{notice.text}{pictures}\n——看到后请回复：收到"
 
 

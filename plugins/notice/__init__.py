@@ -65,7 +65,8 @@ county_cmd = command("县通知")
 county_status_cmd = command("县通知情况")
 
 
-def _post_after(bot: Bot, notice: Notice, target: reminder.Target, images: int) -> AfterSend:
+def _post_after(bot: Bot, notice: Notice, target: reminder.Target, images: list[bytes]
+                ) -> AfterSend:
     """After the commit: post the notice to the group (as plain text: a CQ code typed in it stays
     text), then remember the message that posted it, so quoting it is a 收到."""
     async def post() -> None:
@@ -75,7 +76,7 @@ def _post_after(bot: Bot, notice: Notice, target: reminder.Target, images: int) 
             except DeliveryError:
                 account = bot
             message_id = await send_group(account, target.group_id,
-                                          notices.post_text(notice, images=images))
+                                          notices.post_text(notice, images=len(images)), images=images)
             if message_id is not None and notice.id is not None:
                 async with session_factory()() as db:
                     await notices.set_message(db, notice_id=notice.id, platform=target.platform,
@@ -107,7 +108,7 @@ async def handle_post(bot: Bot, db: SessionDep, caller: CallerDep, arg: Arg) -> 
                              max_bytes=config.image_max_bytes)
     await notices.schedule(db, notice, plan=config.plan())
     _, expected = await notices.reach_counts(db, notice.id or 0)
-    after = [_post_after(bot, notice, target, len(images))]
+    after = [_post_after(bot, notice, target, images)]
     private = caller.ctx.is_private or caller.ctx.group_id != target.group_id
     return Reply(t.posted_privately(notice, expected) if private else None, after=after)
 

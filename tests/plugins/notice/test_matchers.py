@@ -1,7 +1,11 @@
 """Notice commands as members and secretaries type them, through nonebug."""
 
+import stat
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -10,14 +14,17 @@ from nonebot.adapters.onebot.v11.event import Reply, Sender
 from nonebug import App
 from sqlmodel import col, select
 
+import plugins.notice
 from core.roles import Role
-from db.models.notice import Notice, NoticeReceipt
+from db.models.notice import Notice, NoticeAttachment, NoticeReceipt
 from db.models.reminder import Reminder
 from domain import county
+from domain.notices import EX_POST
 from tests.events import group_message, onebot, plain_message, private_message
 from tests.factories import GROUP_ID, MEMBER_ID, SECRETARY_ID, SELF_ID, make_branch, make_member
 
 NOW = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)  # Thursday 15:00 Beijing
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 POST = "【通知 #1】王书记发布\n周五9点学习\n请带党员证[CQ:at,qq=all]\n——看到后请回复：收到"
 
 
@@ -162,3 +169,50 @@ async def test_county_notice_and_its_reach(app: App, chat_db):
     await chat_db.commit()
     assert sorted(posts) == [str(GROUP_ID), "20002"]
     await _ask(app, group_message("县通知 再发一条"), "这条命令需要管理员或县级管理员身份，您当前是党员。")
+
+
+@pytest.fixture
+def image_server() -> Iterator[str]:
+    """A local web server for image URLs: /p.png is a PNG, anything else is not an image."""
+    class Serve(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802  (http.server's name)
+            body = PNG if self.path == "/p.png" else b"%PDF-1.4 not an image"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Serve)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+async def test_images_are_kept_and_posted(app: App, chat_db, image_server: str, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch):
+    """An image sent with 通知 is checked, kept 0600 and posted after the text; a PDF posing as an
+    image refuses the whole notice, nothing written."""
+    monkeypatch.setattr(plugins.notice.config, "notice_media_dir", str(tmp_path / "media"))
+    await _branch(chat_db)
+    bad = MessageSegment("image", {"file": "x.png", "url": f"{image_server}/x.png"})
+    await _ask(app, group_message(Message([MessageSegment.text("通知 看附件"), bad]), user_id=SECRETARY_ID),
+               "收到的不是图片（只收 JPG、PNG、GIF、WEBP），请重新发送照片。\n例如：" + EX_POST)
+    assert (await chat_db.exec(select(Notice))).all() == [] and not (tmp_path / "media").exists()
+    await chat_db.commit()
+    photo = MessageSegment("image", {"file": "a.png", "url": f"{image_server}/p.png"})
+    async with app.test_matcher() as ctx:
+        bot = onebot(ctx)
+        ctx.receive_event(bot, group_message(Message([MessageSegment.text("通知 看附件"), photo]),
+                                             user_id=SECRETARY_ID))
+        ctx.should_call_api("send_group_msg", {"group_id": GROUP_ID, "message": Message([
+            MessageSegment.text("【通知 #1】王书记发布\n看附件\n（附图片1张，见下）\n——看到后请回复：收到"),
+            MessageSegment.image(PNG)])}, result={"message_id": 778})
+    kept = (await chat_db.exec(select(NoticeAttachment))).one()
+    await chat_db.commit()
+    path = tmp_path / "media" / kept.relpath
+    assert path.read_bytes() == PNG and stat.S_IMODE(path.stat().st_mode) == 0o600
