@@ -22,6 +22,34 @@ PHOTOS_MAX = 30
 """Photos kept per meeting."""
 
 
+_media_root = Path("data/media")
+
+
+def configure_media(root: Path) -> None:
+    """Where photos are stored (the meetings plugin, once at load, from MEETINGS_MEDIA_DIR); the
+    dashboard reads them back from there."""
+    global _media_root
+    _media_root = root
+
+
+def media_root() -> Path:
+    """The configured photo directory."""
+    return _media_root
+
+
+MEDIA_TYPES = {"jpg": "image/jpeg", "png": "image/png", "gif": "image/gif", "webp": "image/webp"}
+
+
+async def photo_file(db: AsyncSession, *, branch_id: int, photo_id: int) -> tuple[Path, str] | None:
+    """The file and media type of one of this branch's meeting photos (None: not this branch's,
+    or gone from the disk)."""
+    photo = await photo_by_id(db, branch_id=branch_id, photo_id=photo_id)
+    if photo is None:
+        return None
+    path = media.media_path(_media_root, photo.relpath)
+    return (path, MEDIA_TYPES[photo.media_type]) if path.is_file() else None
+
+
 @dataclass(frozen=True)
 class Minutes:
     """A meeting's current minutes, its revisions (oldest first) and photos."""

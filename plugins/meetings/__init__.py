@@ -43,6 +43,7 @@ __plugin_meta__ = PluginMetadata(
 
 config = get_plugin_config(Config)
 meetings.configure_nudge(meetings.Nudge(config.meetings_nudge_day, config.meetings_nudge_hour))
+meetings.configure_media(config.media_root)
 
 publish_cmd = command("发布会议")
 proxy_leave_cmd = command("代请假")

@@ -28,6 +28,6 @@ async def save_photos(db: AsyncSession, caller: Caller, meeting_id: int, photos:
     """Keep the photos of a meeting; how many were new or already there."""
     for data in photos:
         await meetings.add_photo(db, branch_id=caller.branch_id, meeting_id=meeting_id, data=data,
-                                 root=config.media_root, max_bytes=config.photo_max_bytes,
+                                 root=meetings.media_root(), max_bytes=config.photo_max_bytes,
                                  uploaded_by=caller.member)
     return len(photos)

@@ -7,9 +7,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.roles import Role
-from db.models import Branch, HealthCategory, LedgerKind, MemberStatus, NeedStatus, SessionKind
+from db.models import (
+    Branch,
+    HealthCategory,
+    LedgerKind,
+    MemberStatus,
+    NeedStatus,
+    RhythmPeriod,
+    SessionKind,
+)
 from db.models.notice import Channel
-from domain import care, notices, report, roster
+from domain import care, meetings, notices, report, roster
 from domain.report import ExportKind, ImportResult, Period, Viewer
 from plugins.report import charts
 from plugins.report.html import (
@@ -45,7 +53,7 @@ class Ctx:
 
 
 def _nav(ctx: Ctx) -> list[tuple[str, str]]:
-    items = [("/", "概况"), ("/sessions", "学习签到"), ("/volunteer", "志愿服务"),
+    items = [("/", "概况"), ("/sessions", "三会一课"), ("/volunteer", "志愿服务"),
              ("/suggestions", "建言献策"), ("/notices", "通知传达"), ("/points", "积分台账"),
              ("/roster", "成员名册"),
              ("/exports", "导出")]
@@ -104,19 +112,48 @@ async def overview_page(ctx: Ctx) -> str:
     return _page(ctx, "概况", "/", content)
 
 
-async def meetings_page(ctx: Ctx, period: Period) -> str:
-    """Every meeting of the period with its figures and who signed in."""
-    rows = await report.attendance_rows(ctx.db, branch_id=ctx.branch.id or 0, period=period)
-    lines = [[timeutil.fmt_dt_week(r.starts_at), SessionKind(r.kind).label, r.title, r.place,
-              r.expected, r.attended, r.late, r.leave, percent(r.rate), "、".join(r.absent) or "无",
-              "、".join(f"{n}（{s}）" for n, s in r.attendees) or "无"] for r in rows]
+async def meetings_page(ctx: Ctx, period: Period, kind: str | None = None) -> str:
+    """Every meeting of the period (or of one kind) with its figures, who signed in, the minutes
+    and photos; then the rhythm table (三会一课情况: held only when it took place with minutes)."""
+    bid = ctx.branch.id or 0
+    rows = await report.attendance_rows(ctx.db, branch_id=bid, period=period)
+    if kind:
+        rows = [r for r in rows if r.kind == kind]
+    photos = await meetings.photos_of(ctx.db, [r.id for r in rows])
+    lines = [[timeutil.fmt_dt_week(r.starts_at), SessionKind(r.kind).label, f"#{r.id} {r.title}", r.place,
+              r.lecturer, r.expected, r.attended, r.late, r.leave, percent(r.rate),
+              "、".join(r.absent) or "无", "、".join(f"{n}（{s}）" for n, s in r.attendees) or "无",
+              tag("div", r.minutes, class_="minutes") if r.minutes else "（无会议记录）",
+              join(link(f"{ctx.base}/photo/{p.id}", Safe(f'<img src="{e(ctx.base)}/photo/{p.id}" '
+                                                           'alt="会议照片" width="96" loading="lazy">'))
+                   for p in photos.get(r.id, []))] for r in rows]
+    picker = _select("kind", [("", "全部类型"), *((k.value, k.label) for k in SessionKind)], kind or "")
+    span = meetings.Span(RhythmPeriod.QUARTER if period.quarter else RhythmPeriod.YEAR,
+                         period.year, period.quarter or 0)
+    rhythm = await meetings.rhythm_report(ctx.db, branch_id=bid, span=span)
     content = join([
-        period_form(ctx.base + "/sessions", period),
+        period_form(ctx.base + "/sessions", period, picker),
         tag("p", f"{period.label}共{len(rows)}次，总出勤率 {percent(report.overall_rate(rows))}。"),
-        table(["时间", "类型", "主题", "地点", "应到", "实到", "迟到", "请假", "出勤率", "缺席",
-               "签到名单"], lines, empty=f"{period.label}没有学习记录"),
+        table(["时间", "类型", "主题", "地点", "讲课人", "应到", "实到", "迟到", "请假", "出勤率", "缺席",
+               "签到名单", "会议记录", "照片"], lines, empty=f"{period.label}没有会议记录"),
+        tag("h2", f"三会一课情况（{span.label}，开了且有会议记录才算）"),
+        _rhythm_table(rhythm),
     ])
-    return _page(ctx, "学习签到", "/sessions", content)
+    return _page(ctx, "三会一课", "/sessions", content)
+
+
+def _rhythm_table(rhythm: meetings.RhythmReport) -> Safe:
+    moment = timeutil.now()
+    words = {"held": "已开", "open": "未开", "future": "未到", "missing": "缺"}
+    lines = []
+    for req in rhythm.requirements:
+        cells = []
+        for slot in req.slots:
+            held = "、".join(f"{timeutil.local_date(m.starts_at):%m-%d}（{percent(rhythm.rates.get(m.id or 0))}）"
+                            for m in slot.held)
+            cells.append(f"{slot.span.short} {words[slot.state(moment)]} {held}".strip())
+        lines.append([req.label, meetings.PERIOD_WORDS[req.period], "；".join(cells)])
+    return table(["会议", "频次", "情况"], lines, empty="没有规定的会议频次")
 
 
 async def volunteer_page(ctx: Ctx, period: Period) -> str:

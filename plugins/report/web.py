@@ -20,8 +20,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.errors import DomainError
 from db.engine import read_session_factory, session_factory
-from db.models import Branch, LedgerKind
-from domain import county, report
+from db.models import Branch, LedgerKind, SessionKind
+from domain import county, meetings, report
 from domain.report import ExportKind, Period, Viewer, parse_period
 from plugins.report import county_page, pages
 from plugins.report.config import Config
@@ -280,9 +280,22 @@ async def branch_home(ctx: CtxDep) -> Response:
 
 
 @router.get("/b/{bid}/sessions")
-async def sessions_page(ctx: CtxDep, period: str | None = None) -> Response:
-    """Study sessions with attendance."""
-    return html(await pages.meetings_page(ctx, _period(period)))
+async def sessions_page(ctx: CtxDep, period: str | None = None, kind: str | None = None) -> Response:
+    """Meetings of every kind (or one) with attendance, minutes, photos and the rhythm table."""
+    if kind and kind not in {k.value for k in SessionKind}:
+        raise PageError(400, "没有这种会议", "请从“会议类型”里选。")
+    return html(await pages.meetings_page(ctx, _period(period), kind or None))
+
+
+@router.get("/b/{bid}/photo/{pid}")
+async def meeting_photo(ctx: CtxDep, pid: int) -> Response:
+    """A meeting photo of this branch (the login and branch checks are CtxDep's)."""
+    found = await meetings.photo_file(ctx.db, branch_id=ctx.branch.id or 0, photo_id=pid)
+    if found is None:
+        raise PageError(404, "没有这张照片", "请从“三会一课”页面查看。")
+    path, media_type = found
+    return Response(path.read_bytes(), media_type=media_type,
+                    headers={**SECURITY_HEADERS, "Cache-Control": "private, max-age=3600"})
 
 
 @router.get("/b/{bid}/volunteer")

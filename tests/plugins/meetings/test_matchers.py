@@ -14,7 +14,6 @@ from nonebug import App
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-import plugins.meetings
 from core.roles import Role
 from db.models import (
     Attendance,
@@ -26,6 +25,7 @@ from db.models import (
     StudySession,
 )
 from domain import meetings
+from domain.meetings import minutes as minutes_module
 from tests.events import group_message, onebot, private_message
 from tests.factories import MEMBER_ID, SECRETARY_ID, make_branch, make_member
 
@@ -156,7 +156,7 @@ async def test_minutes_with_photo_history_and_bad_photo(app: App, chat_db: Async
                                                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """会议记录 writes, appends and corrects (history kept) and stores a photo 0600; a photo that is
     not an image is refused and nothing is written."""
-    monkeypatch.setattr(plugins.meetings.config, "meetings_media_dir", str(tmp_path / "media"))
+    monkeypatch.setattr(minutes_module, "_media_root", tmp_path / "media")
     branch = await _arrange(chat_db)
     meeting = await meetings.schedule_meeting(chat_db, branch_id=branch.id, starts_at=START, title="学习党章")
     await chat_db.commit()
