@@ -7,7 +7,6 @@ member, no individual's health category, no anonymous author (suggestions are re
 domain.suggestion's public counts).
 """
 
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
@@ -126,13 +125,12 @@ async def branch_lines(db: AsyncSession, *, period: CountyPeriod,
     start, end = period.bounds
     await _members(db, lines)
     await _meetings(db, lines, start, end)
-    joined = await _registered(db)
-    await _attendance(db, lines, start, end, joined)
+    await _attendance(db, lines, start, end)
     await _volunteer(db, lines, start, end)
     await _suggestions(db, lines, start, end)
     await _points(db, lines, start, end)
     await _notices(db, lines, start, end)
-    await _trend(db, lines, period, joined)
+    await _trend(db, lines, period)
     return sorted(lines.values(), key=lambda x: (x.area == "未分片区", x.area, x.name))
 
 
@@ -184,40 +182,27 @@ async def _plain(db: AsyncSession, stmt: Any) -> Sequence[Any]:
     return rows
 
 
-async def _registered(db: AsyncSession) -> dict[int, list[datetime]]:
-    """Per branch, when its members who can be expected (active, not 不能参加活动) registered, sorted."""
-    joined: dict[int, list[datetime]] = defaultdict(list)
-    for bid, created in await _plain(db, select(col(Member.branch_id), col(Member.created_at)).where(
-            col(Member.status) == MemberStatus.ACTIVE,
-            col(Member.category) != HealthCategory.UNABLE)):
-        joined[bid].append(created)
-    for times in joined.values():
-        times.sort()
-    return joined
-
-
 async def _attendance(db: AsyncSession, lines: dict[int, BranchLine], start: datetime,
-                      end: datetime, joined: dict[int, list[datetime]]) -> None:
+                      end: datetime) -> None:
     """应到 = members expected by rule + anyone else with a row (meetings.expected_at); 实到 = rows
-    whose status counts as attended (meetings.ATTENDED).
-
-    By rule, a meeting expects its branch's eligible members registered before it closed: with
-    each branch's registration times sorted, that is one bisection per meeting, not a join of
-    every meeting with every member (a year of a county is ~24,000 meetings × 50 members).
-    """
+    whose status counts as attended (meetings.ATTENDED)."""
     held = and_(_held(start, end), col(StudySession.kind).in_(WHOLE_BRANCH_KINDS))
-    for bid, closes in await _plain(db, select(col(StudySession.branch_id),
-                                               col(StudySession.closes_at)).where(held)):
+    by_rule = (select(col(StudySession.branch_id), func.count())
+               .join(Member, _expected_by_rule()).where(held).group_by(col(StudySession.branch_id)))
+    for bid, n in await _plain(db, by_rule):
         if (line := lines.get(bid)) is not None:
-            line.figures.expected += bisect_right(joined.get(bid, []), closes)
+            line.figures.expected += n
     attended = case((col(Attendance.status).in_([s.value for s in meetings.ATTENDED]), 1), else_=0)
     beyond = case((not_(_expected_by_rule()), 1), else_=0)
+    # The period's meetings first, then their rows by the session index: without the IN, SQLite
+    # scans every attendance row there is (a county year is ~850,000) even for one month.
     rows = (select(col(StudySession.branch_id), func.sum(attended), func.sum(beyond))
             .select_from(Attendance)
             .join(StudySession, col(StudySession.id) == col(Attendance.session_id))
             .join(Member, col(Member.id) == col(Attendance.member_id))
-            .where(held).group_by(col(StudySession.branch_id)))
-    for bid, came, extra in (await db.exec(rows)).all():
+            .where(col(Attendance.session_id).in_(select(col(StudySession.id)).where(held)))
+            .group_by(col(StudySession.branch_id)))
+    for bid, came, extra in await _plain(db, rows):
         if (line := lines.get(bid)) is not None:
             line.figures.attended += int(came or 0)
             line.figures.expected += int(extra or 0)
@@ -260,12 +245,26 @@ async def _suggestions(db: AsyncSession, lines: dict[int, BranchLine], start: da
 async def _points(db: AsyncSession, lines: dict[int, BranchLine], start: datetime,
                   end: datetime) -> None:
     """Points issued: every ledger entry of the period but 兑换 (so 扣分 and 冲正 net out)."""
+    # The quarter column (the entry's Beijing quarter) adds nothing to the filter but lets the
+    # (branch, quarter) index be used, skipping over branches, instead of reading every entry.
     stmt = select(col(LedgerEntry.branch_id), func.sum(col(LedgerEntry.delta))).where(
+        col(LedgerEntry.quarter).in_(_quarters(start, end)),
         col(LedgerEntry.created_at) >= start, col(LedgerEntry.created_at) < end,
         col(LedgerEntry.kind) != LedgerKind.REDEEM).group_by(col(LedgerEntry.branch_id))
     for bid, total in (await db.exec(stmt)).all():
         if (line := lines.get(bid)) is not None:
             line.figures.points += Decimal(str(total or 0))
+
+
+def _quarters(start: datetime, end: datetime) -> list[str]:
+    """Every quarter label ('2026Q4') the moments [start, end) fall in, Beijing time."""
+    first, last = timeutil.quarter_of(start), timeutil.quarter_of(end - timedelta(microseconds=1))
+    found = [first]
+    year, q = int(first[:4]), int(first[5])
+    while found[-1] != last:
+        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+        found.append(f"{year}Q{q}")
+    return found
 
 
 async def _notices(db: AsyncSession, lines: dict[int, BranchLine], start: datetime,
@@ -278,11 +277,10 @@ async def _notices(db: AsyncSession, lines: dict[int, BranchLine], start: dateti
             line.figures.recipients += expected
 
 
-async def _trend(db: AsyncSession, lines: dict[int, BranchLine], period: CountyPeriod,
-                 joined: dict[int, list[datetime]]) -> None:
+async def _trend(db: AsyncSession, lines: dict[int, BranchLine], period: CountyPeriod) -> None:
     """The rate of the period before (falling attendance) and meetings held this month so far."""
     before = {bid: BranchLine(bid, "", "", "", Figures()) for bid in lines}
-    await _attendance(db, before, *period.previous().bounds, joined)
+    await _attendance(db, before, *period.previous().bounds)
     for bid, line in before.items():
         lines[bid].previous_rate = line.figures.rate
     today = timeutil.local_date(timeutil.now())

@@ -1,13 +1,14 @@
 """County figures on a real database: each branch's line equals what its own pages count, every
 片区 line and the county line are sums, and alerts name the right branches."""
 
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 
 import time_machine
 from sqlmodel import select
 
-from db.models import NeedStatus
+from core.timeutil import at_local
+from db.models import LedgerEntry, LedgerKind, Member, NeedStatus
 from db.models.notice import Notice
 from domain import county, notices, report
 from domain.report import Period
@@ -96,3 +97,20 @@ async def test_filter_by_area_and_the_beijing_day_boundary(db):
                                                     "2026-11-30T16:00:00+00:00")
     assert period.label == "2026年11月" and period.previous().first == date(2026, 10, 1)
     assert NeedStatus.COMPLETED  # the seed's completed need is counted in hours above
+
+
+async def test_points_on_the_beijing_quarter_boundary(db):
+    """An entry at 23:30 Beijing on 09-30 is September's (2026Q3), one at 00:30 on 10-01 October's."""
+    seeded = await seed_county(db)
+    member = (await db.exec(select(Member).where(Member.name == "冯十"))).one()
+    for day, clock, quarter, delta in ((date(2026, 9, 30), time(23, 30), "2026Q3", "6"),
+                                       (date(2026, 10, 1), time(0, 30), "2026Q4", "7")):
+        db.add(LedgerEntry(branch_id=seeded.c.id, member_id=member.id, delta=Decimal(delta),
+                           kind=LedgerKind.BONUS, reason="测试", cycle=2026, quarter=quarter,
+                           created_at=at_local(day, clock)))
+    await db.commit()
+    with time_machine.travel(NOW, tick=False):
+        september = await county.branch_lines(db, period=county.month(2026, 9), area="东区片区")
+        october = await county.branch_lines(db, period=county.month(2026, 10), area="东区片区")
+    assert september[0].figures.points == Decimal(6)
+    assert october[0].figures.points == Decimal(11)  # 7 + the seed's 4 on 10-31
