@@ -10,7 +10,7 @@ from core.textparse import normalize
 from domain.permissions import COUNTY_LABEL, Chat, Permission
 
 # Plugins are listed in the order a member meets them; unknown plugins follow, by name.
-ORDER = ("roster", "signin", "meetings", "volunteer", "suggestion", "points", "partyday", "care",
+ORDER = ("roster", "signin", "meetings", "notice", "volunteer", "suggestion", "points", "partyday", "care",
          "reminder", "report", "county", "help")
 
 
