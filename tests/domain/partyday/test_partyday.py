@@ -163,7 +163,8 @@ async def test_occurrence_moved_onto_a_tiaoxiu_sunday_and_the_reminder_says_so(s
     assert [r.due_at for r in rows] == [datetime(2026, 1, 1, 1, 0, tzinfo=UTC),
                                         datetime(2026, 1, 3, 1, 0, tzinfo=UTC),
                                         datetime(2026, 1, 4, 0, 0, tzinfo=UTC)]
-    assert rows[1].text.splitlines()[:2] == ["【主题党日提醒】明天召开主题党日活动", "时间：1月4日（周日）09:00"]
+    # Written in December 2025: the date in 2026 carries its year (timeutil.fmt_dt_week).
+    assert rows[1].text.splitlines()[:2] == ["【主题党日提醒】明天召开主题党日活动", "时间：2026年1月4日（周日）09:00"]
     assert "（原定1月1日（周四）适逢元旦，顺延至1月4日（周日），调休上班日）" in rows[1].text.splitlines()
 
 
@@ -268,5 +269,7 @@ async def test_a_party_day_moved_after_its_first_reminder_went_out_is_announced(
     with time_machine.travel(later + timedelta(seconds=5), tick=False):
         result = await fakes.dispatch_due(outbox)
     assert (moved, result.sent) == (1, 1)
-    assert outbox.sent[-1] == (str(GROUP_ID), "【通知】主题党日改期：原定1月1日（周五）09:00，改为1月4日（周一）09:00"
+    # Sent in December: the dates in January carry their year (timeutil.fmt_dt_week).
+    assert outbox.sent[-1] == (str(GROUP_ID), "【通知】主题党日改期：原定2027年1月1日（周五）09:00，"
+                                              "改为2027年1月4日（周一）09:00"
                                               "（原定1月1日（周五）适逢节假日，顺延至1月4日（周一））。", [])
