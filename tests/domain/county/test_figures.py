@@ -1,7 +1,7 @@
 """County figures on a real database: each branch's line equals what its own pages count, every
 片区 line and the county line are sums, and alerts name the right branches."""
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 import time_machine
@@ -114,3 +114,16 @@ async def test_points_on_the_beijing_quarter_boundary(db):
         october = await county.branch_lines(db, period=county.month(2026, 10), area="东区片区")
     assert september[0].figures.points == Decimal(6)
     assert october[0].figures.points == Decimal(11)  # 7 + the seed's 4 on 10-31
+
+
+async def test_this_month_turns_at_beijing_midnight(db):
+    """At 00:30 Beijing on 12-01 (16:30 UTC on 11-30) it is December: every branch has held no
+    meeting this month; at 23:30 Beijing on 11-30 a and c still have."""
+    await seed_county(db)
+    for moment, quiet in ((datetime(2026, 11, 30, 15, 30, tzinfo=UTC), ["城关镇第二党支部"]),
+                          (datetime(2026, 11, 30, 16, 30, tzinfo=UTC),
+                           ["东区街道党支部", "城关镇第一党支部", "城关镇第二党支部"])):
+        with time_machine.travel(moment, tick=False):
+            lines = await county.branch_lines(db, period=county.this_month())
+        found = sorted(a.branch for a in county.alerts(lines) if a.kind == "本月未开会")
+        assert found == sorted(quiet), moment
