@@ -92,6 +92,8 @@ ANY, PRIVATE = Chat.ANY, Chat.PRIVATE
 COMMANDS: dict[str, Permission] = {
     # roster
     "报到": Permission(G),
+    "确认报到": Permission(S, ANY),
+    "报到码": Permission(S, PRIVATE),
     "支部信息": Permission(G, ANY),
     "成员列表": Permission(C, ANY),
     "添加成员": Permission(S, ANY),
@@ -126,6 +128,7 @@ COMMANDS: dict[str, Permission] = {
     "设置党小组": Permission(S, ANY),
     "党小组组长": Permission(S, ANY),
     "党小组列表": Permission(C, ANY),
+    "设置会议频次": Permission(S, ANY),
     # 民主评议党员: grades are private (评议 said in a group is withdrawn, answered privately)
     "民主评议": Permission(S, ANY),
     "评议": Permission(S, PRIVATE, sealed=True),

@@ -24,6 +24,7 @@ from db.models import (
     RhythmPeriod,
     StudySession,
 )
+from db.sql import upsert_insert
 from domain.meetings import texts as t
 from domain.meetings.reports import meeting_report
 
@@ -39,6 +40,10 @@ DEFAULT_RHYTHM: dict[MeetingKind, RhythmPeriod] = {
 SECRETARY_LECTURE = "secretary_lecture"
 """The extra yearly requirement: the secretary teaches a 党课 at least once a year."""
 PERIOD_WORDS = {RhythmPeriod.MONTH: "每月", RhythmPeriod.QUARTER: "每季度", RhythmPeriod.YEAR: "每年"}
+EX_SET_RHYTHM = "设置会议频次 党课 每月"
+_PERIOD_INPUT = {"每月": RhythmPeriod.MONTH, "每个月": RhythmPeriod.MONTH, "每季度": RhythmPeriod.QUARTER,
+                 "每季": RhythmPeriod.QUARTER, "每年": RhythmPeriod.YEAR, "不要求": RhythmPeriod.NONE,
+                 "不规定": RhythmPeriod.NONE, "恢复默认": None, "默认": None}
 
 
 @dataclass(frozen=True)
@@ -263,3 +268,24 @@ async def unscheduled(db: AsyncSession, *, branch_id: int, moment: datetime) -> 
         if not (slot.held or slot.no_minutes or slot.scheduled):
             missing.append((req.label, slot.span))
     return missing
+
+
+async def set_rhythm(db: AsyncSession, *, branch_id: int, kind: MeetingKind,
+                     word: str) -> RhythmPeriod | None:
+    """设置会议频次: the branch's own rhythm for a kind (每月/每季度/每年/不要求), or back to the
+    条例's default (恢复默认); returns the rhythm now in force (None: not required)."""
+    if normalize(word) not in _PERIOD_INPUT:
+        raise InvalidInput(f"频次“{normalize(word)}”不对，可写：每月、每季度、每年、不要求、恢复默认。",
+                           EX_SET_RHYTHM)
+    period = _PERIOD_INPUT[normalize(word)]
+    row = await db.get(MeetingRhythm, (branch_id, kind.value))
+    if period is None:
+        if row is not None:
+            await db.delete(row)
+            await db.flush()
+        period = DEFAULT_RHYTHM.get(kind)
+        return None if period is None or period is RhythmPeriod.NONE else period
+    values = {"period": period.value, "updated_at": timeutil.now()}
+    stmt = upsert_insert(db, MeetingRhythm).values(branch_id=branch_id, kind=kind.value, **values)
+    await db.exec(stmt.on_conflict_do_update(index_elements=["branch_id", "kind"], set_=values))
+    return None if period is RhythmPeriod.NONE else period

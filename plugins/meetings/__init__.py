@@ -34,6 +34,8 @@ __plugin_meta__ = PluginMetadata(
         CommandDoc("设置党小组", "建立党小组或重设其成员", t.EX_SET_GROUP, "设置党小组 <小组名> <姓名…>"),
         CommandDoc("党小组组长", "指定党小组组长", t.EX_GROUP_LEADER, "党小组组长 <小组名> <姓名或@>"),
         CommandDoc("党小组列表", "各党小组的组长和成员", "党小组列表"),
+        CommandDoc("设置会议频次", "改本支部某类会议的应开频次（默认按支部工作条例）", meetings.EX_SET_RHYTHM,
+                   "设置会议频次 <类型> <每月|每季度|每年|不要求|恢复默认>"),
         CommandDoc("民主评议", "开启某年度的民主评议党员", meetings.EX_OPEN_REVIEW, "民主评议 <年份>"),
         CommandDoc("评议", "私聊登记成员的评议等次（优秀、合格、基本合格、不合格）", meetings.EX_GRADE,
                    "评议 <姓名或@> <等次>"),
@@ -169,3 +171,17 @@ async def handle_results(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     text = arg_text(arg)
     year = meetings.parse_year(text, meetings.EX_RESULTS) if text else None
     return t.review(await meetings.review_results(db, branch_id=caller.branch_id, year=year))
+
+
+rhythm_set_cmd = command("设置会议频次")
+
+
+@handle(rhythm_set_cmd)
+async def handle_set_rhythm(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
+    """Change how often a kind of meeting is required in this branch."""
+    words = arg_text(arg).split()
+    if len(words) != 2:
+        raise InvalidInput("请写会议类型和频次。", meetings.EX_SET_RHYTHM)
+    kind = meetings.parse_kind(words[0], meetings.EX_SET_RHYTHM)
+    period = await meetings.set_rhythm(db, branch_id=caller.branch_id, kind=kind, word=words[1])
+    return t.rhythm_set(kind.label, meetings.PERIOD_WORDS[period] if period else None)

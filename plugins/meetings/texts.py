@@ -141,3 +141,10 @@ def review(summary: meetings.ReviewSummary) -> str:
     if summary.pending:
         lines.append(f"未登记{len(summary.pending)}人：" + "、".join(m.name for m in summary.pending))
     return "\n".join(lines)
+
+
+def rhythm_set(kind_label: str, every: str | None) -> str:
+    """设置会议频次 confirmation."""
+    if every is None:
+        return f"已设置：{kind_label}不作要求，三会一课情况不再列出。"
+    return f"已设置：{kind_label}{every}至少开一次，三会一课情况和书记提醒按此计算。"

@@ -129,3 +129,23 @@ def test_parse_span_refuses_with_one_example() -> None:
     with pytest.raises(InvalidInput) as error:
         meetings.parse_span("下辈子", datetime(2026, 12, 1, tzinfo=UTC))
     assert error.value.reply == "没看懂“下辈子”，可写：本月、本季度、2026Q4、2026。\n例如：三会一课情况 本季度"
+
+
+async def test_branch_rhythm_overrides(db: AsyncSession) -> None:
+    """设置会议频次: 党课 monthly, 组织生活会 not required, 学习 monthly; 恢复默认 goes back."""
+    branch = await make_branch(db)
+    monthly = await meetings.set_rhythm(db, branch_id=branch.id, kind=MeetingKind.LECTURE, word="每月")
+    assert monthly is RhythmPeriod.MONTH
+    assert await meetings.set_rhythm(db, branch_id=branch.id, kind=MeetingKind.LIFE, word="不要求") is None
+    await meetings.set_rhythm(db, branch_id=branch.id, kind=MeetingKind.STUDY, word="每月")
+    await meetings.set_rhythm(db, branch_id=branch.id, kind=MeetingKind.LECTURE, word="每季度")
+    await db.commit()
+    chosen = await meetings.rhythms(db, branch_id=branch.id)
+    assert chosen[MeetingKind.LECTURE] is RhythmPeriod.QUARTER and MeetingKind.LIFE not in chosen
+    assert chosen[MeetingKind.STUDY] is RhythmPeriod.MONTH
+    default = await meetings.set_rhythm(db, branch_id=branch.id, kind=MeetingKind.LIFE, word="恢复默认")
+    assert default is RhythmPeriod.YEAR
+    await db.commit()
+    assert (await meetings.rhythms(db, branch_id=branch.id))[MeetingKind.LIFE] is RhythmPeriod.YEAR
+    with pytest.raises(InvalidInput, match="频次“每周”不对"):
+        await meetings.set_rhythm(db, branch_id=branch.id, kind=MeetingKind.LIFE, word="每周")

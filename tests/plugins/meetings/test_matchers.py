@@ -77,6 +77,9 @@ async def test_party_groups_and_group_meeting(app: App, chat_db: AsyncSession) -
     await _say(app, "设置党小组 第二小组 赵六", "没找到：赵六（可发送“成员列表”核对姓名），党小组没有改动。")
     await _say(app, "党小组组长 第一小组 李四", "已将 李四 设为“第一小组”组长。")
     await _say(app, "党小组列表", "【党小组】共1个\n1. 第一小组（组长 李四，2人）：张三、李四")
+    await _say(app, "设置会议频次 党小组会 每季度", "已设置：党小组会每季度至少开一次，三会一课情况和书记提醒按此计算。")
+    await _say(app, "设置会议频次 党小组会 每周", "频次“每周”不对，可写：每月、每季度、每年、不要求、恢复默认。\n"
+               "例如：设置会议频次 党课 每月")
     await _say(app, "成员列表", "【成员列表】共3人（✔已报到 ○无QQ）\n1. 王书记 支部书记 正常活动 ✔\n"
                "2. 张三 第一小组 正常活动 ✔\n3. 李四 第一小组 正常活动 ○")
     with time_machine.travel(NOW, tick=False):
