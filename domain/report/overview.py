@@ -4,7 +4,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
@@ -48,12 +47,6 @@ async def branch_overview(db: AsyncSession, *, branch: Branch) -> BranchOverview
         branch, quarter, len(members), overall_rate(held), len(held), volunteer_hours(needs),
         await status_counts(db, branch_id=bid, period=quarter),
         [r for r in year_points if r.total > 0][:5], year_points)
-
-
-async def county_overview(db: AsyncSession) -> list[BranchOverview]:
-    """Every branch's overview, by name."""
-    branches = (await db.exec(select(Branch).order_by(col(Branch.name)))).all()
-    return [await branch_overview(db, branch=b) for b in branches]
 
 
 @dataclass
