@@ -1,4 +1,4 @@
-"""Import members from an Excel sheet (姓名, 类别, 原单位; 入党日期, 出生日期, 关爱) uploaded on the
+"""Import members from an Excel sheet (姓名, 类别, 原单位; 入党日期, 出生日期, 关爱, 党小组) uploaded on the
 dashboard; the caller commits."""
 
 from dataclasses import dataclass, field
@@ -20,9 +20,9 @@ MAX_ROWS = 2000
 HEADER_ROWS = 5
 """The 姓名 header is looked for in the first rows only."""
 ORIGIN_MAX = 100
-EXAMPLE = ("第一行写表头：姓名、类别、原单位（可加 入党日期、出生日期、关爱）；"
+EXAMPLE = ("第一行写表头：姓名、类别、原单位（可加 入党日期、出生日期、关爱、党小组）；"
            "类别写 正常活动 / 适当参加 / 不能参加")
-COLUMNS = ("姓名", "类别", "原单位", "入党日期", "出生日期", "关爱")
+COLUMNS = ("姓名", "类别", "原单位", "入党日期", "出生日期", "关爱", "党小组")
 
 
 @dataclass
@@ -77,6 +77,8 @@ async def import_members(db: AsyncSession, *, branch_id: int, content: bytes) ->
             word = _text(row, cols.get("类别"))
             category = roster.parse_category(word, EXAMPLE) if word else None
             dates = _CareCells(row, cols)
+            group = _text(row, cols.get("党小组"))
+            group = roster.check_group_name(group, EXAMPLE) if group else ""
         except DomainError as error:
             result.skipped.append(f"第{number}行：{error.message}")
             continue
@@ -92,7 +94,10 @@ async def import_members(db: AsyncSession, *, branch_id: int, content: bytes) ->
             result.skipped.append(f"第{number}行：{error.message}")
             continue
         member = await _upsert(db, branch_id, name, member, category, origin, result)
-        if await dates.apply(db, member) and name not in result.added + result.updated:
+        changed = await dates.apply(db, member)
+        if group:
+            changed = await roster.put_in_group(db, branch_id=branch_id, name=group, member=member) or changed
+        if changed and name not in result.added + result.updated:
             result.updated.append(name)
     await db.flush()
     return result

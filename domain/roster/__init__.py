@@ -31,6 +31,7 @@ from domain.roster.party_groups import (
     group_names,
     party_group_by_name,
     party_groups,
+    put_in_group,
     set_group_leader,
     set_party_group,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "group_names",
     "party_group_by_name",
     "party_groups",
+    "put_in_group",
     "set_group_leader",
     "set_party_group",
     "CATEGORY_WORDS",

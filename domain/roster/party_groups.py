@@ -139,3 +139,27 @@ async def group_names(db: AsyncSession, *, branch_id: int) -> dict[int, str]:
             .join(PartyGroup, col(PartyGroup.id) == col(PartyGroupMember.group_id))
             .where(PartyGroupMember.branch_id == branch_id))
     return {mid: name for mid, name in (await db.exec(stmt)).all()}
+
+
+async def put_in_group(db: AsyncSession, *, branch_id: int, name: str, member: Member) -> bool:
+    """Put one member in a 党小组 (created when new), out of any other; True when it changed
+    (the roster import's 党小组 column: the other members of the group stay)."""
+    name = check_group_name(name)
+    group = (await db.exec(select(PartyGroup).where(PartyGroup.branch_id == branch_id,
+                                                    PartyGroup.name == name))).first()
+    if group is None:
+        group = PartyGroup(branch_id=branch_id, name=name)
+        db.add(group)
+        await db.flush()
+    assert group.id is not None and member.id is not None
+    current = (await db.exec(select(PartyGroupMember).where(
+        PartyGroupMember.branch_id == branch_id, PartyGroupMember.member_id == member.id))).first()
+    if current is not None and current.group_id == group.id:
+        return False
+    if current is not None:
+        await db.delete(current)
+        await db.flush()
+    await _clear_moved_leaders(db, branch_id, group.id, [member.id])
+    db.add(PartyGroupMember(branch_id=branch_id, group_id=group.id, member_id=member.id))
+    await db.flush()
+    return True
