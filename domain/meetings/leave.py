@@ -25,7 +25,7 @@ async def leave_target(db: AsyncSession, *, branch_id: int, meeting_id: int | No
         return meeting
     found = await open_meeting(db, branch_id=branch_id) or await next_meeting(db, branch_id=branch_id)
     if found is None:
-        raise NotFound("近期没有安排学习，不用请假。")
+        raise NotFound("近期没有安排会议，不用请假。")
     return found
 
 
@@ -36,7 +36,7 @@ async def take_leave(
     """请假 (or 代请假 by `proxy`): leave for a meeting (`leave_target`); not once signed in."""
     meeting = await leave_target(db, branch_id=branch_id, meeting_id=meeting_id)
     if meeting.id is None or member.id is None:
-        raise NotFound("近期没有安排学习，不用请假。")
+        raise NotFound("近期没有安排会议，不用请假。")
     row = await attendance_row(db, meeting_id=meeting.id, member_id=member.id)
     if row is not None and row.status in ATTENDED:
         who = "您" if proxy is None else member.name

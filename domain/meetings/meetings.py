@@ -107,7 +107,7 @@ async def meeting_by_id(db: AsyncSession, *, branch_id: int, meeting_id: int) ->
     """A meeting of this branch by its #N; NotFound otherwise."""
     meeting = await db.get(StudySession, meeting_id) if meeting_id <= ID_MAX else None
     if meeting is None or meeting.branch_id != branch_id:
-        raise NotFound(f"本支部没有 #{meeting_id} 这次学习。", t.EX_REPORT)
+        raise NotFound(f"本支部没有 #{meeting_id} 这次会议。", t.EX_REPORT)
     return meeting
 
 

@@ -184,9 +184,9 @@ async def test_huge_session_numbers_are_not_found(app: App, chat_db: AsyncSessio
             event = group_message(f"签到情况 {huge}", user_id=SECRETARY_ID)
             ctx.receive_event(bot, event)
             ctx.should_call_send(event, text(
-                "本支部没有 #99999999999999999999 这次学习。\n例如：签到情况 #3"), result=None)
+                "本支部没有 #99999999999999999999 这次会议。\n例如：签到情况 #3"), result=None)
             event = group_message(f"补签 {huge} 李四 忘了", user_id=SECRETARY_ID)
             ctx.receive_event(bot, event)
             ctx.should_call_send(event, text(
-                "本支部没有 #99999999999999999999 这次学习。\n例如：签到情况 #3"), result=None)
+                "本支部没有 #99999999999999999999 这次会议。\n例如：签到情况 #3"), result=None)
     assert await _rows(chat_db) == []
