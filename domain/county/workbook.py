@@ -45,6 +45,11 @@ def _cell(ws: WriteOnlyWorksheet, value: Any, style: str | None = None, fmt: str
     return cell
 
 
+def _formula_like(value: Any) -> bool:
+    """Text Excel could read as a formula: it gets a text cell with the quote prefix."""
+    return isinstance(value, str) and value.startswith(_FORMULA_START)
+
+
 def _number(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
@@ -90,7 +95,7 @@ def _sheet(ws: WriteOnlyWorksheet, group: Group, rows: list[Row], period: County
         if style is not None:
             ws.append([_cell(ws, v, style, formats[i]) for i, v in enumerate(values)])
         else:  # a branch line: plain numbers (fast); text and rates as cells of their own
-            ws.append([_cell(ws, v, None, formats[i]) if isinstance(v, str) or formats[i] else
+            ws.append([_cell(ws, v, None, formats[i]) if formats[i] or _formula_like(v) else
                        _number(v) for i, v in enumerate(values)])
 
 
