@@ -5,6 +5,7 @@ the help plugin and README are built from those entries. Who may use a command c
 permission table (domain/permissions.py), for the matcher, the help and the README alike.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -17,7 +18,7 @@ from nonebot.rule import CommandRule, Rule
 from nonebot.typing import T_State
 
 from core.roles import Role
-from core.textparse import is_question, normalize
+from core.textparse import is_question, normalize, strip_decoration
 from domain.permissions import Permission, permission
 from domain.permissions import aliases as aliases_of
 
@@ -106,6 +107,12 @@ def asked_words() -> frozenset[str]:
     return frozenset(w for name in SHOWS for w in (name, *aliases_of(name)))
 
 
+SELF_NAMED = frozenset({"签到"})
+"""Commands whose only argument may be a member's name, as members answer a roll call (`签到 张三`,
+`签到：张三`): one short word of Chinese characters set apart from the command word; the handler
+decides whose name it is (its own: signed in; another member's: that is 代签; else nothing)."""
+_NAME = re.compile(r"^[:,、]?\s*[\u4e00-\u9fff·]{2,5}$")
+
 _GLUE = frozenset("的了条表过着得地吗呢吧啊呀哦嘛么是都也还就人制规流")
 """First characters that, right after a command word with no space, continue a sentence."""
 
@@ -119,16 +126,23 @@ def _sentence_rule(name: str) -> Rule | None:
     学习记录 张三): a question is not the command. Glued to the word, a name is not either
     (`积分高的人多`, `学习记录很重要`): there a name needs a space or an @, only a number may touch."""
     names = permission(name).others is not None
-    if name not in ASKABLE and not names:
+    own = name in SELF_NAMED
+    if name not in ASKABLE and not names and not own:
         return None
 
     async def not_a_sentence(arg: Annotated[Message, CommandArg()],
                              space: Annotated[str | None, CommandWhitespace()]) -> bool:
         text = normalize(arg.extract_plain_text())
+        if own and not all(s.is_text() for s in arg):
+            return False  # 签到 @李四 is 代签's, not this
         if not text:
             return True
         if is_question(text):
             return False
+        if own:  # set apart (签到 张三, 签到：张三): 签到开始了 is a sentence
+            word = strip_decoration(text)  # 签到 张三🌹
+            return ((bool(space) or text[0] in ":,、") and _NAME.match(word) is not None
+                    and word.lstrip(":,、 ")[0] not in _GLUE)
         if space:
             return True
         return text[0] in "#" or text[0].isdigit() if names else text[0] not in _GLUE

@@ -80,6 +80,7 @@ from domain.meetings.signin import (
     attendance_row,
     proxy_sign_in,
     sign_in,
+    sign_in_by_name,
     sign_in_to,
 )
 from domain.meetings.texts import (
@@ -111,6 +112,6 @@ __all__ = [
     "Report", "SignIn", "Window", "attendance_row", "configure", "describe", "end_now",
     "expected_at", "expected_members", "is_expected", "kind", "latest_started", "make_up",
     "meeting_by_id", "meeting_report", "next_meeting", "no_open_meeting", "open_meeting",
-    "proxy_sign_in", "require_open", "schedule_meeting", "sign_in", "sign_in_to", "start_now",
+    "proxy_sign_in", "require_open", "schedule_meeting", "sign_in", "sign_in_by_name", "sign_in_to", "start_now",
     "study_reminders", "take_leave", "window", "year_record",
 ]

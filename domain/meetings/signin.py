@@ -9,7 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
-from core.errors import InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, NotFound
 from core.refs import PersonRef
 from db.models import Attendance, AttendanceStatus, LedgerKind, Member, SessionKind, StudySession
 from db.sql import insert_or_ignore
@@ -137,6 +137,17 @@ async def sign_in(db: AsyncSession, *, branch_id: int, member: Member) -> SignIn
         raise NotFound(t.no_open_meeting(await next_meeting(db, branch_id=branch_id)))
     meeting, seq, rules = bumped
     return await _record(db, meeting, seq, member, None, None, rules)
+
+
+async def sign_in_by_name(db: AsyncSession, *, branch_id: int, member: Member, name: str
+                          ) -> SignIn | None:
+    """签到 <姓名>, as members answer a roll call: their own name signs them in; another member's
+    name is refused (that is 代签, a committee member's); any other word was not a sign-in (None)."""
+    if name == member.name:
+        return await sign_in(db, branch_id=branch_id, member=member)
+    if await roster.member_by_name(db, branch_id=branch_id, name=name) is None:
+        return None
+    raise Conflict(t.not_your_name(member.name, name), f"代签 {name}")
 
 
 async def sign_in_to(

@@ -25,6 +25,11 @@ def describe(meeting: StudySession) -> str:
     return f"#{meeting.id} {kind(meeting)}「{meeting.title}」{timeutil.fmt_dt_week(meeting.starts_at)}"
 
 
+def not_your_name(own: str, other: str) -> str:
+    """签到 <another member's name>."""
+    return f"“签到”只为您自己（{own}）签到。替{other}签到请支委委员或书记发送代签。"
+
+
 def no_open_meeting(upcoming: StudySession | None) -> str:
     """签到 with nothing open: say when the next one is."""
     if upcoming is None:

@@ -9,7 +9,7 @@ from bot.deps import Arg, CallerDep, SessionDep
 from bot.pipeline import Reply, handle
 from core import timeutil
 from core.errors import InvalidInput
-from core.textparse import normalize, parse_id
+from core.textparse import normalize, parse_id, strip_decoration
 from domain import meetings
 from plugins.signin import texts as t
 from plugins.signin.config import Config
@@ -38,7 +38,7 @@ __plugin_meta__ = PluginMetadata(
 
 meetings.configure(get_plugin_config(Config).window())
 
-signin_cmd = command("签到", bare=True, hot=True)
+signin_cmd = command("签到", hot=True)
 leave_cmd = command("请假", hot=True)
 publish_cmd = command("发布学习")
 start_cmd = command("开始签到")
@@ -50,9 +50,12 @@ record_cmd = command("学习记录")
 
 
 @handle(signin_cmd)
-async def handle_signin(db: SessionDep, caller: CallerDep) -> str:
-    """A member signs in to the open meeting; a second time says when they did."""
-    return t.signed(await meetings.sign_in(db, branch_id=caller.branch_id, member=caller.me))
+async def handle_signin(db: SessionDep, caller: CallerDep, arg: Arg) -> str | None:
+    """A member signs in to the open meeting (签到, or 签到 <own name>); a second time says when."""
+    if not (name := strip_decoration(normalize(arg_text(arg))).lstrip(":,、 ")):
+        return t.signed(await meetings.sign_in(db, branch_id=caller.branch_id, member=caller.me))
+    result = await meetings.sign_in_by_name(db, branch_id=caller.branch_id, member=caller.me, name=name)
+    return None if result is None else t.signed(result)
 
 
 @handle(leave_cmd)

@@ -27,7 +27,8 @@ FACE = MessageSegment.face(14)
 SIGNIN = ["签到", "签到🌹", "签到。", "签到！", "签到!", "签到～", "签到...", "签到，", "【签到】", "[签到]",
           "（签到）", "「签到」", "👍签到", "签到👍🏻", "签到❤️", "签到🙏🙏", "/签到", "／签到", "签到 🌹",
           "签到。。。", "打卡", "打卡。", "打个卡", "签个到", "签到了", "已签到", "我签到", "到", "到！",
-          "已到", "【到】", "  签到  ", "已打卡", "打卡签到"]
+          "已到", "【到】", "  签到  ", "已打卡", "打卡签到", "签到 张三", "签到：张三", "签到，张三",
+          "签到 张三🌹"]
 LEAVE = ["请假", "请假。", "请假🙏", "请假 住院", "请假：住院", "请假，住院", "请假住院", "请个假 住院",
          "我请假", "我要请假 家里有事", "我想请假", "请假 身体不适，在家休息", "我请个假，腿疼"]
 CLAIM = ["认领1", "认领 1", "认领 #1", "认领1号", "认领一号", "认领 1号。", "认领#1🌹", "报名 #1", "报名1",
@@ -51,7 +52,8 @@ NOTHING = [
     "请假会扣分不", "需求列表是什么", "需求是什么", "认领的人多吗", "报名的人多吗", "报名怎么报",
     "报名 怎么报？", "报名了吗", "认领 1号几点集合？", "积分怎么算", "积分有什么用", "积分多少能兑换",
     "积分的事", "查分了吗", "帮助我看看这个", "功能很多", "怎么用这个", "说明书呢", "命令他们", "有什么活动吗",
-    "志愿服务很有意义", "我到了", "报个到", "参加 1", "到了", "签到 张三", "我的积分是怎么算的",
+    "志愿服务很有意义", "我到了", "报个到", "参加 1", "到了", "签到张三", "签到开始了", "签到 一下",
+    "签到 表格", "我的积分是怎么算的",
     "有什么功能吗", "看看积分排名了吗", "报名参加的人多吗", "打卡了没有", "我也报名了吗",
 ]
 
@@ -170,3 +172,15 @@ async def test_receipt_of_a_notice(chat_db: AsyncSession, phrasing: str) -> None
 async def test_sentences_about_receiving_are_not_receipts(chat_db: AsyncSession, phrasing: str) -> None:
     """收到快递了 and questions: no receipt, no reply."""
     assert await _receipts(chat_db, phrasing) == ([], 0)
+
+
+async def test_sign_in_with_another_members_name_is_proxy_work(chat_db: AsyncSession) -> None:
+    """签到 王书记 from 张三 signs nobody in and says 代签 is how; 签到 @王书记 is nothing."""
+    assert await _effect(chat_db, "签到 王书记") == ([
+        "“签到”只为您自己（张三）签到。替王书记签到请支委委员或书记发送代签。\n例如：代签 王书记"], [], [])
+
+
+async def test_sign_in_with_a_mention_is_nothing(chat_db: AsyncSession) -> None:
+    """签到 @someone is not a sign-in of the sender."""
+    message = Message([MessageSegment.text("签到 "), MessageSegment.at(SECRETARY_ID)])
+    assert await _effect(chat_db, message) == ([], [], [])
