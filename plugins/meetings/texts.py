@@ -84,8 +84,10 @@ def rhythm(report: RhythmReport) -> str:
     for req in report.requirements:
         every = meetings.PERIOD_WORDS[req.period]
         lines.append(f"{req.label}（{every}）：" + "；".join(_slot(s, report.rates, moment) for s in req.slots))
-    missing = sum(1 for r in report.requirements for s in r.slots if s.state(moment) == "missing")
-    lines.append(f"缺{missing}项。" if missing else "没有缺项。")
+    states = [s.state(moment) for r in report.requirements for s in r.slots]
+    missing, pending = states.count("missing"), states.count("open")
+    summary = f"缺{missing}项" if missing else "没有缺项"
+    lines.append(summary + (f"，本期还有{pending}项未开。" if pending else "。"))
     return "\n".join(lines)
 
 

@@ -213,3 +213,20 @@ async def test_review_grades_stay_private(app: App, chat_db: AsyncSession) -> No
                 ctx.should_call_send(event, text(reply), result=None)
     rows = (await chat_db.exec(select(ReviewResult.member_id, ReviewResult.grade))).all()
     assert sorted(rows) == [(2, "excellent"), (3, "basic")]
+
+
+async def test_rhythm_reply(app: App, chat_db: AsyncSession) -> None:
+    """三会一课情况 本季度 on 3 Dec: October and November missed, December still open."""
+    await _arrange(chat_db)
+    with time_machine.travel(NOW, tick=False):
+        await _say(app, "三会一课情况 本季度", "\n".join([
+            "【三会一课情况】2026年第四季度（开了且有会议记录才算）",
+            "支部党员大会（每季度）：Q4 未开",
+            "支部委员会（每月）：10月 缺；11月 缺；12月 未开",
+            "党课（每季度）：Q4 未开",
+            "主题党日（每月）：10月 缺；11月 缺；12月 未开",
+            "组织生活会（每年）：2026年 未开",
+            "书记讲党课（每年）：2026年 未开",
+            "缺4项，本期还有6项未开。"]))
+        await _say(app, "三会一课情况 下辈子", "没看懂“下辈子”，可写：本月、本季度、2026Q4、2026。\n"
+                   "例如：三会一课情况 本季度")
