@@ -1,7 +1,7 @@
 """county: county staff, branch 片区 and 行业, county dashboard logins
 
 Revision ID: 0013
-Revises: 0008
+Revises: 0012
 Create Date: 2026-12-03 13:30:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import db.types
 
 revision: str = "0013"
-down_revision: str | tuple[str, ...] | None = ("0011", "0012")
+down_revision: str | tuple[str, ...] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
