@@ -66,6 +66,12 @@ def quoted_id(event: Event) -> str | None:
     return None if message_id is None else str(message_id)
 
 
+def quoted_text(event: Event) -> str:
+    """The plain text of the message this one quotes (OneBot fetches it with get_msg), or ''."""
+    message = getattr(getattr(event, "reply", None), "message", None)
+    return message.extract_plain_text() if isinstance(message, Message) else ""
+
+
 def plain(event_or_message: Event | Message, text: str) -> Message:
     """A message of the event's adapter holding `text` as one text segment: never parsed as CQ code."""
     if isinstance(event_or_message, Message):

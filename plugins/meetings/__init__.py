@@ -1,9 +1,10 @@
 """三会一课 and 组织生活: 发布会议, 会议记录 (with photos), 三会一课情况, 代请假, 党小组."""
 
 from nonebot import get_plugin_config
+from nonebot.adapters import Event
 from nonebot.plugin import PluginMetadata
 
-from bot.chat import arg_text, parse_name_list, parse_targets
+from bot.chat import arg_text, parse_name_list, parse_targets, quoted_text
 from bot.commands import CommandDoc, command
 from bot.deps import Arg, CallerDep, SessionDep
 from bot.pipeline import Reply, handle
@@ -12,7 +13,7 @@ from core.errors import InvalidInput
 from domain import meetings, roster
 from plugins.meetings import texts as t
 from plugins.meetings.config import Config
-from plugins.meetings.parse import leading_id, parse_meeting, parse_minutes
+from plugins.meetings.parse import announced_id, leading_id, parse_meeting, parse_minutes
 from plugins.meetings.photos import fetch_photos, save_photos
 
 __plugin_meta__ = PluginMetadata(
@@ -82,9 +83,10 @@ async def handle_proxy_leave(db: SessionDep, caller: CallerDep, arg: Arg) -> str
 
 
 @handle(minutes_cmd)
-async def handle_minutes(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
-    """Write, append to or correct a meeting's minutes; keep the photos sent with it."""
-    meeting_id, text = parse_minutes(arg_text(arg))
+async def handle_minutes(db: SessionDep, caller: CallerDep, arg: Arg, event: Event) -> str:
+    """Write, append to or correct a meeting's minutes (#N, or a quoted announcement); keep the
+    photos sent with it."""
+    meeting_id, text = parse_minutes(arg_text(arg), announced_id(quoted_text(event)))
     photos = await fetch_photos(arg, config.photo_max_bytes)
     if not text and not photos:
         return t.minutes(await meetings.minutes_of(db, branch_id=caller.branch_id, meeting_id=meeting_id))

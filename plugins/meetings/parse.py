@@ -60,12 +60,24 @@ def parse_meeting(text: str, moment: datetime) -> Publish:
     return Publish(kind, group, starts, title, place, lecturer)
 
 
-def parse_minutes(text: str) -> tuple[int, str]:
-    """'#12 传达文件…' → (12, '传达文件…')."""
+_ANNOUNCED = re.compile(r"通知 #(\d+)】")
+"""The first line of a meeting's announcement (`【支部委员会通知 #12】`), when it is quoted."""
+
+
+def announced_id(quoted: str) -> int | None:
+    """The meeting a quoted announcement is about, or None."""
+    match = _ANNOUNCED.search(quoted)
+    return int(match.group(1)) if match else None
+
+
+def parse_minutes(text: str, quoted: int | None = None) -> tuple[int, str]:
+    """'#12 传达文件…' → (12, '传达文件…'); without a number, the quoted announcement's meeting."""
     text = text.strip()
+    match = _MINUTES_ID.match(text)
+    if match is None and quoted is not None:
+        return quoted, text
     if not text:
         raise InvalidInput("请写上会议编号和记录内容。", EX_MINUTES)
-    match = _MINUTES_ID.match(text)
     if match is None:
         raise InvalidInput("请写上会议编号。", EX_MINUTES)
     # The minutes are kept as written (full-width punctuation and all): only the number is normalised.

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from nonebot.adapters.onebot.v11 import Message, MessageSegment
+from nonebot.adapters.onebot.v11.event import Reply, Sender
 from nonebug import App
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -230,3 +231,21 @@ async def test_rhythm_reply(app: App, chat_db: AsyncSession) -> None:
             "缺4项，本期还有6项未开。"]))
         await _say(app, "三会一课情况 下辈子", "没看懂“下辈子”，可写：本月、本季度、2026Q4、2026。\n"
                    "例如：三会一课情况 本季度")
+
+
+async def test_minutes_by_quoting_the_announcement(app: App, chat_db: AsyncSession) -> None:
+    """会议记录 sent as a reply-quote of the announcement needs no #N."""
+    branch = await _arrange(chat_db)
+    meeting = await meetings.schedule_meeting(chat_db, branch_id=branch.id, starts_at=START, title="学习党章")
+    await chat_db.commit()
+    announcement = f"【学习通知 #{meeting.id}】\n主题：学习党章"
+    with time_machine.travel(START + timedelta(hours=2), tick=False):
+        async with app.test_matcher() as ctx:
+            bot = onebot(ctx)
+            event = group_message("会议记录 传达了县委文件", user_id=SECRETARY_ID)
+            event.reply = Reply(time=1_790_000_000, message_type="group", message_id=777, real_id=777,
+                                sender=Sender(user_id=99999), message=Message(announcement))
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, text(f"已记录会议记录：#{meeting.id} 学习「学习党章」12月10日（周四）09:00"
+                                              "（第1版，共7字）"), result=None)
+    assert (await chat_db.exec(select(MeetingMinutes.meeting_id))).all() == [meeting.id]
