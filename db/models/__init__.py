@@ -11,7 +11,7 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-from db.models import reminder, report, suggestion  # noqa: E402,F401
+from db.models import registration, reminder, report, suggestion  # noqa: E402,F401
 from db.models import notice  # noqa: E402,F401
 from db.models.county import CountyStaff  # noqa: E402
 from db.models import care  # noqa: E402,F401

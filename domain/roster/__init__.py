@@ -3,6 +3,18 @@
 The public API other capabilities use; import from here, never from the modules inside.
 """
 
+from domain.roster.claiming import (
+    CODE_VALID,
+    WRONG_TRIES_MAX,
+    Approver,
+    Claim,
+    Confirmed,
+    Outcome,
+    approver_of,
+    confirm_registration,
+    issue_code,
+    split_code,
+)
 from domain.roster.groups import (
     GroupChange,
     bind_group,
@@ -46,6 +58,16 @@ from domain.roster.summaries import (
 from domain.roster.words import CATEGORY_WORDS, NAME_MAX, check_name, parse_category
 
 __all__ = [
+    "CODE_VALID",
+    "WRONG_TRIES_MAX",
+    "Approver",
+    "Claim",
+    "Confirmed",
+    "Outcome",
+    "approver_of",
+    "confirm_registration",
+    "issue_code",
+    "split_code",
     "EX_GROUP_LEADER",
     "EX_SET_GROUP",
     "GroupSetting",

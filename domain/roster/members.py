@@ -10,6 +10,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.refs import PersonRef
 from core.textparse import normalize
 from db.models import Branch, ChatAccount, HealthCategory, Member, MemberStatus
+from domain.roster.claiming import Claim, Outcome, claim_pre_registered, forget_requests
 from domain.roster.words import check_name
 
 
@@ -74,17 +75,26 @@ async def resolve_members(
 
 
 class Registration(NamedTuple):
-    """The outcome of 报到: the member, and whether the record was created (not found by name)."""
+    """The outcome of 报到: the member, whether the record was created (not found by name), and
+    for a name already on the roster without an account, how its claim went (claiming.py)."""
 
     member: Member
     created: bool
+    claim: Claim | None = None
+
+    @property
+    def linked(self) -> bool:
+        """The account is now the member's."""
+        return self.claim is None or self.claim.outcome == Outcome.LINKED
 
 
 async def register(
     db: AsyncSession, *, branch_id: int, platform: str, user_id: str, name: str,
-    nickname: str | None,
+    nickname: str | None, code: str | None = None, group_id: str | None = None,
 ) -> Registration:
-    """报到: link the account to this branch's member of that name (created if new).
+    """报到: link the account to this branch's member of that name, created if new. A name already
+    on the roster without an account (pre-registered, or given an office) is linked only with its
+    报到码 (`code`); otherwise a request waits for the secretary's 确认报到 (claiming.py).
 
     An account already linked raises Conflict naming who it is, with or without a name (a bare
     `报到` from a registered member is how they ask who they are registered as).
@@ -97,6 +107,9 @@ async def register(
     name = check_name(name, "报到 张三")
     member = await member_by_name(db, branch_id=branch_id, name=name)
     created = member is None
+    if member is None and code is not None:
+        raise NotFound(f"本支部名册里没有“{name}”，报到码对不上。请核对姓名，"
+                       f"或不写报到码直接报到：报到 {name}", f"报到 {name}")
     if member is None:
         member = Member(branch_id=branch_id, name=name)
         if not await _insert(db, member):  # the same name registered at the same moment
@@ -107,13 +120,21 @@ async def register(
     if not created and (await db.exec(select(ChatAccount).where(
             ChatAccount.member_id == member.id, ChatAccount.platform == platform))).first():
         raise taken
+    claim = None
+    if not created:  # on the roster already: the secretary's confirmation, or its 报到码
+        claim = await claim_pre_registered(db, member=member, platform=platform, user_id=user_id,
+                                           nickname=nickname, group_id=group_id, code=code)
+        if claim.outcome != Outcome.LINKED:
+            return Registration(member, created, claim)
     account = ChatAccount(platform=platform, user_id=user_id, member_id=member.id,
                           nickname=nickname)
     if not await _insert(db, account):
         # A concurrent 报到 linked this account, or another account took this member, first.
         existing = await member_of_account(db, platform=platform, user_id=user_id)
         raise await _already_registered(db, existing) if existing else taken
-    return Registration(member, created)
+    if claim is not None:
+        await forget_requests(db, member=member)
+    return Registration(member, created, claim)
 
 
 async def _already_registered(db: AsyncSession, member: Member) -> Conflict:

@@ -1,13 +1,16 @@
 """Branches, members, roles and group binding: 绑定支部, 报到, 添加成员, 成员列表, ..."""
 
-from nonebot import on_notice
+import contextlib
+
+from nonebot import get_driver, on_notice
 from nonebot.adapters import Bot, Event
 from nonebot.plugin import PluginMetadata
 
 from bot.chat import parse_targets, platform_of
 from bot.commands import CommandDoc, command
 from bot.deps import Arg, Caller, CallerDep, SessionDep
-from bot.pipeline import handle
+from bot.pipeline import Reply, handle
+from bot.send import DeliveryError, send_group, send_private
 from core.errors import InvalidInput
 from core.refs import PersonRef
 from core.roles import Role
@@ -24,7 +27,9 @@ __plugin_meta__ = PluginMetadata(
     homepage="https://github.com/yinling/yinling",
     supported_adapters={"~onebot.v11", "~console"},
     extra={"commands": [
-        CommandDoc("报到", "把您的QQ登记到本支部名册", t.EX_REGISTER, "报到 <姓名>", details=("请在支部群里发送。名册里已有您的名字时，会直接关联；没有则新建。",)),
+        CommandDoc("报到", "把您的QQ登记到本支部名册", t.EX_REGISTER, "报到 <姓名> [报到码]", details=("请在支部群里发送。名册里没有您的名字时新建。", "名册里已有的名字要书记确认是本人（书记会收到通知），或带上书记给的报到码：报到 张三 123456")),
+        CommandDoc("确认报到", "确认报到的是本人（名册里已有的名字）", t.EX_CONFIRM, "确认报到 <姓名> [QQ号]", details=("有人报到为名册里已有的名字时，书记会收到私信。是本人就回复这条命令；几个QQ都要报到为同一个名字时，写上QQ号。",)),
+        CommandDoc("报到码", "给名册里的成员一个6位报到码（私聊）", t.EX_CODE, "报到码 <姓名>", details=("报到码24小时内有效，只能用一次，错5次作废。请当面或打电话告诉本人，让他在群里发送：报到 张三 123456",)),
         CommandDoc("支部信息", "支部名称、书记、委员和人数", "支部信息"),
         CommandDoc("成员列表", "全体成员、类别、是否已报到", "成员列表"),
         CommandDoc("添加成员", "登记没有QQ的成员（由他人代签）", t.EX_ADD, "添加成员 <姓名> [正常活动|适当参加|不能参加]", details=("类别不写时为“正常活动”。同名成员请加以区分，例如：李四（水利局）。",)),
@@ -80,14 +85,78 @@ register_cmd = command("报到")
 
 
 @handle(register_cmd)
-async def handle_register(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
+async def handle_register(bot: Bot, db: SessionDep, caller: CallerDep, arg: Arg) -> str | Reply:
     """A member links their chat account to their record in this group's branch (bare 报到 from
-    a registered member: who they are registered as)."""
+    a registered member: who they are registered as). A name already on the roster needs the
+    secretary's 确认报到 or its 报到码 (domain/roster/claiming.py): the approver is told."""
+    name, code = roster.split_code(normalize(arg.extract_plain_text()))
+    ctx, branch = caller.ctx, caller.branch.name if caller.branch else ""
+    result = await roster.register(
+        db, branch_id=caller.branch_id, platform=ctx.platform, user_id=ctx.user_id, name=name,
+        nickname=ctx.nickname, code=code, group_id=ctx.group_id)
+    if result.claim is None or result.linked:
+        return t.registered(result.member.name, result.created, branch)
+    claim = result.claim
+    if claim.outcome != roster.Outcome.WAITING:
+        return t.code_refused(result.member.name, claim)
+    ask = t.confirm_asked(result.member, ctx.nickname, ctx.user_id, branch, claim.approver)
+    approvers = [claim.secretary_user_id] if claim.secretary_user_id else _superusers(ctx.platform)
+
+    async def tell_approvers() -> None:
+        for user_id in approvers:
+            with contextlib.suppress(DeliveryError):
+                await send_private(bot, user_id, ask)
+
+    return Reply(t.waiting(result.member, claim.approver), after=[tell_approvers])
+
+
+def _superusers(platform: str) -> list[str]:
+    """The 管理员 accounts on this platform (SUPERUSERS: bare ids, or platform:id)."""
+    ids = []
+    for entry in sorted(get_driver().config.superusers):
+        kind, _, user_id = entry.rpartition(":")
+        if kind in ("", platform) and user_id.isdigit():
+            ids.append(user_id)
+    return ids
+
+
+confirm_cmd = command("确认报到")
+
+
+@handle(confirm_cmd)
+async def handle_confirm(bot: Bot, db: SessionDep, caller: CallerDep, arg: Arg) -> Reply:
+    """Secretary: the account that asked for a name on the roster is that member; announced in
+    the group it asked in."""
+    words = normalize(arg.extract_plain_text()).split(" ")
+    if not words[0]:
+        raise InvalidInput(t.WHOM_TO_CONFIRM, t.EX_CONFIRM)
+    member = await _member(db, caller, PersonRef(name=words[0]), t.EX_CONFIRM)
+    user_id = words[1] if len(words) > 1 and words[1].isdigit() else None
+    done = await roster.confirm_registration(db, member=member, platform=caller.ctx.platform,
+                                             user_id=user_id, example=t.EX_CONFIRM)
+    group_id = done.request.group_id
+    if group_id is None or group_id == caller.ctx.group_id:
+        return Reply(t.confirmed_notice(member))
+
+    async def announce() -> None:
+        with contextlib.suppress(DeliveryError):
+            await send_group(bot, group_id, t.confirmed_notice(member), [done.request.user_id])
+
+    return Reply(t.confirmed(member, done.request.nickname), after=[announce])
+
+
+code_cmd = command("报到码")
+
+
+@handle(code_cmd)
+async def handle_code(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
+    """Secretary, privately: a one-time code a member on the roster 报到s with."""
     name = normalize(arg.extract_plain_text())
-    member, created = await roster.register(
-        db, branch_id=caller.branch_id, platform=caller.ctx.platform,
-        user_id=caller.ctx.user_id, name=name, nickname=caller.ctx.nickname)
-    return t.registered(member.name, created, caller.branch.name if caller.branch else "")
+    if not name:
+        raise InvalidInput(t.WHOM_CODE, t.EX_CODE)
+    member = await _member(db, caller, PersonRef(name=name), t.EX_CODE)
+    code = await roster.issue_code(db, member=member, platform=caller.ctx.platform, by=caller.member)
+    return t.code_issued(member.name, code)
 
 
 add_cmd = command("添加成员")

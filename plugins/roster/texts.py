@@ -2,7 +2,17 @@
 
 from core.roles import Role
 from db.models import HealthCategory, Member
-from domain.roster import Appointment, BranchInfo, GroupChange, RosterEntry
+from domain.roster import (
+    CODE_VALID,
+    WRONG_TRIES_MAX,
+    Appointment,
+    Approver,
+    BranchInfo,
+    Claim,
+    GroupChange,
+    Outcome,
+    RosterEntry,
+)
 
 EX_BIND = "绑定支部 城关镇离退休干部第一党支部"
 EX_REGISTER = "报到 张三"
@@ -94,3 +104,54 @@ WELCOME = "欢迎新朋友！请发送“报到 您的姓名”完成登记，�
 WELCOME_BACK = "欢迎回来！您之前已报到，无需重复登记。"
 GROUP_CHANGE = {GroupChange.NEWCOMER: WELCOME, GroupChange.RETURNING: WELCOME_BACK}
 """What the group is told when someone joins (nothing when someone leaves)."""
+
+
+EX_CONFIRM = "确认报到 张三"
+EX_CODE = "报到码 张三"
+WHOM_TO_CONFIRM = "请写上要确认的成员姓名。"
+WHOM_CODE = "请写上要给报到码的成员姓名。"
+
+
+def waiting(member: Member, approver: Approver) -> str:
+    """Reply to 报到 of a name already on the roster, without a code: what happens now."""
+    office = f"（{Role(member.role).label}）" if member.role > Role.MEMBER else ""
+    return (f"“{member.name}”{office}已在支部名册里。为防止别人冒名，要{approver.value}确认是您本人。\n"
+            f"已经告诉{approver.value}了，确认后就报到成功，您不用再发。\n"
+            f"{approver.value}也可以给您一个6位报到码，您再发送：报到 {member.name} 报到码"
+            f"（例如：报到 {member.name} 123456）")
+
+
+def confirm_asked(member: Member, nickname: str | None, user_id: str, branch: str,
+                  approver: Approver) -> str:
+    """To the secretary (or 管理员), privately: someone 报到'd as a name on the roster."""
+    office = f"（{Role(member.role).label}）" if member.role > Role.MEMBER else ""
+    return (f"有人在“{branch}”群里报到为“{member.name}”{office}：QQ昵称“{nickname or '未知'}”，"
+            f"QQ {user_id}。\n是本人请回复：确认报到 {member.name}\n不是本人请不用理会。"
+            f"\n也可以私聊我发送“报到码 {member.name}”，把报到码当面或电话告诉本人。")
+
+
+def code_refused(name: str, claim: Claim) -> str:
+    """Reply to 报到 <姓名> <报到码> when the code does not open the name."""
+    if claim.outcome == Outcome.WRONG_CODE and claim.tries_left > 0:
+        return (f"报到码不对（还可以再试{claim.tries_left}次）。请核对{claim.approver.value}给您的6位数字。\n"
+                f"例如：报到 {name} 123456")
+    return (f"“{name}”没有能用的报到码（没有发过、已用过、过了24小时或错了{WRONG_TRIES_MAX}次）。"
+            f"请{claim.approver.value}重新发一个：私聊机器人发送“报到码 {name}”。\n"
+            f"也可以不写报到码，直接发送“报到 {name}”，等{claim.approver.value}确认。")
+
+
+def confirmed_notice(member: Member) -> str:
+    """In the group the member asked in: the 报到 is confirmed."""
+    return f"{member.name} 报到成功（已确认是本人）。发送“帮助”可查看能用的命令。"
+
+
+def confirmed(member: Member, nickname: str | None) -> str:
+    """Reply to 确认报到 said elsewhere than the member's group (the group is told too)."""
+    return f"已确认：{member.name} 报到成功（QQ昵称“{nickname or '未知'}”），已在群里告诉他。"
+
+
+def code_issued(name: str, code: str) -> str:
+    """Reply to 报到码 (privately)."""
+    hours = int(CODE_VALID.total_seconds() // 3600)
+    return (f"{name} 的报到码：{code}\n{hours}小时内有效，只能用一次。请当面或打电话告诉{name}本人，"
+            f"让他在群里发送：报到 {name} {code}\n不要发到群里。再发一次“报到码 {name}”会换一个新码，旧码作废。")

@@ -20,7 +20,7 @@ async def test_concurrent_registrations_in_one_branch_all_succeed(db_url):
 
     async def register(i: int) -> tuple[str, bool]:
         async with db_engine.session_factory()() as session:
-            member, created = await roster.register(
+            member, created, _ = await roster.register(
                 session, branch_id=branch.id, platform="onebot", user_id=str(30000 + i),
                 name=f"成员{chr(0x4e00 + i)}", nickname=None)
             await session.commit()

@@ -31,13 +31,17 @@ async def test_bind_creates_branch_and_refuses_silent_rebind(session):
 
 
 async def test_register_links_existing_record_then_refuses_again(session):
-    """报到 links a proxy-only member of that name; a second 报到 says who they are."""
+    """报到 of a proxy-only member of that name waits for 确认报到 (tests/domain/roster/
+    test_claiming.py), then it is linked; a second 报到 says who they are."""
     branch = await make_branch(session)
     proxy = await make_member(session, branch, "李四")
-    member, created = await roster.register(session, branch_id=branch.id, platform="onebot",
-                                             user_id="42", name="李四", nickname=None)
-    await session.commit()
+    member, created, claim = await roster.register(session, branch_id=branch.id, platform="onebot",
+                                                    user_id="42", name="李四", nickname=None)
     assert (member.id, created) == (proxy.id, False)
+    assert claim is not None and claim.outcome == roster.Outcome.WAITING
+    await roster.confirm_registration(session, member=proxy, platform="onebot", user_id=None,
+                                      example="确认报到 李四")
+    await session.commit()
     with pytest.raises(Conflict, match="登记为“李四”"):
         await roster.register(session, branch_id=branch.id, platform="onebot", user_id="42",
                                name="王五", nickname=None)

@@ -117,8 +117,9 @@ async def test_help_for_one_command_by_alias(app: App, chat_db):
         event = group_message("帮助 登记")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, plain_message(
-            "【报到】把您的QQ登记到本支部名册\n用法：报到 <姓名>\n例如：报到 张三\n谁能用：所有人\n"
-            "也可以说：注册、登记\n请在支部群里发送。名册里已有您的名字时，会直接关联；没有则新建。"),
+            "【报到】把您的QQ登记到本支部名册\n用法：报到 <姓名> [报到码]\n例如：报到 张三\n谁能用：所有人\n"
+            "也可以说：注册、登记\n请在支部群里发送。名册里没有您的名字时新建。\n"
+            "名册里已有的名字要书记确认是本人（书记会收到通知），或带上书记给的报到码：报到 张三 123456"),
             result=None)
 
 
@@ -149,7 +150,7 @@ async def test_help_unknown_command_suggests(app: App, chat_db):
         event = group_message("帮助 报道")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, Message(MessageSegment.text(
-            "没有“报道”这个命令。您要找的是不是：报到？\n例如：帮助 报到")), result=None)
+            "没有“报道”这个命令。您要找的是不是：报到、报到码？\n例如：帮助 报到")), result=None)
         event = group_message("帮助 天气预报")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, Message(MessageSegment.text(
