@@ -98,3 +98,35 @@ async def test_committee_meeting_signin_minutes_and_rhythm(bot_process: BotProce
     rhythm = await peer.ask(SECRETARY, "三会一课情况", group_id=GROUP)
     month = timeutil.to_local(timeutil.now()).month
     assert f"支部委员会（每月）：{month}月 已开 " in rhythm and "（出席50%）" in rhythm
+
+
+async def test_groups_leave_by_proxy_and_private_member_data(bot_process: BotProcess, peer: OneBotPeer) -> None:
+    """设置党小组 and a 党小组会; 请假 #N for the later of two meetings; 代请假 for a member without QQ;
+    学习记录 <姓名> and 评议 answered privately, the group hearing nothing of them."""
+    await peer.ask(SUPERUSER, "绑定支部 第一支部", group_id=GROUP)
+    for uid, name in ((SECRETARY, "王书记"), (MEMBER, "张三")):
+        await peer.ask(uid, f"报到 {name}", group_id=GROUP)
+    await peer.ask(SUPERUSER, ["设置书记 ", at(SECRETARY)], group_id=GROUP)
+    assert (await peer.ask(SECRETARY, "添加成员 李四", group_id=GROUP)).startswith("已添加")
+    assert await peer.ask(SECRETARY, "设置党小组 第一小组 张三 李四", group_id=GROUP) == (
+        "已建立党小组“第一小组”，2人：张三、李四。")
+    day = timeutil.to_local(timeutil.now() + timedelta(days=3)).date()
+    first = await peer.ask(SECRETARY, f"发布会议 党小组会 第一小组 {day:%Y-%m-%d} 09:00 学习党章", group_id=GROUP)
+    later = await peer.ask(SECRETARY, f"发布会议 党课 {day + timedelta(days=7):%Y-%m-%d} 09:00 党史 讲课人王书记",
+                           group_id=GROUP)
+    assert first.startswith("【党小组会通知 #1】\n党小组：第一小组") and "讲课人：王书记" in later
+    assert (await peer.ask(MEMBER, "请假 #2 住院", group_id=GROUP)).startswith("张三 已请假：#2 党课「党史」")
+    assert (await peer.ask(SECRETARY, "代请假 李四 腿脚不便", group_id=GROUP)).startswith(
+        "已为 李四 请假：#1 党小组会「学习党章」")
+    assert sql(bot_process, "SELECT session_id, member_id, reason, proxy_by IS NOT NULL FROM attendance "
+                            "ORDER BY id") == [(2, 2, "住院", 0), (1, 3, "腿脚不便", 1)]
+
+    event = await peer.say(SECRETARY, "学习记录 李四", group_id=GROUP)
+    private = await peer.wait_for_sent(lambda m: m.chat == ("private", SECRETARY))
+    year = timeutil.to_local(timeutil.now()).year
+    assert private.text == f"李四 {year}年还没有参加过的学习记录。"
+    assert await peer.settle(event) == []
+    assert (await peer.ask(SECRETARY, "民主评议 2026", group_id=GROUP)).startswith("已开启2026年度民主评议党员")
+    graded = await peer.ask(SECRETARY, "评议 张三 优秀")
+    assert graded == "已登记：张三 2026年度民主评议 优秀。"
+    assert sql(bot_process, "SELECT member_id, grade FROM review_result") == [(2, "excellent")]
