@@ -21,6 +21,7 @@ from nonebot import logger
 from nonebot.adapters import Bot, Event, Message, MessageSegment
 from nonebot.consts import CMD_ARG_KEY, PREFIX_KEY
 from nonebot.matcher import Matcher, current_bot, current_event, current_matcher
+from sqlalchemy import bindparam
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.chat import context_of, plain
@@ -31,7 +32,7 @@ from core import timeutil
 from core.errors import DomainError
 from db.engine import session_factory
 from db.models import ProcessedEvent
-from db.sql import insert_or_ignore
+from db.sql import Insert, dialect_name, insert_or_ignore
 
 AfterSend = Callable[[], Awaitable[Any]]
 
@@ -61,10 +62,18 @@ async def first_delivery(db: AsyncSession, bot: Bot, event: Event) -> bool:
     if ctx.message_id is None:
         return True
     key = f"{ctx.self_id}:{ctx.group_id or 'p'}:{ctx.message_id}"
-    stmt = insert_or_ignore(db, ProcessedEvent, platform=ctx.platform, event_key=key,
-                            seen_at=timeutil.now())
-    result = await db.exec(stmt)
+    result = await db.exec(_record_event(dialect_name(db)),
+                           params={"platform": ctx.platform, "event_key": key,
+                                   "seen_at": timeutil.now()})
     return bool(result.rowcount)
+
+
+@functools.cache
+def _record_event(dialect: str) -> Insert:
+    """first_delivery's INSERT … ON CONFLICT DO NOTHING, built once with bound parameters (its
+    cache key and compiled form are reused: it runs for every command)."""
+    return insert_or_ignore(dialect, ProcessedEvent.__table__, platform=bindparam("platform"),  # type: ignore[attr-defined]
+                            event_key=bindparam("event_key"), seen_at=bindparam("seen_at"))
 
 
 async def end_transaction(db: AsyncSession, *, commit: bool) -> None:

@@ -14,21 +14,23 @@ Bindable = AsyncSession | AsyncConnection | AsyncEngine | Connection | Engine
 Insert = postgresql.Insert | sqlite.Insert
 
 
-def dialect_name(bind: Bindable) -> str:
-    """'sqlite' or 'postgresql' for a session, connection or engine."""
+def dialect_name(bind: Bindable | str) -> str:
+    """'sqlite' or 'postgresql' for a session, connection or engine (or that name itself)."""
+    if isinstance(bind, str):
+        return bind
     if isinstance(bind, AsyncSession):
         return bind.get_bind().dialect.name
     return bind.dialect.name
 
 
-def upsert_insert(bind: Bindable, table: Any) -> Insert:
+def upsert_insert(bind: Bindable | str, table: Any) -> Insert:
     """`INSERT INTO table` of the bind's dialect, ready for `.on_conflict_do_nothing/_update`."""
     if dialect_name(bind) == "postgresql":
         return postgresql.insert(table)
     return sqlite.insert(table)
 
 
-def insert_or_ignore(bind: Bindable, table: Any, *, index_elements: list[str] | None = None,
+def insert_or_ignore(bind: Bindable | str, table: Any, *, index_elements: list[str] | None = None,
                      **values: Any) -> Insert:
     """`INSERT … ON CONFLICT DO NOTHING`: one row, or none when a unique key already holds it.
 

@@ -6,10 +6,12 @@ ledger (the ledger stays the truth; a test compares both). Every other capabilit
 only through `award`.
 """
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, insert
+from sqlalchemy import bindparam, delete, func, insert
+from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,7 +19,7 @@ from core import timeutil
 from core.errors import InvalidInput
 from core.textparse import ID_MAX, normalize
 from db.models import LedgerEntry, LedgerKind, Member, PointsBalance
-from db.sql import Insert, upsert_insert
+from db.sql import Insert, dialect_name, upsert_insert
 
 ZERO = Decimal(0)
 TENTH = Decimal("0.1")
@@ -30,21 +32,32 @@ async def get_by_id(db: AsyncSession, model: type[_T], value: int) -> _T | None:
     return await db.get(model, value) if 0 < value <= ID_MAX else None
 
 
-def _upsert_balance(db: AsyncSession, entry: LedgerEntry) -> Insert:
-    stmt = upsert_insert(db, PointsBalance).values(
-        member_id=entry.member_id, cycle=entry.cycle, branch_id=entry.branch_id,
-        balance=entry.delta)
-    return stmt.on_conflict_do_update(
+_ENTRY_COLUMNS = tuple(c.name for c in LedgerEntry.__table__.columns if c.name != "id")  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _append_statements(dialect: str) -> tuple[Any, Insert]:
+    """The entry's INSERT … RETURNING id and the balance upsert, built once per dialect with bound
+    parameters: SQLAlchemy then reuses their cache key and compiled form (a 签到 awards points)."""
+    entry = insert(LedgerEntry.__table__).returning(LedgerEntry.__table__.c.id)  # type: ignore[attr-defined]
+    stmt = upsert_insert(dialect, PointsBalance.__table__).values(  # type: ignore[attr-defined]
+        member_id=bindparam("member_id"), cycle=bindparam("cycle"),
+        branch_id=bindparam("branch_id"), balance=bindparam("delta"))
+    balance = stmt.on_conflict_do_update(
         index_elements=["member_id", "cycle"],
         set_={"balance": col(PointsBalance.balance) + stmt.excluded.balance},
     )
+    return entry, balance
 
 
 async def append(db: AsyncSession, entry: LedgerEntry) -> None:
-    """Add an entry and its delta to the cached balance of its member and cycle."""
-    db.add(entry)
-    await db.flush()
-    await db.exec(_upsert_balance(db, entry))
+    """Add an entry (its id set) and its delta to the cached balance of its member and cycle."""
+    insert_entry, upsert_balance = _append_statements(dialect_name(db))
+    values = {name: getattr(entry, name) for name in _ENTRY_COLUMNS}
+    entry.id = (await db.exec(insert_entry, params=values)).scalar_one()
+    make_transient_to_detached(entry)
+    db.add(entry)  # persistent and clean, as a flush would have left it
+    await db.exec(upsert_balance, params=values)
 
 
 async def award(
