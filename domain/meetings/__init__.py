@@ -57,6 +57,7 @@ from domain.meetings.review import (
     open_review,
     parse_year,
     review_results,
+    review_years,
 )
 from domain.meetings.rhythm import (
     DEFAULT_RHYTHM,
@@ -106,7 +107,7 @@ __all__ = [
     "load_facts", "member_for_record", "minutes_of", "parse_kind", "parse_span", "publish_meeting",
     "requirements", "rhythm_report", "rhythms", "role_at", "span_of", "split_action", "unscheduled",
     "EX_GRADE", "EX_OPEN_REVIEW", "EX_RESULTS", "GRADE_WORDS", "ReviewSummary", "grade_member",
-    "open_review", "parse_year", "EX_SET_RHYTHM", "set_rhythm", "review_results",
+    "open_review", "parse_year", "review_years", "EX_SET_RHYTHM", "set_rhythm", "review_results",
     "write_minutes", "minutes_summary", "photo_by_id", "photos_of", "configure_media", "media_root", "photo_file", "Nudge", "configure_nudge", "nudge_due", "render_nudge", "scan_nudges",
     "ATTENDED", "EX_LEAVE", "EX_MAKEUP", "EX_PROXY", "EX_PUBLISH", "EX_REPORT", "ProxyResult",
     "Report", "SignIn", "Window", "attendance_row", "configure", "describe", "end_now",

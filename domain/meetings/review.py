@@ -87,3 +87,10 @@ async def review_results(db: AsyncSession, *, branch_id: int, year: int | None) 
         Member.branch_id == branch_id, Member.status == MemberStatus.ACTIVE).order_by(col(Member.id)))).all()
         if m.id not in done]
     return ReviewSummary(review, graded, pending)
+
+
+async def review_years(db: AsyncSession, *, branch_id: int) -> list[int]:
+    """The years the branch held a 民主评议, newest first."""
+    stmt = select(ReviewRound.year).where(ReviewRound.branch_id == branch_id).order_by(
+        col(ReviewRound.year).desc())
+    return list((await db.exec(stmt)).all())

@@ -247,10 +247,10 @@ async def points_page(ctx: Ctx, period: Period, member_id: int | None, kind: Led
 async def roster_page(ctx: Ctx, *, result: ImportResult | None = None, error: str | None = None) -> str:
     """The member list and the Excel import form."""
     rows = await roster.roster(ctx.db, branch_id=ctx.branch.id or 0)
-    lines = [[i, m.name, HealthCategory(m.category).label, Role(m.role).label, m.origin_unit or "",
-              "已报到" if linked else "无QQ",
+    lines = [[i, m.name, HealthCategory(m.category).label, Role(m.role).label, group or "",
+              m.origin_unit or "", "已报到" if linked else "无QQ",
               "在册" if m.status == MemberStatus.ACTIVE else f"已停用 {m.status_reason or ''}"]
-             for i, (m, linked, _group) in enumerate(rows, 1)]
+             for i, (m, linked, group) in enumerate(rows, 1)]
     form = tag(
         "form", csrf_field(ctx.viewer.csrf),
         tag("label", "选择 Excel 文件（.xlsx）：",
@@ -265,9 +265,18 @@ async def roster_page(ctx: Ctx, *, result: ImportResult | None = None, error: st
         tag("p", "表格第一行写表头：姓名、类别、原单位。类别写 正常活动 / 适当参加 / 不能参加；"
                  "已有的姓名只更新类别和原单位。"), form,
         tag("h2", f"成员名册（共{len(rows)}人）"),
-        table(["序号", "姓名", "类别", "职务", "原单位", "QQ", "状态"], lines, empty="名册还是空的"),
+        table(["序号", "姓名", "类别", "职务", "党小组", "原单位", "QQ", "状态"], lines, empty="名册还是空的"),
+        await _review_link(ctx),
     ])
     return _page(ctx, "成员名册", "/roster", content)
+
+
+async def _review_link(ctx: Ctx) -> Safe:
+    """The latest 民主评议's results as a download (this page is the secretary's, never county staff's)."""
+    years = await meetings.review_years(ctx.db, branch_id=ctx.branch.id or 0)
+    if not years:
+        return EMPTY
+    return tag("p", *(link(f"{ctx.base}/review?year={y}", f"⬇ {y}年度民主评议结果") for y in years[:3]))
 
 
 def _import_note(result: ImportResult | None, error: str | None) -> Safe:

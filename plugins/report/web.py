@@ -332,6 +332,23 @@ async def roster_page(ctx: CtxDep) -> Response:
     return html(await pages.roster_page(ctx))
 
 
+@router.get("/b/{bid}/review")
+async def review_download(ctx: CtxDep, year: int) -> Response:
+    """A year's 民主评议 grades as .xlsx: the 成员名册 page's viewers only (never county staff)."""
+    require(ctx.viewer, "成员名册")
+    try:
+        summary = await meetings.review_results(ctx.db, branch_id=ctx.branch.id or 0, year=year)
+    except DomainError as error:
+        raise PageError(404, "没有这次民主评议", error.message) from error
+    rows = [[m.name, g.label] for m, g in summary.graded] + [[m.name, "未登记"] for m in summary.pending]
+    content = report.build_workbook(f"{ctx.branch.name} {year}年度民主评议党员结果", ["姓名", "等次"],
+                                    [16, 12], rows)
+    name = f"{ctx.branch.name}_民主评议_{year}.xlsx"
+    headers = {**SECURITY_HEADERS, "Content-Disposition":
+               f"attachment; filename=\"review_{year}.xlsx\"; filename*=UTF-8''{quote(name, safe='')}"}
+    return Response(content, media_type=XLSX, headers=headers)
+
+
 @router.post("/b/{bid}/roster/import")
 async def roster_import(request: Request, ctx: CtxDep) -> Response:
     """Import members from an uploaded .xlsx (姓名, 类别, 原单位)."""

@@ -1,10 +1,12 @@
 """The dashboard's 三会一课 page: kind filter, minutes, photos (login and branch checked), rhythm."""
 
 from datetime import UTC, datetime, timedelta
+from io import BytesIO
 from pathlib import Path
 
 import pytest
 import time_machine
+from openpyxl import load_workbook
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.roles import Role
@@ -107,3 +109,28 @@ async def test_meetings_page_in_chromium(server, browser, chat_db: AsyncSession,
         assert (shown.status, shown.headers["content-type"]) == (200, "image/png")
         await page.screenshot(path=str(tmp_path / "meetings_page.png"), full_page=True)
         await context.close()
+
+
+async def test_review_results_download_for_the_secretary(chat_db: AsyncSession, media: Path) -> None:
+    """成员名册 links the year's 民主评议 results; the workbook lists grades and who is pending;
+    another branch's secretary is refused."""
+    branch, secretary, other, *_ = await arrange(chat_db, media)
+    stranger = await make_member(chat_db, other, "赵书记", role=Role.SECRETARY)
+    await meetings.open_review(chat_db, branch_id=branch.id, year=2026, opened_by=secretary.id)
+    await meetings.grade_member(chat_db, branch_id=branch.id, member=secretary, word="优秀", by=secretary)
+    await chat_db.commit()
+    base = f"/yinling/b/{branch.id}"
+    with time_machine.travel(NOW, tick=False):
+        async with client() as http:
+            await follow(http, await make_token(branch_id=branch.id, member_id=secretary.id))
+            roster_page = (await http.get(f"{base}/roster")).text
+            download = await http.get(f"{base}/review?year=2026")
+            missing = await http.get(f"{base}/review?year=2025")
+        async with client() as http:
+            await follow(http, await make_token(branch_id=other.id, member_id=stranger.id, user_id="10009"))
+            refused = await http.get(f"{base}/review?year=2026")
+    assert f'href="{base}/review?year=2026"' in roster_page and "2026年度民主评议结果" in roster_page
+    ws = load_workbook(BytesIO(download.content)).active
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [
+        ["姓名", "等次"], ["王书记", "优秀"], ["李委员", "未登记"]]
+    assert missing.status_code == 404 and refused.status_code == 403
