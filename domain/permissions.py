@@ -110,6 +110,10 @@ COMMANDS: dict[str, Permission] = {
     "县级名单": Permission(SU, ANY, branch=False),
     "设置片区": Permission(SU, ANY, branch=False),
     "设置行业": Permission(SU, ANY, branch=False),
+    # branch assessment (银领先锋): a county-level ledger about branches, never inside one
+    "支部评分": Permission(SU, PRIVATE, branch=False, county=True),
+    "支部评分冲正": Permission(SU, PRIVATE, branch=False, county=True),
+    "支部排名": Permission(SU, PRIVATE, branch=False, county=True),
     # meetings: sign-in
     "签到": Permission(M, ANY, own=True),
     "请假": Permission(M, ANY, own=True),

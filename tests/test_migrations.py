@@ -28,6 +28,7 @@ ADDED = {
              "review_result", "meeting_minutes", "meeting_photo"},
     "0012": {"care_tag", "care_visit", "care_setting"},
     "0013": {"county_staff"},
+    "0013b": {"branch_score"},
     "0009a": {"registration_request", "registration_code"},
 }
 

@@ -13,7 +13,7 @@ SQLModel.metadata.naming_convention = {
 
 from db.models import registration, reminder, report, suggestion  # noqa: E402,F401
 from db.models import notice  # noqa: E402,F401
-from db.models.county import CountyStaff  # noqa: E402
+from db.models.county import BranchScore, CountyStaff  # noqa: E402
 from db.models import care  # noqa: E402,F401
 from db.models.organization import (  # noqa: E402
     MeetingRhythm,
@@ -69,6 +69,7 @@ __all__ = [
     "Attendance",
     "AttendanceStatus",
     "Branch",
+    "BranchScore",
     "CatalogueItem",
     "ChatAccount",
     "Claim",

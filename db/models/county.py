@@ -1,8 +1,9 @@
 """County staff (县级管理员): the county office's accounts, read-only across every branch."""
 
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, Numeric, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.timeutil import now
@@ -29,3 +30,25 @@ class CountyStaff(SQLModel, table=True):
     def active(self) -> bool:
         """Currently county staff."""
         return self.removed_at is None
+
+
+class BranchScore(SQLModel, table=True):
+    """One entry of a branch's assessment ledger (银领先锋 / 六好): append-only, a mistake is
+    reversed by a second entry pointing at it (at most once: the unique index)."""
+
+    __tablename__ = "branch_score"
+    __table_args__ = (
+        CheckConstraint("delta <> 0", name="nonzero"),
+        Index("ix_branch_score_quarter", "quarter", "branch_id"),
+        Index("ix_branch_score_reverses", "reverses_id", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id")
+    delta: Decimal = Field(sa_type=Numeric(6, 1))
+    reason: str = Field(sa_type=String(200))
+    quarter: str = Field(sa_type=String(8))
+    """The Beijing quarter it counts in ('2026Q4'), fixed when written."""
+    reverses_id: int | None = Field(default=None, foreign_key="branch_score.id")
+    operator: str = Field(sa_type=String(64))
+    created_at: datetime = Field(default_factory=now, sa_type=UTCDateTime)

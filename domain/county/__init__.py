@@ -6,6 +6,16 @@ The public API other code uses; import from here, never from the modules inside.
 
 from domain.county.alerts import KINDS as ALERT_KINDS
 from domain.county.alerts import Alert, alerts
+from domain.county.assessment import (
+    EX_RANKING,
+    EX_REVERSE,
+    EX_SCORE,
+    Standing,
+    branch_total,
+    ranking,
+    reverse,
+    score,
+)
 from domain.county.figures import OVERDUE, BranchLine, Figures, branch_lines, by_area, total
 from domain.county.grouping import (
     EX_AREA,
@@ -41,6 +51,14 @@ from domain.county.table import GROUPS, Column, Group, Row, rows
 from domain.county.workbook import build_county_workbook, filename
 
 __all__ = [
+    "EX_RANKING",
+    "EX_REVERSE",
+    "EX_SCORE",
+    "Standing",
+    "branch_total",
+    "ranking",
+    "reverse",
+    "score",
     "CountyOverview",
     "areas",
     "county_overview",

@@ -3,9 +3,11 @@
 from nonebot.plugin import PluginMetadata
 
 from bot.commands import CommandDoc, command
-from bot.deps import Arg, CallerDep, SessionDep
+from bot.deps import Arg, Caller, CallerDep, SessionDep
 from bot.pipeline import handle
+from core.textparse import normalize, parse_id
 from domain import county
+from domain.report import parse_period
 from plugins.county import texts as t
 from plugins.county.parse import staff_targets
 
@@ -22,6 +24,9 @@ __plugin_meta__ = PluginMetadata(
         CommandDoc("县级名单", "列出县级管理员", "县级名单", "县级名单"),
         CommandDoc("设置片区", "设置支部所属片区（乡镇、街道）", t.EX_AREA, "设置片区 <支部> <片区>", details=("片区写“无”即清除。支部名可只写能认出的一部分。",)),
         CommandDoc("设置行业", "设置支部所属行业（系统、类别）", t.EX_SECTOR, "设置行业 <支部> <行业>", details=("行业写“无”即清除。",)),
+        CommandDoc("支部评分", "给支部加分或扣分（银领先锋考评）", t.EX_SCORE, "支部评分 <支部> <+分|-分> <事由>", details=("记入本季度；记错了用“支部评分冲正 #编号”，不能改、不能删。",)),
+        CommandDoc("支部评分冲正", "冲正一条支部评分（只能一次）", t.EX_REVERSE, "支部评分冲正 #编号"),
+        CommandDoc("支部排名", "支部评分季度排名", t.EX_RANKING, "支部排名 [2026Q4|本季度]"),
     ]},
 )
 
@@ -77,3 +82,41 @@ async def handle_sector(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     name, sector = county.split_branch_and_group(arg.extract_plain_text(), t.EX_SECTOR)
     branch = await county.find_branch(db, name, t.EX_SECTOR)
     return t.sector_set(await county.set_sector(db, branch=branch, sector=sector))
+
+
+score_cmd = command("支部评分")
+
+
+@handle(score_cmd)
+async def handle_score(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
+    """County: a score for a branch, in this quarter's assessment ledger."""
+    entry, branch = await county.score(db, text=arg.extract_plain_text(), operator=_who(caller))
+    return t.scored(entry, branch, await county.branch_total(
+        db, branch_id=entry.branch_id, quarter=entry.quarter))
+
+
+reverse_cmd = command("支部评分冲正")
+
+
+@handle(reverse_cmd)
+async def handle_reverse(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
+    """County: reverse one score entry (once)."""
+    entry_id = parse_id(arg.extract_plain_text(), "编号", t.EX_REVERSE)
+    entry, branch = await county.reverse(db, entry_id=entry_id, operator=_who(caller))
+    return t.scored(entry, branch, await county.branch_total(
+        db, branch_id=entry.branch_id, quarter=entry.quarter))
+
+
+ranking_cmd = command("支部排名")
+
+
+@handle(ranking_cmd)
+async def handle_ranking(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
+    """County: the quarter's ranking."""
+    period = parse_period(normalize(arg.extract_plain_text()))
+    return t.ranking(period.label, await county.ranking(db, quarter=period.key))
+
+
+def _who(caller: Caller) -> str:
+    staff = caller.county_staff
+    return (staff.name or staff.user_id) if staff else caller.operator_name
