@@ -1,6 +1,7 @@
 """导出 全县: one workbook, a sheet per indicator group, one row per branch, a 小计 per 片区 and the
 county total; a title with the period, print-ready (landscape, fit to width, headers repeated)."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
@@ -15,6 +16,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core import timeutil
+from domain.county.assessment import Standing
 from domain.county.periods import CountyPeriod
 from domain.county.table import GROUPS, Group, Row
 
@@ -99,14 +101,34 @@ def _sheet(ws: WriteOnlyWorksheet, group: Group, rows: list[Row], period: County
                        _number(v) for i, v in enumerate(values)])
 
 
-def build_county_workbook(rows: list[Row], period: CountyPeriod) -> bytes:
-    """The county workbook for these rows (table.rows: branches, 小计, 合计); write-only, so a
-    county of 1,000 branches is written in a fraction of a second."""
+def _ranking_sheet(ws: WriteOnlyWorksheet, quarter: str, standings: Sequence[Standing]) -> None:
+    ws.column_dimensions["B"].width = 24
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    title = _cell(ws, f"全县离退休干部党支部考评排名（{quarter}）")
+    title.font = Font(bold=True, size=14)
+    ws.append([title])
+    ws.append([_cell(ws, "加分、扣分和冲正都记在支部评分台账里，只追加，不修改。")])
+    ws.append([_cell(ws, h, "county_header") for h in ("名次", "支部", "片区", "合计", "加分", "减分")])
+    for s in standings:
+        ws.append([s.rank, _cell(ws, s.name) if _formula_like(s.name) else s.name,
+                   _cell(ws, s.area) if _formula_like(s.area) else s.area,
+                   _number(s.total), _number(s.plus), _number(-s.minus)])
+
+
+def build_county_workbook(rows: list[Row], period: CountyPeriod,
+                          standings: Sequence[Standing] = (), quarter: str = "") -> bytes:
+    """The county workbook for these rows (table.rows: branches, 小计, 合计), and the assessment
+    ranking of `quarter` when given; write-only, so 1,000 branches take a fraction of a second."""
     wb = Workbook(write_only=True)
     _styles(wb)
     made = timeutil.now()
     for group in GROUPS:
         _sheet(wb.create_sheet(group.title), group, rows, period, made)
+    if quarter:
+        _ranking_sheet(wb.create_sheet("支部考评"), quarter, standings)
     buffer = BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

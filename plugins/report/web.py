@@ -9,6 +9,7 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import timedelta
 from email import policy
 from email.parser import BytesParser
 from typing import Annotated
@@ -18,6 +19,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core import timeutil
 from core.errors import DomainError
 from db.engine import read_session_factory, session_factory
 from db.models import Branch, LedgerKind, SessionKind
@@ -236,7 +238,9 @@ async def county_export(db: DB, viewer: ViewerDep, period: str | None = None,
     require(viewer, "全县概况")
     overview = await county.county_overview(db, period=_county_period(period, None, None),
                                             area=area or None, sector=sector or None)
-    content = county.build_county_workbook(overview.rows, overview.period)
+    quarter = timeutil.quarter_of(overview.period.bounds[1] - timedelta(seconds=1))
+    content = county.build_county_workbook(overview.rows, overview.period,
+                                           await county.ranking(db, quarter=quarter), quarter)
     name = county.filename(overview.period)
     headers = {**SECURITY_HEADERS, "Content-Disposition":
                f"attachment; filename=\"county_{overview.period.key}.xlsx\"; "

@@ -67,6 +67,8 @@ async def test_chat_page_and_workbook_agree(app: App, chat_db, fixed):
     await seed_county(chat_db)
     chat_db.add(CountyStaff(platform="onebot", user_id=COUNTY_ID, name="王科长", added_by=SUPERUSER_ID))
     await chat_db.commit()
+    await county.score(chat_db, text="东区 +4 读报坚持得好", operator="王科长")
+    await chat_db.commit()
     token = report.sign(RAW, web.config.report_secret)
     async with app.test_matcher() as ctx:
         bot = onebot(ctx)
@@ -90,7 +92,9 @@ async def test_chat_page_and_workbook_agree(app: App, chat_db, fixed):
         page = (await http.get("/yinling/?period=本月")).text
     assert download.status_code == 200
     book = load_workbook(BytesIO(download.content))
-    assert book.sheetnames == [g.title for g in county.GROUPS]
+    assert book.sheetnames == [*(g.title for g in county.GROUPS), "支部考评"]
+    ranking = [r for r in book["支部考评"].iter_rows(min_row=4, values_only=True)]
+    assert ranking == [(1, "东区街道党支部", "东区片区", 4, 4, 0)]
     meetings = book["会议与出勤"]
     assert meetings["A1"].value == "全县离退休干部党支部会议与出勤情况"
     assert str(meetings["A2"].value).startswith("统计时间：2026年11月（2026-11-01至2026-11-30）")
