@@ -178,9 +178,11 @@ list_cmd = command("成员列表", bare=True)
 
 
 @handle(list_cmd)
-async def handle_member_list(db: SessionDep, caller: CallerDep) -> str:
-    """Numbered members with office, category and whether a chat account is linked."""
-    return t.member_list(await roster.roster(db, branch_id=caller.branch_id))
+async def handle_member_list(db: SessionDep, caller: CallerDep) -> Reply:
+    """Numbered members with office, category and whether a chat account is linked; each
+    member's health category never goes to the group, so asked there it is answered privately."""
+    return Reply(t.member_list(await roster.roster(db, branch_id=caller.branch_id)),
+                 private=not caller.ctx.is_private)
 
 
 category_cmd = command("设置类别")

@@ -81,8 +81,11 @@ async def test_party_groups_and_group_meeting(app: App, chat_db: AsyncSession) -
     await _say(app, "设置会议频次 党小组会 每季度", "已设置：党小组会每季度至少开一次，三会一课情况和书记提醒按此计算。")
     await _say(app, "设置会议频次 党小组会 每周", "频次“每周”不对，可写：每月、每季度、每年、不要求、恢复默认。\n"
                "例如：设置会议频次 党课 每月")
-    await _say(app, "成员列表", "【成员列表】共3人（✔已报到 ○无QQ）\n1. 王书记 支部书记 正常活动 ✔\n"
-               "2. 张三 第一小组 正常活动 ✔\n3. 李四 第一小组 正常活动 ○")
+    async with app.test_matcher() as ctx:  # health categories: never in the group, so asked privately
+        event = private_message("成员列表", user_id=SECRETARY_ID)
+        ctx.receive_event(onebot(ctx), event)
+        ctx.should_call_send(event, text("【成员列表】共3人（✔已报到 ○无QQ）\n1. 王书记 支部书记 正常活动 ✔\n"
+                                         "2. 张三 第一小组 正常活动 ✔\n3. 李四 第一小组 正常活动 ○"), result=None)
     with time_machine.travel(NOW, tick=False):
         await _say(app, "发布会议 党小组会 第一小组 12月10日9点 学习党章", "\n".join([
             "【党小组会通知 #1】", "党小组：第一小组（只需本小组成员参加）", "主题：学习党章",
