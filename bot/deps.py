@@ -13,7 +13,7 @@ import nonebot
 from nonebot.adapters import Bot, Event, Message
 from nonebot.matcher import Matcher, current_event
 from nonebot.params import CommandArg, Depends
-from sqlalchemy import Select, and_
+from sqlalchemy import Select, and_, bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -114,11 +114,15 @@ class Caller:
         return self.member.name if self.member else ("管理员" if self.role == Role.SUPERUSER else "?")
 
 
-def _caller_rows(ctx: ChatContext) -> Select[tuple[Branch, Member | None]]:
+@functools.cache
+def _caller_rows(private: bool) -> Select[tuple[Branch, Member | None]]:
     """One statement for branch and member: the group's binding (member only if of that branch),
-    or in private chat the account's member and their branch. This runs before every command."""
-    account = and_(ChatAccount.platform == ctx.platform, ChatAccount.user_id == ctx.user_id)
-    if ctx.group_id is None:
+    or in private chat the account's member and their branch. This runs before every command, so
+    it is built once with bound parameters (platform, user_id, group_id): SQLAlchemy reuses its
+    cache key and compiled form instead of deriving them from a new statement each time."""
+    account = and_(ChatAccount.platform == bindparam("platform"),
+                   ChatAccount.user_id == bindparam("user_id"))
+    if private:
         return (select(Branch, Member).join(Member, col(Member.branch_id) == col(Branch.id))
                 .join(ChatAccount, col(ChatAccount.member_id) == col(Member.id)).where(account))
     return (
@@ -127,7 +131,8 @@ def _caller_rows(ctx: ChatContext) -> Select[tuple[Branch, Member | None]]:
         .outerjoin(ChatAccount, account)
         .outerjoin(Member, and_(col(Member.id) == col(ChatAccount.member_id),
                                 col(Member.branch_id) == col(GroupBinding.branch_id)))
-        .where(GroupBinding.platform == ctx.platform, GroupBinding.group_id == ctx.group_id)
+        .where(GroupBinding.platform == bindparam("platform"),
+               GroupBinding.group_id == bindparam("group_id"))
     )
 
 
@@ -135,7 +140,10 @@ async def _resolve(bot: Bot, event: Event, session: AsyncSession) -> Caller:
     """Branch, member and role of the sender (branch None in an unbound group)."""
     ctx = context_of(bot, event)
     superuser = is_superuser(ctx)
-    row = (await session.exec(_caller_rows(ctx))).first()
+    params = {"platform": ctx.platform, "user_id": ctx.user_id}
+    if ctx.group_id is not None:
+        params["group_id"] = ctx.group_id
+    row = (await session.exec(_caller_rows(ctx.group_id is None), params=params)).first()
     branch, member = row if row is not None else (None, None)
     role = Role.SUPERUSER if superuser else (Role(member.role) if member else Role.GUEST)
     return Caller(ctx=ctx, branch=branch, member=member, role=role)
