@@ -12,9 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, and_, case, func, not_
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -212,21 +213,22 @@ async def _volunteer(db: AsyncSession, lines: dict[int, BranchLine], start: date
                      end: datetime) -> None:
     """Needs starting in the period (not cancelled), participants claimed, and person-hours of
     completed needs (report.need_hours: recorded hours, else the planned duration)."""
-    needs = (await db.exec(select(Need).where(
+    needs = await _plain(db, sa_select(col(Need.id), col(Need.branch_id), col(Need.status),
+                                    col(Need.hours), col(Need.starts_at), col(Need.ends_at)).where(
         col(Need.starts_at) >= start, col(Need.starts_at) < end,
-        col(Need.status) != NeedStatus.CANCELLED))).all()
+        col(Need.status) != NeedStatus.CANCELLED))
     claimed = dict((await db.exec(
         select(col(Claim.need_id), func.count()).join(Need, col(Need.id) == col(Claim.need_id))
         .where(col(Claim.status) == ClaimStatus.CLAIMED, col(Need.starts_at) >= start,
                col(Need.starts_at) < end).group_by(col(Claim.need_id)))).all())
-    for need in needs:
+    for need in needs:  # rows with the columns report.need_hours reads, not loaded Need objects
         if (line := lines.get(need.branch_id)) is None:
             continue
-        people = claimed.get(need.id or 0, 0)
+        people = claimed.get(need.id, 0)
         line.figures.needs += 1
         line.figures.claims += people
         if need.status == NeedStatus.COMPLETED:
-            line.figures.hours += report.need_hours(need) * people
+            line.figures.hours += report.need_hours(cast("Need", need)) * people
 
 
 async def _suggestions(db: AsyncSession, lines: dict[int, BranchLine], start: datetime,
