@@ -35,7 +35,7 @@ __plugin_meta__ = PluginMetadata(
     homepage="https://github.com/yinling/yinling",
     supported_adapters={"~onebot.v11", "~console"},
     extra={"commands": [
-        CommandDoc("需求列表", "开放的志愿服务需求，★为适合您的", "需求列表"),
+        CommandDoc("需求列表", "开放的志愿服务需求（私聊时★为适合您的）", "需求列表"),
         CommandDoc("认领", "认领一项需求；满员时登记候补", t.EX_CLAIM, "认领 #编号", details=("也可写：认领3、认领 3号、认领三号",)),
         CommandDoc("取消认领", "开始前取消认领或候补，候补第一位自动递补", t.EX_UNCLAIM, "取消认领 #编号"),
         CommandDoc("我的认领", "我认领和候补的需求", "我的认领"),
@@ -107,8 +107,10 @@ list_cmd = command("需求列表", bare=True)
 
 @handle(list_cmd)
 async def handle_list(db: SessionDep, caller: CallerDep) -> str:
-    """Anyone: open needs; ★ marks those that suit the caller."""
-    return t.need_list(await volunteer.open_needs(db, branch_id=caller.branch_id), caller.member)
+    """Anyone: open needs; privately, ★ marks those that suit the caller (in the group the stars
+    would tell everyone the caller's health category, so they are left out there)."""
+    member = caller.member if caller.ctx.is_private else None
+    return t.need_list(await volunteer.open_needs(db, branch_id=caller.branch_id), member)
 
 
 async def _names_a_need(arg: Annotated[Message, CommandArg()],

@@ -43,3 +43,26 @@ async def test_member_list_in_the_group_is_answered_privately(app: App, chat_db)
     private = _private_texts(bot, COMMITTEE_ID)
     assert len(private) == 2
     assert all("张三 适当参加活动" in t and "王建国 不能参加活动" in t for t in private)
+
+
+NEED = "发布需求 文明劝导 11月28日9:00-11:00 枣行社区 2人 2分"
+LIMITED_NEED = "发布需求 电话回访 11月29日14:00-15:00 活动室 3人 适合适当参加"
+
+
+async def test_need_list_in_the_group_does_not_depend_on_the_senders_category(app: App, chat_db) -> None:
+    """需求列表's ★ marks the needs that suit the sender: said in the group, the stars would tell
+    everyone which category the sender is in. Two members of different categories get the same
+    group answer."""
+    branch = await make_branch(chat_db)
+    await make_member(chat_db, branch, "王书记", user_id=SECRETARY_ID, role=Role.SECRETARY)
+    await make_member(chat_db, branch, "张三", user_id=MEMBER_ID)
+    await make_member(chat_db, branch, "李四", user_id="10004", category=HealthCategory.LIMITED)
+    bot = RecordingBot.connect()
+    async with app.test_matcher() as ctx:
+        for words in (NEED, LIMITED_NEED):
+            ctx.receive_event(bot, group_message(words, user_id=SECRETARY_ID))
+        for user_id in (MEMBER_ID, "10004"):
+            ctx.receive_event(bot, group_message("需求列表", user_id=user_id))
+    normal, limited = [t for t in _group_texts(bot) if t.startswith("【志愿服务需求】")]
+    assert "#2 电话回访" in normal
+    assert normal == limited

@@ -170,7 +170,7 @@ async def test_list_marks_suitable_and_category_refusal(app: App, chat_db):
         ctx.should_call_send(event, text(
             "已发布志愿服务需求 #2\n电话回访\n时间：11月29日（周日）14:00-15:00\n地点：活动室\n"
             "名额：3人，每人2分，适合适当参加\n认领请发送：认领 #2"), result=None)
-        event = group_message("需求列表", user_id="10004")
+        event = private_message("需求列表", user_id="10004")  # the stars privately only
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, text(
             "【志愿服务需求】★为适合您的\n"
@@ -322,7 +322,7 @@ async def test_beijing_day_boundary_and_claims_close_at_start(app: App, chat_db)
             event = group_message("需求列表")
             ctx.receive_event(bot, event)
             ctx.should_call_send(event, text(
-                "【志愿服务需求】★为适合您的\n#1 文明劝导 ★（已开始，停止认领）\n"
+                "【志愿服务需求】\n#1 文明劝导（已开始，停止认领）\n"
                 "  11月28日（周六）09:00-11:00，枣行社区\n  已认领0/2人，适合正常活动，每人2分\n"
                 "认领请发送：认领 #1"), result=None)
     assert await _claims(chat_db) == []
