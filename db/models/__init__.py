@@ -11,10 +11,8 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-from db.models import registration, reminder, report, suggestion  # noqa: E402,F401
-from db.models import notice  # noqa: E402,F401
+from db.models import care, notice, registration, reminder, report, suggestion  # noqa: E402,F401
 from db.models.county import BranchScore, CountyStaff  # noqa: E402
-from db.models import care  # noqa: E402,F401
 from db.models.organization import (  # noqa: E402
     MeetingRhythm,
     PartyGroup,
