@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.errors import InvalidInput, NotFound
+from core.textparse import ID_MAX
 from db.models import Member, MemberStatus
 from db.models.notice import Channel, Notice, NoticeReceipt, NoticeRecipient
 from domain.notices.words import EX_POST, EX_STATUS, TEXT_MAX
@@ -98,7 +99,8 @@ async def notice_by_number(db: AsyncSession, *, branch_id: int, number: int | No
         stmt = stmt.order_by(col(Notice.number).desc()).limit(1)
     else:
         stmt = stmt.where(Notice.number == number)
-    notice = (await db.exec(stmt)).first()
+    # A number past any INTEGER (PostgreSQL int4 refuses it as a parameter) is simply not found.
+    notice = (await db.exec(stmt)).first() if number is None or 0 < number <= ID_MAX else None
     if notice is None:
         if number is None:
             raise NotFound("本支部还没有发过通知。", EX_POST)
