@@ -15,7 +15,6 @@ from core.errors import Conflict, NotFound
 from db.models import (
     Claim,
     ClaimStatus,
-    HealthCategory,
     Member,
     MemberStatus,
     Need,
@@ -81,10 +80,10 @@ async def _result(db: AsyncSession, need: Need, claim: Claim, member: Member,
 
 
 def _unsuitable(need: Need, member: Member, proxy: bool) -> str:
+    # Said in the group: the member's own category is not named (health data never goes there).
     who = member.name if proxy else "您"
     return (f"#{need.id} {need.title} 适合“{Suitability(need.suits).label}”的同志，"
-            f"{who}登记的类别是“{HealthCategory(member.category).label}”，这次就不安排了。"
-            "可发送“需求列表”看看其他需求。")
+            f"按{who}登记的身体情况，这次就不安排了。可发送“需求列表”看看其他需求。")
 
 
 async def active_claim(db: AsyncSession, need: Need, member: Member, who: str) -> Claim:

@@ -66,3 +66,21 @@ async def test_need_list_in_the_group_does_not_depend_on_the_senders_category(ap
     normal, limited = [t for t in _group_texts(bot) if t.startswith("【志愿服务需求】")]
     assert "#2 电话回访" in normal
     assert normal == limited
+
+
+async def test_an_unsuitable_claim_is_refused_without_naming_the_category(app: App, chat_db) -> None:
+    """认领 by a member, or 代认领 for one, of a need that does not suit their category is refused
+    in the group — without saying which category the member is registered in."""
+    branch = await make_branch(chat_db)
+    await make_member(chat_db, branch, "王书记", user_id=SECRETARY_ID, role=Role.SECRETARY)
+    await make_member(chat_db, branch, "李四", user_id="10004", category=HealthCategory.LIMITED)
+    await make_member(chat_db, branch, "王建国", category=HealthCategory.UNABLE)
+    bot = RecordingBot.connect()
+    async with app.test_matcher() as ctx:
+        ctx.receive_event(bot, group_message(NEED, user_id=SECRETARY_ID))
+        ctx.receive_event(bot, group_message(LIMITED_NEED, user_id=SECRETARY_ID))
+        ctx.receive_event(bot, group_message("认领 #1", user_id="10004"))
+        ctx.receive_event(bot, group_message("代认领 #2 王建国", user_id=SECRETARY_ID))
+    refusals = [t for t in _group_texts(bot) if "不安排" in t]
+    assert len(refusals) == 2
+    assert [label for t in refusals for label in ("适当参加活动", "不能参加活动") if label in t] == []

@@ -102,7 +102,7 @@ async def test_category_refused_with_reason(session: AsyncSession) -> None:
     with pytest.raises(Conflict) as caught:
         await volunteer.claim_need(session, branch_id=branch.id, need_id=need.id, member=frail)
     assert caught.value.reply == (
-        "#1 文明劝导 适合“正常活动”的同志，您登记的类别是“适当参加活动”，这次就不安排了。"
+        "#1 文明劝导 适合“正常活动”的同志，按您登记的身体情况，这次就不安排了。"
         "可发送“需求列表”看看其他需求。")
     result = await _claim(session, open_to_all, frail)
     assert (result.position, result.need.claimed) == (None, 1)

@@ -180,7 +180,7 @@ async def test_list_marks_suitable_and_category_refusal(app: App, chat_db):
         event = group_message("认领 #1", user_id="10004")
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, text(
-            "#1 文明劝导 适合“正常活动”的同志，您登记的类别是“适当参加活动”，这次就不安排了。"
+            "#1 文明劝导 适合“正常活动”的同志，按您登记的身体情况，这次就不安排了。"
             "可发送“需求列表”看看其他需求。"), result=None)
     assert await _claims(chat_db) == []
 
