@@ -22,13 +22,12 @@ Separately, `hidden_recipient` hides the id of someone a *non*-sealed command wr
 when that person must stay hidden (the anonymous author hearing 回复建议).
 """
 
-import copy
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import nonebot.message
 from nonebot import logger
@@ -67,15 +66,29 @@ _prepare: Callable[[Event], None] | None = None
 """The command layer's preprocessing of a message event (installed by bot/runtime.py)."""
 
 
+class _Probe:
+    """What the command layer's preprocessing reads of a message event (its type, its message),
+    holding a copy of the message: ~30 µs, where a deep copy of the whole event took ~370."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+
+    def get_type(self) -> str:
+        return "message"
+
+    def get_message(self) -> Message:
+        return self.message
+
+
 def _probe(event: Event) -> Message | None:
     """The message as the command matchers will see it, on a copy (the event is not touched)."""
     try:
-        probe = copy.deepcopy(event)
-        message = probe.get_message()
+        original = event.get_message()
+        message = type(original)(type(s)(s.type, dict(s.data)) for s in original)
     except Exception:  # noqa: BLE001  (an event without a message is no command)
         return None
     if _prepare is not None and message:
-        _prepare(probe)
+        _prepare(cast("Event", _Probe(message)))
     return message
 
 
