@@ -1,10 +1,11 @@
 """签到 and 代签: a member signed in to the open meeting, 第N位 from an atomic counter, with points."""
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -76,21 +77,30 @@ async def _bump(db: AsyncSession, meeting_id: int | None, by: int) -> int:
     return int((await db.exec(stmt)).scalar_one())
 
 
-async def _bump_open(db: AsyncSession, branch_id: int) -> tuple[StudySession, int, dict[str, Decimal]] | None:
-    """Find the open meeting and take its next 第N位 in one statement (None when nothing is open).
-
-    The branch's sign-in points rules come back with it, saving the hot path a round trip.
-    """
-    open_id = open_at(branch_id, timeutil.now()).with_only_columns(col(StudySession.id))
-    rule_values = [points.rule_value(branch_id, key) for key in RULE_KEYS]
-    stmt = (
+@functools.cache
+def _bump_open_statement() -> Any:
+    """_bump_open's UPDATE … RETURNING, built once with bound parameters (signin_branch,
+    signin_now): every 签到 runs it, and SQLAlchemy then reuses its cache key and compiled form."""
+    branch: Any = bindparam("signin_branch")
+    now: Any = bindparam("signin_now")
+    open_id = open_at(branch, now).with_only_columns(col(StudySession.id))
+    rule_values = [points.rule_value(branch, key) for key in RULE_KEYS]
+    return (
         update(StudySession).where(col(StudySession.id) == open_id.scalar_subquery())
         .values(signin_count=col(StudySession.signin_count) + 1)
         .returning(StudySession, col(StudySession.signin_count), *rule_values)
         .execution_options(synchronize_session=False)
     )
+
+
+async def _bump_open(db: AsyncSession, branch_id: int) -> tuple[StudySession, int, dict[str, Decimal]] | None:
+    """Find the open meeting and take its next 第N位 in one statement (None when nothing is open).
+
+    The branch's sign-in points rules come back with it, saving the hot path a round trip.
+    """
+    params = {"signin_branch": branch_id, "signin_now": timeutil.now()}
     # The count comes as its own column: an already loaded StudySession keeps its stale attributes.
-    row = (await db.exec(stmt)).first()
+    row = (await db.exec(_bump_open_statement(), params=params)).first()
     if row is None:
         return None
     rules = {key: points.rule_or_default(key, value)
