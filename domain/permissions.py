@@ -97,7 +97,7 @@ COMMANDS: dict[str, Permission] = {
     "支部信息": Permission(G, ANY),
     "成员列表": Permission(C, ANY),
     "添加成员": Permission(S, ANY),
-    "设置类别": Permission(S, ANY),
+    "设置类别": Permission(S, ANY, sealed=True),  # a health category: never in the group, nor the log
     "设置委员": Permission(S, ANY),
     "取消委员": Permission(S, ANY),
     "停用成员": Permission(S, ANY),

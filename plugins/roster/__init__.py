@@ -189,15 +189,15 @@ category_cmd = command("设置类别")
 
 
 @handle(category_cmd)
-async def handle_category(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
-    """Set a member's health category."""
+async def handle_category(db: SessionDep, caller: CallerDep, arg: Arg) -> Reply:
+    """Set a member's health category (sealed: said in the group it is withdrawn, answered privately)."""
     targets, rest = parse_targets(arg)
     if not targets or not rest:
         raise InvalidInput(t.MEMBER_AND_CATEGORY_NEEDED, t.EX_CATEGORY)
     category = roster.parse_category(rest, t.EX_CATEGORY)
     member = await _member(db, caller, targets[0], t.EX_CATEGORY)
     await roster.set_category(db, member=member, category=category)
-    return t.category_set(member)
+    return Reply(t.category_set(member), private=True)
 
 
 async def _appoint(db: SessionDep, caller: Caller, arg: Arg, role: Role, example: str) -> str:

@@ -84,3 +84,19 @@ async def test_an_unsuitable_claim_is_refused_without_naming_the_category(app: A
     refusals = [t for t in _group_texts(bot) if "不安排" in t]
     assert len(refusals) == 2
     assert [label for t in refusals for label in ("适当参加活动", "不能参加活动") if label in t] == []
+
+
+async def test_setting_a_category_in_the_group_is_withdrawn_and_answered_privately(app: App, chat_db) -> None:
+    """设置类别 names a member's health category: like 设置关爱 it is sealed — said in the group the
+    message is withdrawn first and the answer (or refusal) goes privately; the group hears nothing."""
+    branch = await make_branch(chat_db)
+    await make_member(chat_db, branch, "王书记", user_id=SECRETARY_ID, role=Role.SECRETARY)
+    await make_member(chat_db, branch, "王建国")
+    bot = RecordingBot.connect()
+    async with app.test_matcher() as ctx:
+        ctx.receive_event(bot, group_message("设置类别 王建国 不能参加", user_id=SECRETARY_ID))
+        ctx.receive_event(bot, group_message("设置类别 王建国 适当参加", user_id=MEMBER_ID))
+    assert _group_texts(bot) == []
+    assert len([api for api, _ in bot.calls if api == "delete_msg"]) == 2
+    assert _private_texts(bot, SECRETARY_ID) == ["已将 王建国 的类别设为“不能参加活动”。"]
+    assert len(_private_texts(bot, MEMBER_ID)) == 1

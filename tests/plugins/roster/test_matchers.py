@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from core.roles import Role
 from db.models import Branch, ChatAccount, GroupBinding, Member
-from tests.events import group_increase, group_message, onebot, plain_message
+from tests.events import group_increase, group_message, onebot, plain_message, private_message
 from tests.factories import (
     GROUP_ID,
     MEMBER_ID,
@@ -107,8 +107,9 @@ async def test_secretary_adds_member_and_sets_category_fullwidth(app: App, chat_
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, Message(MessageSegment.text(
             "已添加成员 李四（适当参加活动），共3人。")), result=None)
-        event = group_message(Message("设置类别 ") + MessageSegment.at(10006) + " 不能参加",
-                              user_id=SECRETARY_ID)
+        # sealed (a health category): privately; in the group it is withdrawn (tests/adversarial)
+        event = private_message(Message("设置类别 ") + MessageSegment.at(10006) + " 不能参加",
+                                user_id=SECRETARY_ID)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, Message(MessageSegment.text(
             "已将 赵六 的类别设为“不能参加活动”。")), result=None)

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from core.roles import Role
 from db.models import Branch, ChatAccount, GroupBinding, Member
-from tests.events import group_message, onebot
+from tests.events import group_message, onebot, private_message
 from tests.factories import SECRETARY_ID, SUPERUSER_ID, make_branch, make_member
 
 EX_ADD = "\n例如：添加成员 李四 适当参加"
@@ -60,7 +60,8 @@ async def test_malformed_input_replies_with_example_and_writes_nothing(
     async with app.test_matcher() as ctx:
         bot = onebot(ctx)
         literal = Message(MessageSegment.text(text)) if isinstance(text, str) else text
-        event = group_message(literal, user_id=user_id)
+        sealed = isinstance(text, str) and text.startswith("设置类别")  # answered privately
+        event = (private_message if sealed else group_message)(literal, user_id=user_id)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, Message(MessageSegment.text(reply)), result=None)
     assert await _snapshot(chat_db) == before
