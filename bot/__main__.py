@@ -1,6 +1,8 @@
 """Entrypoint: `python -m bot` (what `make run` and `make console` start)."""
 
 import os
+import socket
+import sys
 from pathlib import Path
 
 import nonebot
@@ -46,9 +48,25 @@ def main() -> None:
         from bot.onebot import Adapter as OneBotV11Adapter
 
         driver.register_adapter(OneBotV11Adapter)
+    _refuse_taken_port(str(config.host), config.port)
     nonebot.load_plugin("bot.runtime")
     nonebot.load_plugins("plugins")
     nonebot.run()
+
+
+def _refuse_taken_port(host: str, port: int) -> None:
+    """Exit with a plain message when the port is taken (another bot, `make run` still running).
+
+    Otherwise uvicorn's bind error lands in the console's hidden log and `make console` shows a
+    blank terminal for ever; the QQ bot would log it but keep the scheduler running without a door."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            sys.exit(f"端口 {host}:{port} 已被占用（可能已有一个机器人在运行）。请先停止它，"
+                     f"或设置另一个端口再试，例如：PORT={port + 1} make console\n"
+                     f"Port {host}:{port} is in use ({error.strerror}).")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import pty
 import re
 import select
 import signal
+import socket
 import sqlite3
 import struct
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -30,10 +31,13 @@ FOCUS_INPUT = b"\x1f"  # ctrl+/ in the console's footer: focus the input box
 class Terminal:
     """`python -m bot` with YINLING_ADAPTER=console on a 160×150 pseudo-terminal (tall enough for 帮助)."""
 
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, port: int | None = None) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("YINLING_", "ONEBOT_"))}
         env |= {"YINLING_ADAPTER": "console", "DATABASE_URL": database_url,
-                "TERM": "xterm-256color", "LOG_LEVEL": "WARNING", "SUPERUSERS": "[]"}
+                "TERM": "xterm-256color", "LOG_LEVEL": "WARNING", "SUPERUSERS": "[]",
+                # Its own port: the dashboard server of a bot already on 8080 (a deployment, another
+                # run) made this one's server fail to bind, and the console closed before it drew.
+                "PORT": str(port or free_port())}
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 150, 160, 0, 0))
         self.process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
@@ -136,3 +140,17 @@ def test_console_trial_as_the_readme_describes(terminal: Terminal, bot_database:
         signed = conn.execute("SELECT count(*) FROM attendance").fetchone()[0]
     assert accounts == [("console", "user")]
     assert signed == 1
+
+
+def test_console_on_a_taken_port_says_so_and_exits(bot_database: str):
+    """`make console` while another bot holds the port: a plain message and an exit, not a blank
+    terminal spinning for ever (uvicorn's bind error went to the console's hidden log)."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        term = Terminal(bot_database, port=holder.getsockname()[1])
+        try:
+            term.wait_for("已被占用", timeout=60)
+            assert term.process.wait(30) != 0
+        finally:
+            term.close()
