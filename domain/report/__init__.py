@@ -23,8 +23,8 @@ from domain.report.access import (
 from domain.report.attendance import MeetingRow, attendance_rows, overall_rate
 from domain.report.care_ledger import VisitLine, care_ledger, visit_lines
 from domain.report.excel import build as build_workbook
-from domain.report.exports import Export, ExportKind, build_export
 from domain.report.excel import print_on_a4
+from domain.report.exports import Export, ExportKind, build_export
 from domain.report.members import branch_members, member_names
 from domain.report.needs import NeedRow, need_hours, need_rows, volunteer_hours
 from domain.report.overview import (
@@ -64,10 +64,10 @@ __all__ = [
     "branch_overview",
     "build_export",
     "build_workbook",
+    "print_on_a4",
     "close_session",
     "current_quarter",
     "digest",
-    "print_on_a4",
     "import_members",
     "issue_link_token",
     "ledger_entries",
