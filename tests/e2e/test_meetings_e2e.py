@@ -1,7 +1,6 @@
-"""三会一课 through the real bot process over a real OneBot V11 WebSocket: 发布会议 (支委会), 签到,
-会议记录 with a photo fetched from its URL, 三会一课情况."""
+"""三会一课 through the real bot process over a real OneBot V11 WebSocket, on SQLite and PostgreSQL:
+发布会议 (支委会), 签到, 会议记录 with a photo fetched from its URL, 三会一课情况; 党小组, 请假 #N, 代请假."""
 
-import sqlite3
 import stat
 import threading
 from collections.abc import Iterator
@@ -10,8 +9,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text, update
 
 from core import timeutil
+from db import engine as db_engine
+from db.models import Member, StudySession
+from db.models.organization import RoleChange
 from tests.e2e.conftest import SUPERUSER, BotProcess
 from tests.onebot_peer import OneBotPeer, at
 
@@ -23,9 +26,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 200
 
 
 @pytest.fixture
-def bot_process(tmp_path: Path, bot_database: str) -> Iterator[BotProcess]:
-    """The real bot, with its photos under this test's own folder."""
-    bot = BotProcess(database_url=bot_database, log_path=tmp_path / "bot.log",
+def bot_process(tmp_path: Path, db_url: str) -> Iterator[BotProcess]:
+    """The real bot on each backend, with its photos under this test's own folder."""
+    bot = BotProcess(database_url=db_url, log_path=tmp_path / "bot.log",
                      extra_env={"MEETINGS_MEDIA_DIR": str(tmp_path / "media")})
     bot.start()
     try:
@@ -54,10 +57,22 @@ def photo_url() -> Iterator[str]:
     server.server_close()
 
 
-def sql(bot: BotProcess, statement: str) -> list[tuple]:
-    """Read (or, to let time pass, change) the bot's SQLite database directly."""
-    with sqlite3.connect(bot.database_url.split("///", 1)[1]) as conn:
-        return conn.execute(statement).fetchall()
+async def sql(statement: str) -> list[tuple]:
+    """Read the bot's database (SQLite or PostgreSQL: the `db_url` it runs on)."""
+    async with db_engine.session_factory()() as db:
+        return [tuple(row) for row in (await db.exec(text(statement))).all()]
+
+
+async def let_time_pass() -> None:
+    """The meeting started an hour ago, after the members joined and the appointments were made."""
+    now = timeutil.now()
+    async with db_engine.session_factory()() as db:
+        await db.exec(update(StudySession).values(
+            starts_at=now - timedelta(hours=1), opens_at=now - timedelta(minutes=90),
+            late_after=now - timedelta(minutes=45), closes_at=now - timedelta(minutes=1)))
+        await db.exec(update(RoleChange).values(changed_at=now - timedelta(days=1)))
+        await db.exec(update(Member).values(created_at=now - timedelta(days=2)))
+        await db.commit()
 
 
 async def test_committee_meeting_signin_minutes_and_rhythm(bot_process: BotProcess, peer: OneBotPeer,
@@ -76,19 +91,13 @@ async def test_committee_meeting_signin_minutes_and_rhythm(bot_process: BotProce
     signed = await peer.ask(COMMITTEE, "签到", group_id=GROUP)
     assert signed.startswith("李委员 签到成功（支部委员会 #1，第1位，")
 
-    # Let the meeting take place: it started an hour ago, after the members joined and the
-    # appointments were made, a day before.
-    sql(bot_process, "UPDATE study_session SET starts_at = datetime('now', '-1 hours'), "
-                     "opens_at = datetime('now', '-90 minutes'), late_after = datetime('now', '-45 minutes'), "
-                     "closes_at = datetime('now', '-1 minutes')")
-    sql(bot_process, "UPDATE role_change SET changed_at = datetime('now', '-1 days')")
-    sql(bot_process, "UPDATE member SET created_at = datetime('now', '-2 days')")
+    await let_time_pass()
     saved = await peer.ask(SECRETARY, ["会议记录 #1 讨论了发展党员工作，确定培养对象2名",
                                        {"type": "image", "data": {"file": "p.png", "url": photo_url}}],
                            group_id=GROUP)
     assert saved.startswith("已记录会议记录：#1 支部委员会「研究发展党员工作」")
     assert saved.endswith("（第1版，共18字）\n已保存照片1张。")
-    [(relpath,)] = sql(bot_process, "SELECT relpath FROM meeting_photo")
+    [(relpath,)] = await sql("SELECT relpath FROM meeting_photo")
     photo = tmp_path / "media" / relpath
     assert photo.read_bytes() == PNG and stat.S_IMODE(photo.stat().st_mode) == 0o600
 
@@ -118,8 +127,8 @@ async def test_groups_leave_by_proxy_and_private_member_data(bot_process: BotPro
     assert (await peer.ask(MEMBER, "请假 #2 住院", group_id=GROUP)).startswith("张三 已请假：#2 党课「党史」")
     assert (await peer.ask(SECRETARY, "代请假 李四 腿脚不便", group_id=GROUP)).startswith(
         "已为 李四 请假：#1 党小组会「学习党章」")
-    assert sql(bot_process, "SELECT session_id, member_id, reason, proxy_by IS NOT NULL FROM attendance "
-                            "ORDER BY id") == [(2, 2, "住院", 0), (1, 3, "腿脚不便", 1)]
+    rows = await sql("SELECT session_id, member_id, reason, proxy_by IS NOT NULL FROM attendance ORDER BY id")
+    assert [(*row[:3], bool(row[3])) for row in rows] == [(2, 2, "住院", False), (1, 3, "腿脚不便", True)]
 
     event = await peer.say(SECRETARY, "学习记录 李四", group_id=GROUP)
     private = await peer.wait_for_sent(lambda m: m.chat == ("private", SECRETARY))
@@ -129,4 +138,4 @@ async def test_groups_leave_by_proxy_and_private_member_data(bot_process: BotPro
     assert (await peer.ask(SECRETARY, "民主评议 2026", group_id=GROUP)).startswith("已开启2026年度民主评议党员")
     graded = await peer.ask(SECRETARY, "评议 张三 优秀")
     assert graded == "已登记：张三 2026年度民主评议 优秀。"
-    assert sql(bot_process, "SELECT member_id, grade FROM review_result") == [(2, "excellent")]
+    assert await sql("SELECT member_id, grade FROM review_result") == [(2, "excellent")]
