@@ -11,7 +11,7 @@ Whether to greet is asked again when the row is sent: a member 停用 since, a d
 cleared, a branch that turned birthdays off or a member who opted out is not greeted.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import or_
 from sqlmodel import col, select
@@ -29,6 +29,8 @@ from domain.care.settings import current, setting_of
 from domain.care.visits import CareEntry, care_list
 
 PARTY, BIRTHDAY, FESTIVAL, OVERDUE = "care_party", "care_birthday", "care_festival", "care_overdue"
+LATEST = time(20, 0)
+"""A greeting whose morning time has passed is still sent the same day, but not after this hour."""
 PENDING_TEXT = "【关爱提醒】"
 """What a private reminder row stores: its words (names, tags) are made when it is sent."""
 
@@ -72,12 +74,17 @@ async def _greetings(db: AsyncSession, branch_id: int, now: datetime,
                 continue
             if kind == PARTY and _party_years(member, occurrence.on) < 1:
                 continue
+            due = timeutil.at_local(occurrence.on, config.greeting_time)
+            if occurrence.on == today and due <= now and timeutil.to_local(now).time() < LATEST:
+                # The bot started after the greeting time, or the date was entered today: greet
+                # now rather than not at all this year (the dedupe key still allows one).
+                due = now + timedelta(seconds=1)
             added += await reminder.add(
                 db, dedupe_key=f"{kind.replace('_', ':')}:{member.id}:{occurrence.year_key}",
                 kind=kind, ref=f"member:{member.id}:{occurrence.on.isoformat()}",
                 target_kind=TargetKind.GROUP, target_id=target.group_id, platform=target.platform,
                 self_id=target.self_id, branch_id=branch_id, now=now,
-                due_at=timeutil.at_local(occurrence.on, config.greeting_time),
+                due_at=due,
                 text=f"【{'政治生日' if kind == PARTY else '生日祝福'}】{member.name}")
     return added
 
