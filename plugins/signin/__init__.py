@@ -9,6 +9,7 @@ from bot.deps import Arg, CallerDep, SessionDep
 from bot.pipeline import Reply, handle
 from core import timeutil
 from core.errors import InvalidInput
+from core.roles import Role
 from core.textparse import normalize, parse_id, strip_decoration
 from domain import meetings
 from plugins.signin import texts as t
@@ -119,8 +120,8 @@ async def handle_report(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
     """应到 / 实到 / 迟到 / 请假 / 缺席 of a meeting."""
     text = normalize(arg.extract_plain_text())
     meeting_id = parse_id(text, "学习编号", t.EX_REPORT) if text else None
-    return t.report(await meetings.meeting_report(db, branch_id=caller.branch_id,
-                                                  meeting_id=meeting_id))
+    report = await meetings.meeting_report(db, branch_id=caller.branch_id, meeting_id=meeting_id)
+    return t.report(report, reasons=caller.ctx.is_private and caller.role >= Role.COMMITTEE)
 
 
 @handle(record_cmd)

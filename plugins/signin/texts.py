@@ -93,8 +93,8 @@ def _absent_word(r: Report) -> str:
     return "缺席" if r.meeting.closes_at <= timeutil.now() else "未签到"
 
 
-def report(r: Report) -> str:
-    """签到情况."""
+def report(r: Report, *, reasons: bool = False) -> str:
+    """签到情况. Leave reasons (住院, 看病 …) only for `reasons`: committee and up, privately."""
     lines = [f"【签到情况】{describe(r.meeting)}", _counts(r)]
     if r.late:
         lines.append(f"迟到：{_names(r.late)}")
@@ -102,7 +102,7 @@ def report(r: Report) -> str:
         lines.append(f"补签：{_names(r.makeup)}")
     if r.leave:
         lines.append("请假：" + "、".join(
-            f"{m.name}（{a.reason}）" if a.reason else m.name for m, a in r.leave))
+            f"{m.name}（{a.reason}）" if a.reason and reasons else m.name for m, a in r.leave))
     if r.absent:
         lines.append(f"{_absent_word(r)}：{_names(r.absent)}")
     return "\n".join(lines)

@@ -51,7 +51,7 @@ async def test_chat_and_ledger_export_count_one_meeting_alike(app: App, chat_db:
             ctx.should_call_send(event, plain_message(
                 f"【签到情况】#{meeting.id} 学习「学习党章」11月25日（周三）09:30\n"
                 "应到6人，实到3人（迟到1人），请假1人，缺席2人，出席率50%\n"
-                "迟到：李四\n请假：王五（住院）\n缺席：王书记、赵六"), result=None)
+                "迟到：李四\n请假：王五\n缺席：王书记、赵六"), result=None)  # reason: privately only
         export = await report.build_export(chat_db, branch=branch, kind=report.ExportKind.SIGNIN,
                                            period=report.Period(2026, 4))
     line = next(load_workbook(BytesIO(export.content)).active.iter_rows(min_row=3, values_only=True))

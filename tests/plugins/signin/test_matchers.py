@@ -190,3 +190,29 @@ async def test_huge_session_numbers_are_not_found(app: App, chat_db: AsyncSessio
             ctx.should_call_send(event, text(
                 "本支部没有 #99999999999999999999 这次会议。\n例如：签到情况 #3"), result=None)
     assert await _rows(chat_db) == []
+
+
+async def test_leave_reasons_stay_out_of_the_group(app: App, chat_db: AsyncSession) -> None:
+    """A leave reason is often a health matter (去医院复查): 签到情况 in the group names who is on
+    leave without it; the secretary asking privately sees it."""
+    _, study = await _arrange(chat_db)
+    with time_machine.travel(START - timedelta(days=1), tick=False):
+        async with app.test_matcher() as ctx:
+            bot = onebot(ctx)
+            event = group_message("请假 去医院复查")
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, text(
+                f"张三 已请假：#{study.id} 学习「学习党章」11月25日（周三）09:30，原因：去医院复查。"),
+                result=None)
+    heading = (f"【签到情况】#{study.id} 学习「学习党章」11月25日（周三）09:30\n"
+               "应到3人，实到0人（迟到0人），请假1人，缺席2人，出席率0%\n")
+    with time_machine.travel(START + timedelta(hours=3), tick=False):
+        async with app.test_matcher() as ctx:
+            bot = onebot(ctx)
+            event = group_message(f"签到情况 #{study.id}", user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, text(heading + "请假：张三\n缺席：王书记、李四"), result=None)
+            event = private_message(f"签到情况 #{study.id}", user_id=SECRETARY_ID)
+            ctx.receive_event(bot, event)
+            ctx.should_call_send(event, text(heading + "请假：张三（去医院复查）\n缺席：王书记、李四"),
+                                 result=None)
