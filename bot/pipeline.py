@@ -62,9 +62,10 @@ async def first_delivery(db: AsyncSession, bot: Bot, event: Event) -> bool:
     if ctx.message_id is None:
         return True
     key = f"{ctx.self_id}:{ctx.group_id or 'p'}:{ctx.message_id}"
-    result = await db.exec(_record_event(dialect_name(db)),
-                           params={"platform": ctx.platform, "event_key": key,
-                                   "seen_at": timeutil.now()})
+    connection = await db.connection()  # a Core statement: no ORM execution around it
+    result = await connection.execute(_record_event(dialect_name(db)),
+                                      {"platform": ctx.platform, "event_key": key,
+                                       "seen_at": timeutil.now()})
     return bool(result.rowcount)
 
 

@@ -65,6 +65,9 @@ class StudySession(SQLModel, table=True):
     """党课: who taught (讲课人), as written; a member's name or a guest speaker's."""
     # Incremented atomically by every sign-in: gives the 第N位 order without a race.
     signin_count: int = Field(default=0)
+    last_signed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    """The latest time a sign-in took its 第N位 (with signin_count, in the same update): a row's
+    recorded time is never before the one numbered ahead of it (domain.meetings.signin)."""
     created_by: int | None = Field(default=None, foreign_key="member.id")
     created_at: datetime = Field(default_factory=now, sa_type=UTCDateTime)
 

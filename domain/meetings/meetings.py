@@ -2,7 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
+from sqlalchemy import Select
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -64,12 +67,23 @@ async def schedule_meeting(
     return meeting
 
 
-def open_at(branch_id: int, moment: datetime) -> SelectOfScalar[StudySession]:
-    """The branch's meeting whose sign-in window is open at `moment` (the earliest, if several)."""
-    return select(StudySession).where(
+def _open_where(stmt: Any, branch_id: Any, moment: Any) -> Any:
+    return stmt.where(
         StudySession.branch_id == branch_id, col(StudySession.cancelled).is_(False),
         StudySession.opens_at <= moment, StudySession.closes_at > moment,
     ).order_by(col(StudySession.starts_at), col(StudySession.id)).limit(1)
+
+
+def open_at(branch_id: int, moment: datetime) -> SelectOfScalar[StudySession]:
+    """The branch's meeting whose sign-in window is open at `moment` (the earliest, if several)."""
+    return cast("SelectOfScalar[StudySession]", _open_where(select(StudySession), branch_id, moment))
+
+
+def open_row_at(branch_id: Any, moment: Any, *columns: Any) -> Select[Any]:
+    """`open_at`'s meeting as a Core row, its table's columns then `columns` (the sign-in hot path
+    reads the branch's rules with it)."""
+    table: Any = StudySession.__table__  # type: ignore[attr-defined]
+    return cast("Select[Any]", _open_where(sa_select(*table.columns, *columns), branch_id, moment))
 
 
 async def open_meeting(db: AsyncSession, *, branch_id: int) -> StudySession | None:

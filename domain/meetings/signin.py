@@ -1,23 +1,24 @@
 """签到 and 代签: a member signed in to the open meeting, 第N位 from an atomic counter, with points."""
 
-import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, update
-from sqlmodel import col, select
+from sqlalchemy import bindparam, func, literal, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.errors import Conflict, InvalidInput, NotFound
 from core.refs import PersonRef
 from db.models import Attendance, AttendanceStatus, LedgerKind, Member, SessionKind, StudySession
-from db.sql import insert_or_ignore
+from db.prepared import Prepared, run
+from db.sql import dialect_name, insert_or_ignore
 from domain import points, roster
 from domain.meetings import texts as t
 from domain.meetings.attendance import ATTENDED
-from domain.meetings.meetings import next_meeting, open_at, require_open
+from domain.meetings.meetings import next_meeting, open_row_at, require_open
 
 RULE_KEYS = ("signin_on_time", "signin_late")
 
@@ -53,11 +54,17 @@ async def award_attendance(
     db: AsyncSession, *, member: Member, meeting: StudySession, row: Attendance,
     operator: Member | None, operator_name: str | None, rules: dict[str, Decimal] | None = None,
 ) -> Decimal | None:
-    """The branch's points for coming (on time or late), in this transaction; None when 0."""
+    """The branch's points for coming (on time or late), in this transaction; None when 0.
+
+    `rules`: the values already resolved for this meeting's kind (the hot path reads them with the
+    meeting, `_open_statement`); without them the branch's rules are looked up here."""
     key = "signin_late" if row.status == AttendanceStatus.LATE else "signin_on_time"
-    delta = rules[key] if rules else await points.rule(db, member.branch_id, key)
-    if meeting.kind != SessionKind.STUDY:  # the branch's rule for this kind, else as 学习
-        delta = await points.kind_rule(db, member.branch_id, key, meeting.kind, base=delta)
+    if rules is not None:
+        delta = rules[key]
+    else:
+        delta = await points.rule(db, member.branch_id, key)
+        if meeting.kind != SessionKind.STUDY:  # the branch's rule for this kind, else as 学习
+            delta = await points.kind_rule(db, member.branch_id, key, meeting.kind, base=delta)
     if not delta:
         return None
     label = f"{SessionKind(meeting.kind).label}{AttendanceStatus(row.status).label} #{meeting.id}"
@@ -66,87 +73,135 @@ async def award_attendance(
     return delta
 
 
-async def _bump(db: AsyncSession, meeting_id: int | None, by: int) -> int:
-    """Atomically add to signin_count and return it; the row stays locked until commit."""
-    stmt = (
-        update(StudySession).where(col(StudySession.id) == meeting_id)
-        .values(signin_count=col(StudySession.signin_count) + by)
-        .returning(col(StudySession.signin_count))
-        .execution_options(synchronize_session=False)
-    )
-    return int((await db.exec(stmt)).scalar_one())
+def _open_statement(_dialect: str) -> Any:
+    """The branch's open meeting with its sign-in points rules (the branch's rule for the
+    meeting's kind, else its 学习 rule, else the default): one read, no lock."""
+    table: Any = StudySession.__table__  # type: ignore[attr-defined]
+    branch: Any = bindparam("signin_branch", type_=table.c.branch_id.type)
+    now: Any = bindparam("signin_now", type_=table.c.opens_at.type)
+    own = [points.rule_value(branch, literal(f"{key}.") + table.c.kind) for key in RULE_KEYS]
+    base = [points.rule_value(branch, key) for key in RULE_KEYS]
+    return open_row_at(branch, now, *own, *base)
 
 
-@functools.cache
-def _bump_open_statement() -> Any:
-    """_bump_open's UPDATE … RETURNING, built once with bound parameters (signin_branch,
-    signin_now): every 签到 runs it, and SQLAlchemy then reuses its cache key and compiled form."""
-    branch: Any = bindparam("signin_branch")
-    now: Any = bindparam("signin_now")
-    open_id = open_at(branch, now).with_only_columns(col(StudySession.id))
-    rule_values = [points.rule_value(branch, key) for key in RULE_KEYS]
-    return (
-        update(StudySession).where(col(StudySession.id) == open_id.scalar_subquery())
-        .values(signin_count=col(StudySession.signin_count) + 1)
-        .returning(StudySession, col(StudySession.signin_count), *rule_values)
-        .execution_options(synchronize_session=False)
-    )
+_MEETING_FIELDS = tuple(c.name for c in StudySession.__table__.columns)  # type: ignore[attr-defined]
 
 
-async def _bump_open(db: AsyncSession, branch_id: int) -> tuple[StudySession, int, dict[str, Decimal]] | None:
-    """Find the open meeting and take its next 第N位 in one statement (None when nothing is open).
+def _kind_rules(meeting: StudySession, stored: Any) -> dict[str, Decimal]:
+    """`_open_statement`'s rule columns, resolved as points.kind_rule resolves them."""
+    own, base = stored[:len(RULE_KEYS)], stored[len(RULE_KEYS):]
+    return {key: Decimal(str(o)) if o is not None and f"{key}.{meeting.kind}" in points.KIND_RULE_LABELS
+            else points.rule_or_default(key, b)
+            for key, o, b in zip(RULE_KEYS, own, base, strict=True)}
 
-    The branch's sign-in points rules come back with it, saving the hot path a round trip.
-    """
-    params = {"signin_branch": branch_id, "signin_now": timeutil.now()}
-    # The count comes as its own column: an already loaded StudySession keeps its stale attributes.
-    row = (await db.exec(_bump_open_statement(), params=params)).first()
-    if row is None:
-        return None
-    rules = {key: points.rule_or_default(key, value)
-             for key, value in zip(RULE_KEYS, row[2:], strict=True)}
-    return row[0], int(row[1]), rules
+
+_ROW_COLUMNS = ("session_id", "member_id", "status", "seq", "signed_at", "proxy_by")
+
+
+def _insert_statement(dialect: str) -> Any:
+    """The attendance row, 第N位 not yet taken: INSERT … ON CONFLICT DO NOTHING RETURNING id."""
+    table = Attendance.__table__  # type: ignore[attr-defined]
+    return insert_or_ignore(dialect, table, index_elements=["session_id", "member_id"],
+                            **{c: bindparam(c, type_=table.c[c].type) for c in _ROW_COLUMNS}
+                            ).returning(table.c.id)
+
+
+def _place_statement(dialect: str) -> Any:
+    """第N位, as the transaction's last statement(s) before its commit.
+
+    The meeting's counter is incremented and the row takes its value; the row's time becomes the
+    later of its own and the meeting's last sign-in time (`last_signed_at`, kept in the same
+    update), so 第N位 and the times agree even when two transactions reach the counter in the
+    other order than they read the clock (PostgreSQL: concurrent; the difference is a few ms).
+    PostgreSQL holds the meeting row's lock from this statement to the commit only — one round
+    trip, the counter update being a CTE of the row's update. SQLite runs the counter update, then
+    _PLACE_ROW (its transactions never overlap: BEGIN IMMEDIATE)."""
+    session, row = StudySession.__table__, Attendance.__table__  # type: ignore[attr-defined]
+    moment: Any = bindparam("moment", type_=row.c.signed_at.type)
+    later = (func.greatest if dialect == "postgresql" else func.max)(
+        func.coalesce(session.c.last_signed_at, moment), moment, type_=row.c.signed_at.type)
+    bump = (update(session).where(session.c.id == bindparam("meeting_id"))
+            .values(signin_count=session.c.signin_count + 1, last_signed_at=later)
+            .returning(session.c.signin_count, session.c.last_signed_at))
+    if dialect != "postgresql":
+        return bump
+    taken = bump.cte("taken")
+    return (update(row).where(row.c.id == bindparam("row_id"))
+            .values(seq=select(taken.c.signin_count).scalar_subquery(),
+                    signed_at=select(taken.c.last_signed_at).scalar_subquery())
+            .returning(row.c.seq, row.c.signed_at).add_cte(taken))
+
+
+def _place_row_statement(_dialect: str) -> Any:
+    """SQLite's second step of _place_statement: the row takes the number and time."""
+    row = Attendance.__table__  # type: ignore[attr-defined]
+    return (update(row).where(row.c.id == bindparam("row_id"))
+            .values(seq=bindparam("seq", type_=row.c.seq.type),
+                    signed_at=bindparam("signed_at", type_=row.c.signed_at.type)))
+
+
+_OPEN = Prepared(_open_statement)
+_INSERT = Prepared(_insert_statement)
+_PLACE = Prepared(_place_statement)
+_PLACE_ROW = Prepared(_place_row_statement)
+
+
+async def _take_place(db: AsyncSession, *, meeting_id: int, row_id: int, moment: Any
+                      ) -> tuple[int, Any]:
+    """Give the row its 第N位 and its (ordered) time; see _place_statement."""
+    params = {"meeting_id": meeting_id, "row_id": row_id, "moment": moment}
+    taken = (await run(db, _PLACE, params)).first()
+    assert taken is not None, "the meeting row was read in this transaction"
+    seq, signed_at = taken
+    if dialect_name(db) != "postgresql":
+        await run(db, _PLACE_ROW, {"row_id": row_id, "seq": seq, "signed_at": signed_at})
+    return int(seq), signed_at
 
 
 async def _record(
-    db: AsyncSession, meeting: StudySession, seq: int, member: Member, proxy: Member | None,
+    db: AsyncSession, meeting: StudySession, member: Member, proxy: Member | None,
     proxy_name: str | None, rules: dict[str, Decimal] | None = None,
 ) -> SignIn:
-    """Write the sign-in holding 第seq位 (the meeting row is locked by the bump until commit)."""
+    """Write the sign-in, its points, then 第N位 (the meeting row is locked from there to commit).
+
+    Prepared statements (db.prepared): a 签到 is the hot path (bench_signin)."""
     moment = timeutil.now()
     status = AttendanceStatus.LATE if moment > meeting.late_after else AttendanceStatus.PRESENT
-    values: dict[str, Any] = dict(session_id=meeting.id, member_id=member.id, status=status, seq=seq,
+    values: dict[str, Any] = dict(session_id=meeting.id, member_id=member.id, status=status, seq=None,
                                   signed_at=moment, proxy_by=proxy.id if proxy else None)
-    # One round trip in the common case; an existing row (signed in before, or on leave) is read after.
-    stmt = insert_or_ignore(db, Attendance, index_elements=["session_id", "member_id"],
-                            **values).returning(col(Attendance.id))
-    new_id = (await db.exec(stmt)).scalar_one_or_none()
+    new_id = (await run(db, _INSERT, values)).scalar()
     if new_id is not None:
         row = Attendance(id=new_id, **values)
-    else:
+    else:  # signed in before (nothing to do), or on leave and came after all
         found = await attendance_row(db, meeting_id=meeting.id or 0, member_id=member.id or 0)
         assert found is not None
         row = found
         if row.status in ATTENDED:
-            await _bump(db, meeting.id, -1)
             return SignIn(member, meeting, row, already=True)
-        for key, value in values.items():  # on leave, then came after all
+        for key, value in values.items():
             setattr(row, key, value)
         row.reason = None
         db.add(row)
         await db.flush()
     delta = await award_attendance(db, member=member, meeting=meeting, row=row, operator=proxy,
                                    operator_name=proxy_name, rules=rules)
+    seq, signed_at = await _take_place(db, meeting_id=meeting.id or 0, row_id=row.id or 0,
+                                       moment=moment)
+    set_committed_value(row, "seq", seq)  # as the database holds them: no flush of its own
+    set_committed_value(row, "signed_at", signed_at)
     return SignIn(member, meeting, row, points=delta)
 
 
 async def sign_in(db: AsyncSession, *, branch_id: int, member: Member) -> SignIn:
     """签到: the member signs themself in to the branch's open meeting."""
-    bumped = await _bump_open(db, branch_id)
-    if bumped is None:
+    params = {"signin_branch": branch_id, "signin_now": timeutil.now()}
+    found = (await run(db, _OPEN, params)).first()
+    if found is None:
         raise NotFound(t.no_open_meeting(await next_meeting(db, branch_id=branch_id)))
-    meeting, seq, rules = bumped
-    return await _record(db, meeting, seq, member, None, None, rules)
+    # A detached copy for the reply and the records: nothing here changes the meeting itself.
+    meeting = StudySession(**dict(zip(_MEETING_FIELDS, found, strict=False)))
+    rules = _kind_rules(meeting, found[len(_MEETING_FIELDS):])
+    return await _record(db, meeting, member, None, None, rules)
 
 
 async def sign_in_by_name(db: AsyncSession, *, branch_id: int, member: Member, name: str
@@ -165,7 +220,7 @@ async def sign_in_to(
     proxy_name: str | None = None,
 ) -> SignIn:
     """Sign a member in to an open meeting (第N位 from the atomic counter, points in this transaction)."""
-    return await _record(db, meeting, await _bump(db, meeting.id, 1), member, proxy, proxy_name)
+    return await _record(db, meeting, member, proxy, proxy_name)
 
 
 async def proxy_sign_in(

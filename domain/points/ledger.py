@@ -6,7 +6,6 @@ ledger (the ledger stays the truth; a test compares both). Every other capabilit
 only through `award`.
 """
 
-import functools
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
@@ -19,7 +18,8 @@ from core import timeutil
 from core.errors import InvalidInput
 from core.textparse import ID_MAX, normalize
 from db.models import LedgerEntry, LedgerKind, Member, PointsBalance
-from db.sql import Insert, dialect_name, upsert_insert
+from db.prepared import Prepared, run
+from db.sql import upsert_insert
 
 ZERO = Decimal(0)
 TENTH = Decimal("0.1")
@@ -35,29 +35,39 @@ async def get_by_id(db: AsyncSession, model: type[_T], value: int) -> _T | None:
 _ENTRY_COLUMNS = tuple(c.name for c in LedgerEntry.__table__.columns if c.name != "id")  # type: ignore[attr-defined]
 
 
-@functools.cache
-def _append_statements(dialect: str) -> tuple[Any, Insert]:
-    """The entry's INSERT … RETURNING id and the balance upsert, built once per dialect with bound
-    parameters: SQLAlchemy then reuses their cache key and compiled form (a 签到 awards points)."""
-    entry = insert(LedgerEntry.__table__).returning(LedgerEntry.__table__.c.id)  # type: ignore[attr-defined]
-    stmt = upsert_insert(dialect, PointsBalance.__table__).values(  # type: ignore[attr-defined]
-        member_id=bindparam("member_id"), cycle=bindparam("cycle"),
-        branch_id=bindparam("branch_id"), balance=bindparam("delta"))
-    balance = stmt.on_conflict_do_update(
+def _entry_statement(_dialect: str) -> Any:
+    """The entry's INSERT … RETURNING id."""
+    table = LedgerEntry.__table__  # type: ignore[attr-defined]
+    return insert(table).values(**{c: bindparam(c, type_=table.c[c].type) for c in _ENTRY_COLUMNS}
+                                ).returning(table.c.id)
+
+
+def _balance_statement(dialect: str) -> Any:
+    """The balance upsert: the member's row for the cycle gains the entry's delta."""
+    table = PointsBalance.__table__  # type: ignore[attr-defined]
+    stmt = upsert_insert(dialect, table).values(
+        member_id=bindparam("member_id", type_=table.c.member_id.type),
+        cycle=bindparam("cycle", type_=table.c.cycle.type),
+        branch_id=bindparam("branch_id", type_=table.c.branch_id.type),
+        balance=bindparam("delta", type_=table.c.balance.type))
+    return stmt.on_conflict_do_update(
         index_elements=["member_id", "cycle"],
         set_={"balance": col(PointsBalance.balance) + stmt.excluded.balance},
     )
-    return entry, balance
+
+
+_INSERT_ENTRY = Prepared(_entry_statement)
+_UPSERT_BALANCE = Prepared(_balance_statement)
+"""Prepared (db.prepared): every 签到 awards points, so these run on the hot path."""
 
 
 async def append(db: AsyncSession, entry: LedgerEntry) -> None:
     """Add an entry (its id set) and its delta to the cached balance of its member and cycle."""
-    insert_entry, upsert_balance = _append_statements(dialect_name(db))
     values = {name: getattr(entry, name) for name in _ENTRY_COLUMNS}
-    entry.id = (await db.exec(insert_entry, params=values)).scalar_one()
+    entry.id = (await run(db, _INSERT_ENTRY, values)).scalar()
     make_transient_to_detached(entry)
     db.add(entry)  # persistent and clean, as a flush would have left it
-    await db.exec(upsert_balance, params=values)
+    await run(db, _UPSERT_BALANCE, values)
 
 
 async def award(

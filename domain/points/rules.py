@@ -41,8 +41,11 @@ KIND_RULE_LABELS = {f"{base}.{kind}": f"{word}{'按时签到' if base == 'signin
 """'signin_on_time.committee' → '支委会按时签到': per-kind overrides, absent from DEFAULT_RULES."""
 
 
-def rule_value(branch_id: int, key: str) -> ScalarSelect[Any]:
-    """The branch's stored value for a rule as a scalar subquery (NULL: not overridden)."""
+def rule_value(branch_id: Any, key: Any) -> ScalarSelect[Any]:
+    """The branch's stored value for a rule as a scalar subquery (NULL: not overridden).
+
+    Both may be SQL expressions: the sign-in hot path passes bound parameters and, for a meeting
+    kind's own rule, `'signin_on_time.' || kind` of the meeting it reads (see `kind_rule`)."""
     return (select(col(PointsRule.value))
             .where(PointsRule.branch_id == branch_id, PointsRule.key == key).scalar_subquery())
 
