@@ -7,14 +7,15 @@ import contextlib
 import functools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 import nonebot
 from nonebot.adapters import Bot, Event, Message
 from nonebot.matcher import Matcher, current_event
 from nonebot.params import CommandArg, Depends
-from sqlalchemy import Select, and_, bindparam
-from sqlmodel import col, select
+from sqlalchemy import and_, bindparam
+from sqlalchemy import select as sa_select
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.chat import ChatContext, context_of, plain
@@ -25,6 +26,7 @@ from core.errors import DomainError, NotRegistered
 from core.roles import Role
 from db.engine import session_factory
 from db.models import Branch, ChatAccount, CountyStaff, GroupBinding, Member
+from db.prepared import Prepared, adopt, run
 from domain import county
 
 BIND_HINT = "本群还没有绑定支部。管理员请在本群发送：绑定支部 支部名称\n例如：绑定支部 城关镇离退休干部第一党支部"
@@ -114,26 +116,31 @@ class Caller:
         return self.member.name if self.member else ("管理员" if self.role == Role.SUPERUSER else "?")
 
 
-@functools.cache
-def _caller_rows(private: bool) -> Select[tuple[Branch, Member | None]]:
+def _caller_statement(private: bool) -> Any:
     """One statement for branch and member: the group's binding (member only if of that branch),
-    or in private chat the account's member and their branch. This runs before every command, so
-    it is built once with bound parameters (platform, user_id, group_id): SQLAlchemy reuses its
-    cache key and compiled form instead of deriving them from a new statement each time."""
+    or in private chat the account's member and their branch. Every command runs it first, so it
+    is a prepared statement (db.prepared) with bound parameters (platform, user_id, group_id)."""
     account = and_(ChatAccount.platform == bindparam("platform"),
                    ChatAccount.user_id == bindparam("user_id"))
+    columns = [*_BRANCH.columns, *_MEMBER.columns]
     if private:
-        return (select(Branch, Member).join(Member, col(Member.branch_id) == col(Branch.id))
-                .join(ChatAccount, col(ChatAccount.member_id) == col(Member.id)).where(account))
+        return (sa_select(*columns).join(_MEMBER, _MEMBER.c.branch_id == _BRANCH.c.id)
+                .join(ChatAccount, col(ChatAccount.member_id) == _MEMBER.c.id).where(account))
     return (
-        select(Branch, Member).select_from(GroupBinding)
-        .join(Branch, col(Branch.id) == col(GroupBinding.branch_id))
+        sa_select(*columns).select_from(GroupBinding)
+        .join(_BRANCH, _BRANCH.c.id == col(GroupBinding.branch_id))
         .outerjoin(ChatAccount, account)
-        .outerjoin(Member, and_(col(Member.id) == col(ChatAccount.member_id),
-                                col(Member.branch_id) == col(GroupBinding.branch_id)))
+        .outerjoin(_MEMBER, and_(_MEMBER.c.id == col(ChatAccount.member_id),
+                                 _MEMBER.c.branch_id == col(GroupBinding.branch_id)))
         .where(GroupBinding.platform == bindparam("platform"),
                GroupBinding.group_id == bindparam("group_id"))
     )
+
+
+_BRANCH: Any = Branch.__table__  # type: ignore[attr-defined]
+_MEMBER: Any = Member.__table__  # type: ignore[attr-defined]
+_CALLER = {private: Prepared(lambda _dialect, private=private: _caller_statement(private))
+           for private in (False, True)}
 
 
 async def _resolve(bot: Bot, event: Event, session: AsyncSession) -> Caller:
@@ -143,8 +150,13 @@ async def _resolve(bot: Bot, event: Event, session: AsyncSession) -> Caller:
     params = {"platform": ctx.platform, "user_id": ctx.user_id}
     if ctx.group_id is not None:
         params["group_id"] = ctx.group_id
-    row = (await session.exec(_caller_rows(ctx.group_id is None), params=params)).first()
-    branch, member = row if row is not None else (None, None)
+    row = (await run(session, _CALLER[ctx.group_id is None], params)).first()
+    branch = member = None
+    if row is not None:
+        width = len(_BRANCH.columns)
+        branch = adopt(session, Branch, dict(zip(_BRANCH.columns.keys(), row[:width], strict=True)))
+        if row[width] is not None:  # the member's id: none in a group for a sender not 报到'd
+            member = adopt(session, Member, dict(zip(_MEMBER.columns.keys(), row[width:], strict=True)))
     role = Role.SUPERUSER if superuser else (Role(member.role) if member else Role.GUEST)
     return Caller(ctx=ctx, branch=branch, member=member, role=role)
 

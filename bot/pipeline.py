@@ -167,17 +167,9 @@ def _sealed(matcher: type[Matcher]) -> bool:
 
 async def _run(func: Handler, db: AsyncSession, args: Any, kwargs: dict[str, Any],
                matcher: type[Matcher]) -> None:
-    """Record the message id, call the handler; commit once or roll back; then send its reply.
-
-    The id goes first: a duplicate delivered meanwhile waits on its unique key and then does
-    nothing, and on PostgreSQL the row locks the handler takes (签到's 第N位 counter) are held one
-    statement shorter before the commit.
-    """
+    """Call the handler (the message id is recorded already); commit once or roll back; then
+    send its reply."""
     bot, event = current_bot.get(), current_event.get()
-    if not await first_delivery(db, bot, event):
-        await end_transaction(db, commit=False)
-        logger.info("a redelivered message was already handled: no second effect")
-        return
     try:
         outcome = await func(*args, **kwargs)
     except DomainError as error:
@@ -206,6 +198,12 @@ def handle(matcher: type[Matcher]) -> Callable[[Handler], Handler]:
         async def run(*args: Any, **kwargs: Any) -> None:
             bot, event, this = current_bot.get(), current_event.get(), current_matcher.get()
             async with session_factory()() as db:
+                # The id first: its statement begins the transaction the caller is read in, and
+                # a duplicate delivered meanwhile waits on its unique key and then does nothing.
+                if not await first_delivery(db, bot, event):
+                    await end_transaction(db, commit=False)
+                    logger.info("a redelivered message was already handled: no second effect")
+                    return
                 for name, provide in provided:
                     kwargs[name] = await provide(bot, event, this, db)
                 await _run(func, db, args, kwargs, matcher)

@@ -17,15 +17,17 @@ import re
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Numeric, literal, select
+from sqlalchemy import Numeric, inspect, literal, select
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.sql import ClauseElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 Processor = Callable[[Any], Any] | None
+_M = TypeVar("_M")
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,22 @@ async def _connection(db: AsyncSession) -> Connection:
     connection = (await db.connection()).sync_connection  # type: ignore[assignment]
     db.info[_HELD] = (db.sync_session.get_transaction(), connection)
     return connection
+
+
+def adopt(db: AsyncSession, model: type[_M], values: Mapping[str, Any]) -> _M:
+    """A model instance from a row a prepared statement read, made part of the session as if the
+    session had loaded it (later changes to it are flushed); the session's own instance if it has
+    one already."""
+    mapper: Any = inspect(model)
+    key = mapper.identity_key_from_primary_key([values[c.key] for c in mapper.primary_key])
+    existing = db.sync_session.identity_map.get(key)
+    if existing is not None:
+        found: _M = existing
+        return found
+    instance = model(**values)
+    make_transient_to_detached(instance)
+    db.add(instance)
+    return instance
 
 
 def _bound(form: _Form, index: int, name: str, params: Mapping[str, Any]) -> Any:
