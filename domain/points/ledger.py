@@ -19,7 +19,7 @@ from core.errors import InvalidInput
 from core.textparse import ID_MAX, normalize
 from db.models import LedgerEntry, LedgerKind, Member, PointsBalance
 from db.prepared import Prepared, run
-from db.sql import upsert_insert
+from db.sql import dialect_name, upsert_insert
 
 ZERO = Decimal(0)
 TENTH = Decimal("0.1")
@@ -35,15 +35,27 @@ async def get_by_id(db: AsyncSession, model: type[_T], value: int) -> _T | None:
 _ENTRY_COLUMNS = tuple(c.name for c in LedgerEntry.__table__.columns if c.name != "id")  # type: ignore[attr-defined]
 
 
-def _entry_statement(_dialect: str) -> Any:
-    """The entry's INSERT … RETURNING id."""
+def _entry_statement(dialect: str) -> Any:
+    """The entry's INSERT … RETURNING id; on PostgreSQL with the balance upsert in the same
+    statement (the entry as a CTE the upsert reads): one round trip for both."""
     table = LedgerEntry.__table__  # type: ignore[attr-defined]
-    return insert(table).values(**{c: bindparam(c, type_=table.c[c].type) for c in _ENTRY_COLUMNS}
-                                ).returning(table.c.id)
+    entry = insert(table).values(**{c: bindparam(c, type_=table.c[c].type) for c in _ENTRY_COLUMNS})
+    if dialect != "postgresql":
+        return entry.returning(table.c.id)
+    written = entry.returning(table.c.id, table.c.member_id, table.c.cycle, table.c.branch_id,
+                              table.c.delta).cte("written")
+    balance = PointsBalance.__table__  # type: ignore[attr-defined]
+    stmt = upsert_insert(dialect, balance).from_select(
+        ["member_id", "cycle", "branch_id", "balance"],
+        select(written.c.member_id, written.c.cycle, written.c.branch_id, written.c.delta))
+    return (stmt.on_conflict_do_update(index_elements=["member_id", "cycle"],
+                                       set_={"balance": balance.c.balance + stmt.excluded.balance})
+            .returning(select(written.c.id).scalar_subquery().label("id")).add_cte(written))
 
 
 def _balance_statement(dialect: str) -> Any:
-    """The balance upsert: the member's row for the cycle gains the entry's delta."""
+    """The balance upsert: the member's row for the cycle gains the entry's delta (SQLite; on
+    PostgreSQL _entry_statement does it)."""
     table = PointsBalance.__table__  # type: ignore[attr-defined]
     stmt = upsert_insert(dialect, table).values(
         member_id=bindparam("member_id", type_=table.c.member_id.type),
@@ -67,7 +79,8 @@ async def append(db: AsyncSession, entry: LedgerEntry) -> None:
     entry.id = (await run(db, _INSERT_ENTRY, values)).scalar()
     make_transient_to_detached(entry)
     db.add(entry)  # persistent and clean, as a flush would have left it
-    await run(db, _UPSERT_BALANCE, values)
+    if dialect_name(db) != "postgresql":
+        await run(db, _UPSERT_BALANCE, values)
 
 
 async def award(
