@@ -13,7 +13,7 @@ from core import timeutil
 from core.errors import Conflict, InvalidInput, NotFound
 from core.refs import PersonRef
 from db.models import Attendance, AttendanceStatus, LedgerKind, Member, SessionKind, StudySession
-from db.prepared import Prepared, run
+from db.prepared import Prepared, loaded, run
 from db.sql import dialect_name, insert_or_ignore
 from domain import points, roster
 from domain.meetings import texts as t
@@ -199,7 +199,7 @@ async def sign_in(db: AsyncSession, *, branch_id: int, member: Member) -> SignIn
     if found is None:
         raise NotFound(t.no_open_meeting(await next_meeting(db, branch_id=branch_id)))
     # A detached copy for the reply and the records: nothing here changes the meeting itself.
-    meeting = StudySession(**dict(zip(_MEETING_FIELDS, found, strict=False)))
+    meeting = loaded(StudySession, dict(zip(_MEETING_FIELDS, found, strict=False)))
     rules = _kind_rules(meeting, found[len(_MEETING_FIELDS):])
     return await _record(db, meeting, member, None, None, rules)
 

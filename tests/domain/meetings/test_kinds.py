@@ -120,7 +120,8 @@ async def test_publish_checks_what_the_kind_needs(db: AsyncSession) -> None:
         await db.commit()
     assert (lecture.kind, lecture.lecturer, lecturer_id(lecture)) == (MeetingKind.LECTURE, "张三", zhang.id)
     assert (guest.lecturer, guest.lecturer_id) == ("县委党校李老师", None)
-    assert (await db.exec(select(StudySession.id))).all() == [lecture.id, guest.id]
+    assert (await db.exec(select(StudySession.id).order_by(col(StudySession.id)))).all() == [
+        lecture.id, guest.id]
 
 
 def lecturer_id(meeting: StudySession) -> int | None:
