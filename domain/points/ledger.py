@@ -18,7 +18,7 @@ from core import timeutil
 from core.errors import InvalidInput
 from core.textparse import ID_MAX, normalize
 from db.models import LedgerEntry, LedgerKind, Member, PointsBalance
-from db.prepared import Prepared, run
+from db.prepared import Prepared, loaded, run
 from db.sql import dialect_name, upsert_insert
 
 ZERO = Decimal(0)
@@ -75,12 +75,17 @@ _UPSERT_BALANCE = Prepared(_balance_statement)
 
 async def append(db: AsyncSession, entry: LedgerEntry) -> None:
     """Add an entry (its id set) and its delta to the cached balance of its member and cycle."""
-    values = {name: getattr(entry, name) for name in _ENTRY_COLUMNS}
-    entry.id = (await run(db, _INSERT_ENTRY, values)).scalar()
+    entry.id = await _write(db, {name: getattr(entry, name) for name in _ENTRY_COLUMNS})
     make_transient_to_detached(entry)
     db.add(entry)  # persistent and clean, as a flush would have left it
-    if dialect_name(db) != "postgresql":
+
+
+async def _write(db: AsyncSession, values: dict[str, Any]) -> int:
+    """The entry's row and the balance it changes; the entry's id."""
+    entry_id = int((await run(db, _INSERT_ENTRY, values)).scalar())
+    if dialect_name(db) != "postgresql":  # there, _INSERT_ENTRY upserted the balance too
         await run(db, _UPSERT_BALANCE, values)
+    return entry_id
 
 
 async def award(
@@ -89,15 +94,17 @@ async def award(
 ) -> LedgerEntry:
     """Append one ledger entry, dated now; the caller commits it with the change that earned it."""
     moment = timeutil.now()
-    # Stored to 0.1 (the column's scale): SQLite would otherwise keep 1.25 and show 1.2.
-    delta = Decimal(str(delta)).quantize(TENTH, ROUND_HALF_UP)
-    entry = LedgerEntry(
-        branch_id=member.branch_id, member_id=member.id or 0, delta=delta, kind=kind,
+    values: dict[str, Any] = dict(
+        branch_id=member.branch_id, member_id=member.id or 0,
+        # Stored to 0.1 (the column's scale): SQLite would otherwise keep 1.25 and show 1.2.
+        delta=Decimal(str(delta)).quantize(TENTH, ROUND_HALF_UP), kind=kind,
         reason=reason[:200], source=source, operator_id=operator.id if operator else None,
-        operator_name=operator_name or (operator.name if operator else None),
+        operator_name=operator_name or (operator.name if operator else None), reverses_id=None,
         cycle=timeutil.cycle_of(moment), quarter=timeutil.quarter_of(moment), created_at=moment,
     )
-    await append(db, entry)
+    # Made as the ORM loads an entry (no validation: every 签到 awards points), persistent and clean.
+    entry = loaded(LedgerEntry, {"id": await _write(db, values), **values})
+    db.add(entry)
     return entry
 
 
