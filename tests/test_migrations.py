@@ -29,6 +29,7 @@ ADDED = {
     "0012": {"care_tag", "care_visit", "care_setting"},
     "0013": {"county_staff"},
     "0013b": {"branch_score"},
+    "0015": {"meeting_tally", "points_month", "points_month_sealed"},
     "0009a": {"registration_request", "registration_code"},
 }
 

@@ -29,6 +29,8 @@ from db.models.points import (  # noqa: E402
     LedgerKind,
     OrderStatus,
     PointsBalance,
+    PointsMonth,
+    PointsMonthSealed,
     PointsProposal,
     PointsRule,
     ProposalStatus,
@@ -61,6 +63,7 @@ from db.models.suggestion import (  # noqa: E402
     SuggestionSealedAuthor,
     SuggestionStatus,
 )
+from db.models.tally import MeetingTally  # noqa: E402
 from db.models.volunteer import Claim, ClaimStatus, Need, NeedStatus, Suitability  # noqa: E402
 
 __all__ = [
@@ -83,6 +86,8 @@ __all__ = [
     "NeedStatus",
     "OrderStatus",
     "PointsBalance",
+    "PointsMonth",
+    "PointsMonthSealed",
     "PointsProposal",
     "PointsRule",
     "ProcessedEvent",
@@ -99,6 +104,7 @@ __all__ = [
     "Suitability",
     "MeetingKind",
     "MeetingMinutes",
+    "MeetingTally",
     "MeetingPhoto",
     "MeetingRhythm",
     "MinutesAction",

@@ -43,6 +43,9 @@ class LedgerEntry(SQLModel, table=True):
         Index("ix_ledger_entry_branch_cycle", "branch_id", "cycle", "member_id"),
         Index("ix_ledger_entry_branch_quarter", "branch_id", "quarter", "member_id"),
         Index("ix_ledger_entry_source", "source"),
+        # Entries by the time they were written, with what period sums read (covering): a month
+        # is sealed and the current one read from a range of it (domain/points/monthly.py).
+        Index("ix_ledger_entry_created", "created_at", "branch_id", "kind", "delta"),
         # A mistake is reversed once: the database refuses a second 冲正 of the same entry.
         Index("ix_ledger_entry_reverses", "reverses_id", unique=True),
     )
@@ -175,3 +178,25 @@ class RedemptionOrder(SQLModel, table=True):
     created_at: datetime = Field(default_factory=now, sa_type=UTCDateTime)
     delivered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     delivered_by: str | None = Field(default=None, sa_type=String(64))
+
+
+class PointsMonth(SQLModel, table=True):
+    """The sum of a branch's entries of one kind dated in one Beijing month ('2026-11'), sealed
+    after the month ended (domain/points/monthly.py): entries are dated when they are written and
+    never changed, so a past month's sums are final. Readers take sealed months from here."""
+
+    __tablename__ = "points_month"
+
+    month: str = Field(sa_type=String(7), primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id", primary_key=True)
+    kind: LedgerKind = Field(sa_type=String(16), primary_key=True)
+    delta: Decimal = Field(sa_type=Numeric(14, 1))
+
+
+class PointsMonthSealed(SQLModel, table=True):
+    """A Beijing month whose sums are in points_month (a month without entries has none)."""
+
+    __tablename__ = "points_month_sealed"
+
+    month: str = Field(sa_type=String(7), primary_key=True)
+    sealed_at: datetime = Field(default_factory=now, sa_type=UTCDateTime)

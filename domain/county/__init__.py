@@ -38,6 +38,7 @@ from domain.county.periods import (
     this_month,
     year,
 )
+from domain.county.sealing import seal_figures
 from domain.county.staff import (
     EX_ADD,
     EX_REMOVE,
@@ -70,6 +71,7 @@ __all__ = [
     "build_county_workbook",
     "filename",
     "rows",
+    "seal_figures",
     "ALERT_KINDS",
     "Alert",
     "alerts",

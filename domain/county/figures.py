@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, case, func, not_
+from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -22,12 +22,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core import timeutil
 from core.roles import Role
 from db.models import (
-    Attendance,
     Branch,
     Claim,
     ClaimStatus,
     HealthCategory,
-    LedgerEntry,
     LedgerKind,
     Member,
     MemberStatus,
@@ -37,16 +35,13 @@ from db.models import (
     StudySession,
     SuggestionStatus,
 )
-from domain import meetings, notices, report, suggestion
+from domain import meetings, notices, points, report, suggestion
 from domain.county.grouping import area_of, sector_of
 from domain.county.periods import CountyPeriod
 
 ZERO = Decimal(0)
 OVERDUE = timedelta(days=30)
 """A suggestion still 待处理 this long after it was made is an alert."""
-WHOLE_BRANCH_KINDS = tuple(k.value for k in SessionKind if k.value not in ("committee", "group"))
-"""Meetings every member is expected at (应到 by domain.meetings' base rule); 支委会 and 党小组会,
-once they exist, expect only some members and are left out of the county attendance rate."""
 
 
 @dataclass
@@ -93,13 +88,17 @@ class Figures:
 
     def add(self, other: "Figures") -> None:
         """Add another line into this one (subtotals and the total)."""
-        for f in fields(self):
-            mine, theirs = getattr(self, f.name), getattr(other, f.name)
-            if isinstance(mine, dict):
-                for key, value in theirs.items():
-                    mine[key] = mine.get(key, 0) + value
-            else:
-                setattr(self, f.name, mine + theirs)
+        mine, theirs = self.__dict__, other.__dict__
+        for name in _NUMBERS:
+            mine[name] += theirs[name]
+        for name in _COUNTS:
+            into = mine[name]
+            for key, value in theirs[name].items():
+                into[key] = into.get(key, 0) + value
+
+
+_COUNTS = tuple(f.name for f in fields(Figures) if f.default_factory is dict)
+_NUMBERS = tuple(f.name for f in fields(Figures) if f.name not in _COUNTS)
 
 
 @dataclass
@@ -135,23 +134,21 @@ async def branch_lines(db: AsyncSession, *, period: CountyPeriod,
     return sorted(lines.values(), key=lambda x: (x.area == "未分片区", x.area, x.name))
 
 
-def _held(start: datetime, end: datetime) -> ColumnElement[bool]:
-    """Meetings held in [start, end): not cancelled and already started (as attendance_rows)."""
-    return and_(col(StudySession.cancelled).is_(False), col(StudySession.starts_at) >= start,
-                col(StudySession.starts_at) < min(end, timeutil.now()))
-
-
 async def _members(db: AsyncSession, lines: dict[int, BranchLine]) -> None:
-    stmt = select(col(Member.branch_id), col(Member.category), func.count()).where(
-        col(Member.status) == MemberStatus.ACTIVE).group_by(col(Member.branch_id), col(Member.category))
-    for bid, category, n in (await db.exec(stmt)).all():
+    """Active members per health category, and whether an active one is the 书记: one scan."""
+    secretary = case((col(Member.role) == int(Role.SECRETARY), 1), else_=0)
+    stmt = (select(col(Member.branch_id), col(Member.category), func.count(), func.sum(secretary))
+            .where(col(Member.status) == MemberStatus.ACTIVE)
+            .group_by(col(Member.branch_id), col(Member.category)))
+    labels = {c.value: c.label for c in HealthCategory}
+    having: set[int] = set()
+    for bid, category, n, secretaries in await _plain(db, stmt):
         if (line := lines.get(bid)) is not None:
             line.figures.members += n
-            label = HealthCategory(category).label
+            label = labels[category]
             line.figures.by_category[label] = line.figures.by_category.get(label, 0) + n
-    secretaries = select(col(Member.branch_id)).where(
-        col(Member.status) == MemberStatus.ACTIVE, col(Member.role) == int(Role.SECRETARY)).distinct()
-    having = set((await db.exec(secretaries)).all())
+            if secretaries:
+                having.add(bid)
     for bid, line in lines.items():
         line.figures.no_secretary = 0 if bid in having else 1
 
@@ -159,20 +156,11 @@ async def _members(db: AsyncSession, lines: dict[int, BranchLine]) -> None:
 async def _meetings(db: AsyncSession, lines: dict[int, BranchLine], start: datetime,
                     end: datetime) -> None:
     stmt = select(col(StudySession.branch_id), col(StudySession.kind), func.count()).where(
-        _held(start, end)).group_by(col(StudySession.branch_id), col(StudySession.kind))
+        meetings.held(start, end)).group_by(col(StudySession.branch_id), col(StudySession.kind))
     for bid, kind, n in (await db.exec(stmt)).all():
         if (line := lines.get(bid)) is not None:
             label = SessionKind(kind).label
             line.figures.meetings[label] = line.figures.meetings.get(label, 0) + n
-
-
-def _expected_by_rule() -> ColumnElement[bool]:
-    """domain.meetings' 应到 rule (`expected_members`) for a member against any held meeting:
-    active, of the meeting's branch, not 不能参加活动, registered before the meeting closed."""
-    return and_(col(Member.branch_id) == col(StudySession.branch_id),
-                col(Member.status) == MemberStatus.ACTIVE,
-                col(Member.category) != HealthCategory.UNABLE,
-                col(Member.created_at) <= col(StudySession.closes_at))
 
 
 async def _plain(db: AsyncSession, stmt: Any) -> Sequence[Any]:
@@ -185,50 +173,35 @@ async def _plain(db: AsyncSession, stmt: Any) -> Sequence[Any]:
 
 async def _attendance(db: AsyncSession, lines: dict[int, BranchLine], start: datetime,
                       end: datetime) -> None:
-    """应到 = members expected by rule + anyone else with a row (meetings.expected_at); 实到 = rows
-    whose status counts as attended (meetings.ATTENDED)."""
-    held = and_(_held(start, end), col(StudySession.kind).in_(WHOLE_BRANCH_KINDS))
-    by_rule = (select(col(StudySession.branch_id), func.count())
-               .join(Member, _expected_by_rule()).where(held).group_by(col(StudySession.branch_id)))
-    for bid, n in await _plain(db, by_rule):
+    """应到/实到 of the meetings whose 应到 is the whole branch, as domain.meetings counts them
+    (sealed tallies, or the rows of a meeting not sealed yet)."""
+    for bid, (_held, expected, attended) in (
+            await meetings.tallies_by_branch(db, start=start, end=end)).items():
         if (line := lines.get(bid)) is not None:
-            line.figures.expected += n
-    attended = case((col(Attendance.status).in_([s.value for s in meetings.ATTENDED]), 1), else_=0)
-    beyond = case((not_(_expected_by_rule()), 1), else_=0)
-    # The period's meetings first, then their rows by the session index: without the IN, SQLite
-    # scans every attendance row there is (a county year is ~850,000) even for one month.
-    rows = (select(col(StudySession.branch_id), func.sum(attended), func.sum(beyond))
-            .select_from(Attendance)
-            .join(StudySession, col(StudySession.id) == col(Attendance.session_id))
-            .join(Member, col(Member.id) == col(Attendance.member_id))
-            .where(col(Attendance.session_id).in_(select(col(StudySession.id)).where(held)))
-            .group_by(col(StudySession.branch_id)))
-    for bid, came, extra in await _plain(db, rows):
-        if (line := lines.get(bid)) is not None:
-            line.figures.attended += int(came or 0)
-            line.figures.expected += int(extra or 0)
+            line.figures.expected += expected
+            line.figures.attended += attended
 
 
 async def _volunteer(db: AsyncSession, lines: dict[int, BranchLine], start: datetime,
                      end: datetime) -> None:
     """Needs starting in the period (not cancelled), participants claimed, and person-hours of
     completed needs (report.need_hours: recorded hours, else the planned duration)."""
-    needs = await _plain(db, sa_select(col(Need.id), col(Need.branch_id), col(Need.status),
-                                    col(Need.hours), col(Need.starts_at), col(Need.ends_at)).where(
+    people = (select(func.count()).select_from(Claim)
+              .where(col(Claim.need_id) == col(Need.id), col(Claim.status) == ClaimStatus.CLAIMED)
+              .scalar_subquery())
+    # Plain rows with the columns report.need_hours reads, not loaded Need objects.
+    needs = await _plain(db, sa_select(col(Need.branch_id), col(Need.status), col(Need.hours),
+                                       col(Need.starts_at), col(Need.ends_at), people).where(
         col(Need.starts_at) >= start, col(Need.starts_at) < end,
         col(Need.status) != NeedStatus.CANCELLED))
-    claimed = dict((await db.exec(
-        select(col(Claim.need_id), func.count()).join(Need, col(Need.id) == col(Claim.need_id))
-        .where(col(Claim.status) == ClaimStatus.CLAIMED, col(Need.starts_at) >= start,
-               col(Need.starts_at) < end).group_by(col(Claim.need_id)))).all())
-    for need in needs:  # rows with the columns report.need_hours reads, not loaded Need objects
+    for need in needs:
         if (line := lines.get(need.branch_id)) is None:
             continue
-        people = claimed.get(need.id, 0)
+        claimed = need[5]
         line.figures.needs += 1
-        line.figures.claims += people
-        if need.status == NeedStatus.COMPLETED:
-            line.figures.hours += report.need_hours(cast("Need", need)) * people
+        line.figures.claims += claimed
+        if need.status == NeedStatus.COMPLETED and claimed:
+            line.figures.hours += report.need_hours(cast("Need", need)) * claimed
 
 
 async def _suggestions(db: AsyncSession, lines: dict[int, BranchLine], start: datetime,
@@ -247,26 +220,10 @@ async def _suggestions(db: AsyncSession, lines: dict[int, BranchLine], start: da
 async def _points(db: AsyncSession, lines: dict[int, BranchLine], start: datetime,
                   end: datetime) -> None:
     """Points issued: every ledger entry of the period but 兑换 (so 扣分 and 冲正 net out)."""
-    # The quarter column (the entry's Beijing quarter) adds nothing to the filter but lets the
-    # (branch, quarter) index be used, skipping over branches, instead of reading every entry.
-    stmt = select(col(LedgerEntry.branch_id), func.sum(col(LedgerEntry.delta))).where(
-        col(LedgerEntry.quarter).in_(_quarters(start, end)),
-        col(LedgerEntry.created_at) >= start, col(LedgerEntry.created_at) < end,
-        col(LedgerEntry.kind) != LedgerKind.REDEEM).group_by(col(LedgerEntry.branch_id))
-    for bid, total in (await db.exec(stmt)).all():
+    issued = [k for k in LedgerKind if k != LedgerKind.REDEEM]
+    for bid, total in (await points.sums_by_branch(db, start=start, end=end, kinds=issued)).items():
         if (line := lines.get(bid)) is not None:
-            line.figures.points += Decimal(str(total or 0))
-
-
-def _quarters(start: datetime, end: datetime) -> list[str]:
-    """Every quarter label ('2026Q4') the moments [start, end) fall in, Beijing time."""
-    first, last = timeutil.quarter_of(start), timeutil.quarter_of(end - timedelta(microseconds=1))
-    found = [first]
-    year, q = int(first[:4]), int(first[5])
-    while found[-1] != last:
-        year, q = (year + 1, 1) if q == 4 else (year, q + 1)
-        found.append(f"{year}Q{q}")
-    return found
+            line.figures.points += total
 
 
 async def _notices(db: AsyncSession, lines: dict[int, BranchLine], start: datetime,

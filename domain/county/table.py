@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from db.models import HealthCategory, SessionKind
-from domain.county.figures import BranchLine, Figures, by_area, total
+from domain.county.figures import BranchLine, Figures, by_area
 
 Value = int | Decimal | float | None
 
@@ -68,6 +68,14 @@ class Row:
     branch_id: int | None = None
 
 
+def total_of(parts: Iterable[Figures]) -> Figures:
+    """The sum of some lines' figures (the county: of its 片区 subtotals)."""
+    result = Figures()
+    for part in parts:
+        result.add(part)
+    return result
+
+
 def rows(lines: Iterable[BranchLine]) -> list[Row]:
     """Branches by 片区, each 片区 followed by its 小计, then 全县合计."""
     lines = list(lines)
@@ -77,5 +85,5 @@ def rows(lines: Iterable[BranchLine]) -> list[Row]:
         result += [Row(x.name, x.area, x.sector, x.figures, "branch", x.branch_id)
                    for x in lines if x.area == area]
         result.append(Row(f"{area} 小计", area, "", figures, "area"))
-    result.append(Row("全县合计", "", "", total(lines), "county"))
+    result.append(Row("全县合计", "", "", total_of(subtotals.values()), "county"))
     return result

@@ -84,6 +84,8 @@ from domain.meetings.signin import (
     sign_in_by_name,
     sign_in_to,
 )
+from domain.meetings.tally import SEAL_AFTER, TALLIED, held, tallies_by_branch
+from domain.meetings.tally import seal as seal_tallies
 from domain.meetings.texts import (
     EX_LEAVE,
     EX_LEAVE_N,
@@ -115,4 +117,5 @@ __all__ = [
     "meeting_by_id", "meeting_report", "next_meeting", "no_open_meeting", "open_meeting",
     "proxy_sign_in", "require_open", "schedule_meeting", "sign_in", "sign_in_by_name", "sign_in_to", "start_now",
     "study_reminders", "take_leave", "window", "year_record",
+    "SEAL_AFTER", "TALLIED", "held", "seal_tallies", "tallies_by_branch",
 ]

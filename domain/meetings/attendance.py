@@ -16,6 +16,7 @@ these, so they give the same 应到/实到/请假/缺席 for the same meeting.
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import col, select
@@ -51,13 +52,19 @@ class Facts:
     """member id → their 党小组's id."""
 
 
-def _base(meeting: StudySession) -> ColumnElement[bool]:
+def base_rule(branch_id: Any, closes_at: Any) -> ColumnElement[bool]:
+    """SQL: the base rule for a meeting of `branch_id` closing at `closes_at` — values of one
+    meeting, or a meeting's columns when many are counted at once (domain.meetings.tally)."""
     return and_(
-        col(Member.branch_id) == meeting.branch_id,
+        col(Member.branch_id) == branch_id,
         col(Member.status) == MemberStatus.ACTIVE,
         col(Member.category) != HealthCategory.UNABLE,
-        col(Member.created_at) <= meeting.closes_at,
+        col(Member.created_at) <= closes_at,
     )
+
+
+def _base(meeting: StudySession) -> ColumnElement[bool]:
+    return base_rule(meeting.branch_id, meeting.closes_at)
 
 
 def role_at_sql(moment: datetime) -> ColumnElement[int]:

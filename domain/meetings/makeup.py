@@ -6,6 +6,7 @@ from core import timeutil
 from core.errors import Conflict, InvalidInput
 from core.refs import PersonRef
 from db.models import Attendance, AttendanceStatus, Member, StudySession
+from db.tally import forget_tallies
 from domain import roster
 from domain.meetings import texts as t
 from domain.meetings.attendance import ATTENDED
@@ -39,6 +40,7 @@ async def make_up(
     row.proxy_by = operator.id if operator else None
     db.add(row)
     await db.flush()
+    await forget_tallies(db, meeting_id=meeting_id)  # a closed meeting's 实到 changed
     await award_attendance(db, member=member, meeting=meeting, row=row, operator=operator,
                            operator_name=operator_name)
     return member, meeting, row

@@ -18,6 +18,7 @@ from domain.points.ledger import (
     name_and_balance,
     rebuild_balances,
 )
+from domain.points.monthly import seal_months, sums_by_branch
 from domain.points.proposals import (
     adds_directly,
     adjust,
@@ -66,6 +67,8 @@ from domain.points.rules import (
 )
 
 __all__ = [
+    "seal_months",
+    "sums_by_branch",
     "DEFAULT_RULES",
     "KIND_RULE_LABELS",
     "REASON_MAX",

@@ -14,6 +14,7 @@ from core import timeutil
 from core.errors import DomainError, InvalidInput
 from core.textparse import normalize
 from db.models import HealthCategory, Member
+from db.tally import forget_tallies
 from domain import care, roster
 
 MAX_ROWS = 2000
@@ -168,6 +169,7 @@ async def _upsert(db: AsyncSession, branch_id: int, name: str, member: Member | 
     changed = False
     if category is not None and member.category != category:
         member.category, changed = category, True
+        await forget_tallies(db, branch_id=branch_id)  # 应到 of the branch's meetings
     if origin is not None and member.origin_unit != origin:
         member.origin_unit, changed = origin, True
     if changed:

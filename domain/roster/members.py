@@ -10,6 +10,7 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.refs import PersonRef
 from core.textparse import normalize
 from db.models import Branch, ChatAccount, HealthCategory, Member, MemberStatus
+from db.tally import forget_tallies
 from domain.roster.claiming import Claim, Outcome, claim_pre_registered, forget_requests
 from domain.roster.words import check_name
 
@@ -169,6 +170,7 @@ async def set_category(db: AsyncSession, *, member: Member, category: HealthCate
     member.category = category
     db.add(member)
     await db.flush()
+    await forget_tallies(db, branch_id=member.branch_id)  # 应到 of the branch's meetings
 
 
 async def set_status(
@@ -181,3 +183,4 @@ async def set_status(
     member.status, member.status_reason = wanted, (None if active else (reason or None))
     db.add(member)
     await db.flush()
+    await forget_tallies(db, branch_id=member.branch_id)  # 应到 of the branch's meetings

@@ -156,13 +156,17 @@ async def stats_by_branch(db: AsyncSession, *, since: datetime, until: datetime
                   func.count()).where(
         col(Suggestion.created_at) >= since, col(Suggestion.created_at) < until,
     ).group_by(col(Suggestion.branch_id), col(Suggestion.status), col(Suggestion.anonymous))
-    found: dict[int, SuggestionStats] = {}
+    counts: dict[int, dict[SuggestionStatus, int]] = {}
+    anonymous: dict[int, int] = {}
     for branch_id, status, anon, n in (await db.exec(stmt)).all():
-        row = found.setdefault(branch_id, SuggestionStats(0, 0, dict.fromkeys(SuggestionStatus, 0)))
-        row.by_status[SuggestionStatus(status)] += n
-        found[branch_id] = SuggestionStats(row.total + n, row.anonymous + (n if anon else 0),
-                                           row.by_status)
-    return found
+        by_status = counts.get(branch_id)
+        if by_status is None:
+            by_status = counts[branch_id] = dict.fromkeys(SuggestionStatus, 0)
+        by_status[SuggestionStatus(status)] += n
+        if anon:
+            anonymous[branch_id] = anonymous.get(branch_id, 0) + n
+    return {bid: SuggestionStats(sum(by_status.values()), anonymous.get(bid, 0), by_status)
+            for bid, by_status in counts.items()}
 
 
 async def unanswered_by_branch(db: AsyncSession, *, before: datetime) -> dict[int, int]:

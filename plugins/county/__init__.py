@@ -1,15 +1,22 @@
 """County office: county staff (县级管理员) and branch grouping by 片区 and 行业."""
 
+from datetime import UTC, datetime, timedelta
+
+from nonebot import require
 from nonebot.plugin import PluginMetadata
 
-from bot.commands import CommandDoc, command
-from bot.deps import Arg, Caller, CallerDep, SessionDep
-from bot.pipeline import handle
-from core.textparse import normalize, parse_id
-from domain import county
-from domain.report import parse_period
-from plugins.county import texts as t
-from plugins.county.parse import staff_targets
+require("nonebot_plugin_apscheduler")
+from nonebot_plugin_apscheduler import scheduler  # noqa: E402
+
+from bot.commands import CommandDoc, command  # noqa: E402
+from bot.deps import Arg, Caller, CallerDep, SessionDep  # noqa: E402
+from bot.pipeline import handle  # noqa: E402
+from core.textparse import normalize, parse_id  # noqa: E402
+from db.engine import session_factory  # noqa: E402
+from domain import county  # noqa: E402
+from domain.report import parse_period  # noqa: E402
+from plugins.county import texts as t  # noqa: E402
+from plugins.county.parse import staff_targets  # noqa: E402
 
 __plugin_meta__ = PluginMetadata(
     name="县级管理",
@@ -29,6 +36,15 @@ __plugin_meta__ = PluginMetadata(
         CommandDoc("支部排名", "支部评分季度排名", t.EX_RANKING, "支部排名 [2026Q4|本季度]"),
     ]},
 )
+
+
+
+@scheduler.scheduled_job("interval", minutes=10, id="county.seal", max_instances=1, coalesce=True,
+                         next_run_time=datetime.now(UTC) + timedelta(seconds=30))
+async def seal_job() -> None:
+    """Seal closed meetings' 应到/实到 and ended months' points sums, which county figures read."""
+    await county.seal_figures(session_factory())
+
 
 add_cmd = command("设置县级")
 
