@@ -79,7 +79,7 @@ nav a{color:#b71c1c;font-size:20px;padding:6px 10px;border:1px solid #e0c0c0;bor
 nav a.here{background:#b71c1c;color:#fff}
 main{padding:12px 16px;max-width:1100px;margin:auto}
 h2{font-size:24px;margin:18px 0 8px}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:12px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:12px}
 .card{background:#fff;border:1px solid #e0d6c8;border-radius:10px;padding:12px 14px}
 .card .num{font-size:34px;font-weight:bold;color:#b71c1c}
 .card .what{font-size:18px;color:#555}

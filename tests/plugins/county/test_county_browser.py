@@ -70,6 +70,8 @@ async def test_county_staff_pick_period_and_area_and_download(server, browser, c
         sheet = load_workbook(BytesIO(saved.read_bytes()))["会议与出勤"]
         assert [r[0] for r in sheet.iter_rows(min_row=4, values_only=True)] == [
             "东区街道党支部", "东区片区 小计", "全县合计"]
+        await _pick_month_and_area(page)
+        await page.screenshot(path=str(tmp_path / "county_picked_desktop.png"), full_page=True)
         await context.close()
 
         phone = await browser.new_context(viewport={"width": 390, "height": 844})
@@ -81,10 +83,28 @@ async def test_county_staff_pick_period_and_area_and_download(server, browser, c
         width = await page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"the county page is {width}px wide on a 390px phone"
         await page.screenshot(path=str(tmp_path / "county_390.png"), full_page=True)
+        await _pick_month_and_area(page)
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the county page with a 片区 picked is {width}px wide on a 390px phone"
+        await page.screenshot(path=str(tmp_path / "county_picked_390.png"), full_page=True)
         await phone.close()
     if target := os.environ.get("COUNTY_SCREENSHOTS"):
-        for name in ("county_desktop.png", "county_390.png"):
+        for name in ("county_desktop.png", "county_390.png", "county_picked_desktop.png",
+                     "county_picked_390.png"):
             shutil.copy(tmp_path / name, os.path.join(target, name))
+
+
+async def _pick_month_and_area(page) -> None:  # noqa: ANN001
+    """November and 城关片区 through the form: the 片区's alerts are on the page."""
+    await page.select_option("select[name=area]", "城关片区")
+    await page.fill("input[name=start]", "2026-11-01")
+    await page.fill("input[name=end]", "2026-11-30")
+    await page.get_by_role("button", name="查看").click()
+    await page.wait_for_load_state()
+    main = await page.inner_text("main")
+    assert "城关片区，2026年11月" in main and "东区街道党支部" not in main
+    for text in ("预警（4）", "城关镇第二党支部：本月还没有开过会", "城关镇第一党支部：出勤率100%→67%"):
+        assert text in main, text
 
 
 async def _token_again() -> str:
