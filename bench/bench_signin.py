@@ -5,6 +5,8 @@ driven by the fake OneBot V11 peer (tests/onebot_peer.py). Every 签到 comes fr
 member and is a new sign-in (each level gets a fresh open session). Closed loop: C senders, each
 posting one 签到 and waiting for its reply before the next. Then an open-loop burst of 50 posted at
 once and 50 spread over one second, checked against the database right after the last reply.
+Then 积分 and 认领 at the same levels, and CPU per event of 帮助, 支部信息, 报到 and 积分 against
+the bare bot's reply (bench/commands.py).
 With TEST_DATABASE_URL=postgresql+asyncpg://... the whole table is measured again on PostgreSQL (a
 fresh database is created next to the one named); BENCH_DATABASE_URL measures on PostgreSQL only.
 The default is a fresh SQLite file.
@@ -13,22 +15,28 @@ The default is a fresh SQLite file.
 from __future__ import annotations
 
 import asyncio
-import math
 import os
-import re
-import subprocess
-import sys
 import tempfile
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import text, update
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bench import commands
+from bench.driver import (
+    GROUP,
+    SIGNIN,
+    BareProcess,
+    Command,
+    Level,
+    Replies,
+    closed_loop,
+    cpu_seconds,
+    one,
+)
 from core import timeutil
 from db.engine import make_engine
 from db.models import (
@@ -40,29 +48,14 @@ from db.models import (
     Member,
     StudySession,
 )
-from tests.e2e.conftest import ROOT, SELF_ID, BotProcess, migrate
-from tests.onebot_peer import OneBotPeer, render
+from tests.e2e.conftest import SELF_ID, BotProcess, migrate
+from tests.onebot_peer import OneBotPeer
 
-GROUP = 20001
 FIRST_UID = 10100
 EVENTS = 250
 """Events per concurrency level (each from a distinct member)."""
 LEVELS = (1, 10, 50)
 BURST = 50
-KEY = re.compile(r"^党员(\d+) ")
-
-
-@dataclass
-class Level:
-    """One closed-loop run."""
-
-    concurrency: int
-    rate: float
-    p50: float
-    p99: float
-    errors: int
-    cpu_ms: float = 0.0
-    """CPU time the bot process spent per event (robust to other load on the machine)."""
 
 
 @dataclass
@@ -82,74 +75,10 @@ class Result:
     name: str
     levels: list[Level] = field(default_factory=list)
     bursts: list[Burst] = field(default_factory=list)
-
-
-def _cpu_seconds(proc: BotProcess) -> float:
-    """User + system CPU time of the bot process so far."""
-    assert proc.process is not None
-    fields = Path(f"/proc/{proc.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
-
-
-class Replies:
-    """Matches the bot's replies to the sender they name (党员<uid> ...), timestamped on arrival."""
-
-    def __init__(self, peer: OneBotPeer) -> None:
-        self.waiting: dict[str, asyncio.Future[tuple[float, str]]] = {}
-        self.stray: list[str] = []
-        original = peer._api_send_msg  # noqa: SLF001  (keep the peer's own bookkeeping)
-
-        def hook(params: dict[str, Any]) -> Any:
-            answer = original(params)
-            reply = render(params.get("message"))
-            match = KEY.match(reply)
-            future = self.waiting.pop(match[1], None) if match else None
-            if future is None or future.done():
-                self.stray.append(reply)
-            else:
-                future.set_result((time.perf_counter(), reply))
-            return answer
-
-        peer.on_api("send_msg", hook)
-
-    def expect(self, uid: int) -> asyncio.Future[tuple[float, str]]:
-        """A future resolved with (arrival time, text) of the reply naming uid."""
-        future = asyncio.get_running_loop().create_future()
-        self.waiting[str(uid)] = future
-        return future
-
-
-async def _one(peer: OneBotPeer, replies: Replies, uid: int) -> tuple[float, float, str]:
-    future = replies.expect(uid)
-    started = time.perf_counter()
-    await peer.say(uid, "签到", group_id=GROUP, nickname=f"党员{uid}")
-    arrived, reply = await asyncio.wait_for(future, 60)
-    return started, arrived, reply
-
-
-async def closed_loop(peer: OneBotPeer, replies: Replies, uids: list[int], concurrency: int) -> Level:
-    """C senders share the uids; throughput over the whole run, latency per event."""
-    queue = list(reversed(uids))
-    latencies: list[float] = []
-    errors = 0
-
-    async def sender() -> None:
-        nonlocal errors
-        while queue:
-            started, arrived, reply = await _one(peer, replies, queue.pop())
-            latencies.append(arrived - started)
-            errors += "签到成功" not in reply
-
-    began = time.perf_counter()
-    await asyncio.gather(*(sender() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - began
-    return Level(concurrency, len(uids) / elapsed, _quantile(latencies, 0.5) * 1000,
-                 _quantile(latencies, 0.99) * 1000, errors)
+    rows: dict[str, list[Level]] = field(default_factory=dict)
+    """The other hot commands' levels (bench/commands.py), by command."""
+    cpu: dict[str, Level] = field(default_factory=dict)
+    """One C=10 run per command of the CPU table (bench/commands.py)."""
 
 
 async def open_loop(peer: OneBotPeer, replies: Replies, uids: list[int], spread: float,
@@ -159,7 +88,7 @@ async def open_loop(peer: OneBotPeer, replies: Replies, uids: list[int], spread:
 
     async def delayed(i: int, uid: int) -> tuple[float, float, str]:
         await asyncio.sleep(i * gap)
-        return await _one(peer, replies, uid)
+        return await one(peer, replies, uid, SIGNIN.says(uid))
 
     results = await asyncio.gather(*(delayed(i, u) for i, u in enumerate(uids)))
     first = min(r[0] for r in results)
@@ -172,6 +101,8 @@ class Database:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self.branch_id = 0
+        self.members: dict[int, int] = {}
+        """uid → member id of the seeded members."""
 
     async def seed(self, members: int) -> None:
         """A bound branch and members with chat accounts 党员<uid>."""
@@ -186,6 +117,7 @@ class Database:
                 s.add(member)
                 await s.flush()
                 s.add(ChatAccount(platform="onebot", user_id=str(uid), member_id=member.id))
+                self.members[uid] = member.id or 0
             await s.commit()
             self.branch_id = branch.id
 
@@ -223,32 +155,6 @@ class Database:
         await self.engine.dispose()
 
 
-class BareProcess(BotProcess):
-    """The bare bot, started like the real one but as `python -m bench.bare_bot`."""
-
-    def start(self, timeout: float = 20.0) -> None:
-        """Start it and wait for the port."""
-        log = self.log_path.open("ab")
-        # Its own process group, like the real bot's: stop() signals the group.
-        self.process = subprocess.Popen([sys.executable, "-m", "bench.bare_bot"], cwd=ROOT,
-                                        env=self.env(), start_new_session=True, stdout=log,
-                                        stderr=subprocess.STDOUT)
-        log.close()
-        _wait_port(self, timeout)
-
-
-def _wait_port(proc: BotProcess, timeout: float) -> None:
-    import socket
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", proc.port)) == 0:
-                return
-        time.sleep(0.05)
-    raise TimeoutError(f"{proc.log_path.name} did not listen:\n{proc.log_tail()}")
-
-
 @dataclass
 class Target:
     """One bot under test: its process, its peer and reply matcher, its database (None for bare)."""
@@ -275,20 +181,23 @@ class Target:
             print(f"  {self.result.name}: {len(self.replies.stray)} unmatched replies, "
                   f"e.g. {self.replies.stray[0]!r}")
 
+    async def run(self, uids: list[int], concurrency: int, command: Command = SIGNIN) -> Level:
+        """A closed loop of `command` from these senders, with the bot process's CPU per event."""
+        assert self.peer and self.replies
+        cpu = cpu_seconds(self.proc)
+        level = await closed_loop(self.peer, self.replies, uids, concurrency, command)
+        level.cpu_ms = (cpu_seconds(self.proc) - cpu) / len(uids) * 1000
+        return level
+
     async def level(self, uids: list[int], concurrency: int, *, record: bool = True) -> None:
         """One closed-loop level on a fresh session; checked against the database."""
-        assert self.peer and self.replies
         session_id = await self.db.open_session(f"并发{concurrency}") if self.db else 0
-        cpu = _cpu_seconds(self.proc)
-        level = await closed_loop(self.peer, self.replies, uids, concurrency)
-        level.cpu_ms = (_cpu_seconds(self.proc) - cpu) / len(uids) * 1000
+        level = await self.run(uids, concurrency)
         if not record:
             return
         self.result.levels.append(level)
         check = await self.db.check(session_id, len(uids)) if self.db else ""
-        print(f"  {self.result.name:6} C={concurrency:<3} {level.rate:7.1f} ev/s  p50 {level.p50:7.1f} ms"
-              f"  p99 {level.p99:7.1f} ms  cpu {level.cpu_ms:5.2f} ms/ev  errors {level.errors}  {check}",
-              flush=True)
+        print(f"  {self.result.name:6} C={concurrency:<3} {level.describe()}  {check}", flush=True)
 
     async def burst(self, uids: list[int], spread: float, label: str) -> None:
         """An open-loop burst on a fresh session; checked against the database."""
@@ -315,6 +224,7 @@ async def measure(targets: list[Target]) -> None:
     for label, spread in (("50 at once", 0.0), ("50 over 1 s", 1.0)):
         for target in targets:
             await target.burst(uids[:BURST], spread, label)
+    await commands.measure(targets, uids, LEVELS)
 
 
 def _report(bare: Result, real: Result, pg: bool) -> None:
@@ -395,3 +305,4 @@ async def measure_on(pg: str) -> None:
         if pg:
             await _pg_admin(pg, f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
     _report(bare.result, real.result, bool(pg))
+    commands.report(bare.result, real.result, bool(pg))

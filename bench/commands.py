@@ -1,0 +1,196 @@
+"""bench_signin's other hot commands: 积分 and 认领 rows, and a CPU table of 帮助 / 支部信息 / 报到 / 积分.
+
+积分 (a member asks their points: read-only) and 认领 #N (each member claims a place on a need with
+room for all: every claim succeeds) run at the 签到 levels on the real bot and the bare bot,
+interleaved, with fewer events per level. After each level the database is checked: every 积分
+answer is the member's ledger sum and no entry was written; the need holds exactly the claims
+acknowledged. Then each command of the CPU table at C=10 on both bots (issue 19: ≤ 2× a bare
+reply); every 报到 comes from a sender without an account and registers a new name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bench.driver import Command, Level, pad
+from core import timeutil
+from db.models import (
+    ChatAccount,
+    Claim,
+    ClaimStatus,
+    LedgerEntry,
+    LedgerKind,
+    Member,
+    Need,
+    Suitability,
+)
+from domain import points
+
+if TYPE_CHECKING:
+    from bench.bench_signin import Database, Result, Target
+
+ROW_EVENTS = 150
+"""Events per level of the 积分 and 认领 rows (fewer than 签到's: the whole run stays short)."""
+CPU_EVENTS = 100
+"""Events per command of the CPU table."""
+WARM = 20
+"""Warm-up events per command and bot (first-use compilation and caches), not measured."""
+NEW_UID = 30001
+"""The first sender without an account (报到)."""
+
+POINTS = Command("积分", "积分", r"党员{uid} \d+年度积分：")
+HELP = Command("帮助", "帮助", "【可用命令】")
+INFO = Command("支部信息", "支部信息", "【基准测试支部】")
+REGISTER = Command("报到", "报到 新成员{uid}", r"新成员{uid} 报到成功")
+TOTAL = re.compile(r"年度积分：(-?[\d.]+)分")
+
+Check = Callable[[Level], Awaitable[str]]
+Round = Callable[["Database", int], Awaitable[tuple[Command, Check]]]
+"""Prepares one level (given the number of senders): the command to send and the check after it."""
+
+
+async def seed_points(db: Database) -> None:
+    """Two ledger entries per member through the points service (so balances and ranks differ)."""
+    async with AsyncSession(db.engine, expire_on_commit=False) as s:
+        members = (await s.exec(select(Member).where(Member.branch_id == db.branch_id))).all()
+        for i, member in enumerate(members):
+            await points.award(s, member=member, delta=Decimal(i % 9 + 1), kind=LedgerKind.BONUS,
+                               reason="协助社区清扫", operator_name="书记")
+            await points.award(s, member=member, delta=Decimal(2), kind=LedgerKind.VOLUNTEER,
+                               reason="#1 社区文明劝导", source=f"bench:{member.id}")
+        await s.commit()
+
+
+async def points_round(db: Database, _senders: int) -> tuple[Command, Check]:
+    """积分: nothing to prepare; after it, each answer is the member's ledger sum and the ledger
+    did not grow."""
+    async with AsyncSession(db.engine) as s:
+        before = (await s.exec(select(func.count()).select_from(LedgerEntry))).one()
+
+    async def check(level: Level) -> str:
+        async with AsyncSession(db.engine) as s:
+            sums = dict((await s.exec(
+                select(col(LedgerEntry.member_id), func.sum(LedgerEntry.delta))
+                .where(LedgerEntry.cycle == timeutil.cycle_of(timeutil.now()))
+                .group_by(col(LedgerEntry.member_id)))).all())
+            after = (await s.exec(select(func.count()).select_from(LedgerEntry))).one()
+        right = sum(1 for uid in level.acknowledged
+                    if (found := TOTAL.search(level.answers[uid])) and Decimal(found[1])
+                    == round(Decimal(str(sums.get(db.members[uid], 0))), 1))
+        ok = right == len(level.answers) and after == before
+        return (f"{'OK' if ok else 'MISMATCH'}: {right} answers = ledger sums, "
+                f"{after - before} entries written")
+
+    return POINTS, check
+
+
+async def claim_round(db: Database, senders: int) -> tuple[Command, Check]:
+    """认领: a new need with a place for every sender; after it, its claims are exactly the
+    acknowledged senders' and its counter says so."""
+    start = timeutil.now() + timedelta(days=1)
+    async with AsyncSession(db.engine, expire_on_commit=False) as s:
+        need = Need(branch_id=db.branch_id, title="社区文明劝导", starts_at=start,
+                    ends_at=start + timedelta(hours=2), place="枣行社区", capacity=senders,
+                    points_per_person=Decimal(2), suits=Suitability.ANY)
+        s.add(need)
+        await s.commit()
+        need_id = need.id or 0
+
+    async def check(level: Level) -> str:
+        async with AsyncSession(db.engine) as s:
+            rows = (await s.exec(select(col(Claim.member_id), col(Claim.status))
+                                 .where(Claim.need_id == need_id))).all()
+            counter = (await s.get(Need, need_id)).claimed  # type: ignore[union-attr]
+        claimed = {member for member, status in rows if status == ClaimStatus.CLAIMED}
+        acknowledged = {db.members[uid] for uid in level.acknowledged}
+        ok = claimed == acknowledged and len(rows) == len(claimed) and counter == len(claimed)
+        return (f"{'OK' if ok else 'MISMATCH'}: {len(claimed)} claims for {len(acknowledged)} "
+                f"acknowledged, {len(rows)} rows, counter {counter}/{senders}")
+
+    return Command("认领", f"认领 #{need_id}", rf"党员{{uid}} 认领成功：#{need_id} "), check
+
+
+async def check_registered(db: Database, level: Level) -> str:
+    """报到: each acknowledged sender's account is linked to a new member of the name it gave."""
+    async with AsyncSession(db.engine) as s:
+        rows = (await s.exec(
+            select(col(ChatAccount.user_id), col(Member.name), col(Member.branch_id))
+            .join(Member, col(Member.id) == col(ChatAccount.member_id))
+            .where(col(ChatAccount.user_id).in_([str(uid) for uid in level.answers])))).all()
+    linked = {int(user_id): name for user_id, name, branch in rows if branch == db.branch_id}
+    ok = linked == {uid: f"新成员{uid}" for uid in level.acknowledged} and not level.errors
+    return f"{'OK' if ok else 'MISMATCH'}: {len(linked)} new members linked"
+
+
+def _progress(target: Target, level: Level, label: str) -> None:
+    name = "bare" if target.db is None else "bot"
+    print(f"  {name:6} {pad(label, 8)} C={level.concurrency:<3} {level.describe()}  {level.check}",
+          flush=True)
+
+
+async def rows(targets: list[Target], db: Database, uids: list[int], levels: tuple[int, ...],
+               prepare: Round) -> None:
+    """Warm up, then each level on each target in turn, prepared once per level for both."""
+    command, _ = await prepare(db, len(uids))
+    for target in targets:
+        await target.run(uids[:WARM], 10, command)
+    for concurrency in levels:
+        command, check = await prepare(db, len(uids))
+        for target in targets:
+            level = await target.run(uids, concurrency, command)
+            level.check = await check(level) if target.db else ""
+            target.result.rows.setdefault(command.label, []).append(level)
+            _progress(target, level, command.label)
+
+
+async def cpu_table(targets: list[Target], db: Database, uids: list[int]) -> None:
+    """Each command at C=10 on each target after a warm-up; 报到 from new senders each time."""
+    new = list(range(NEW_UID, NEW_UID + WARM + CPU_EVENTS))
+    for command, senders in ((HELP, uids), (INFO, uids), (REGISTER, new), (POINTS, uids)):
+        for target in targets:
+            await target.run(senders[:WARM], 10, command)
+        for target in targets:
+            level = await target.run(senders[WARM:WARM + CPU_EVENTS], 10, command)
+            if target.db and command is REGISTER:
+                level.check = await check_registered(db, level)
+            target.result.cpu[command.label] = level
+            _progress(target, level, command.label)
+
+
+async def measure(targets: list[Target], uids: list[int], levels: tuple[int, ...]) -> None:
+    """积分 and 认领 at each level, then the CPU table (报到 last of all: it adds members)."""
+    db = next(target.db for target in targets if target.db is not None)
+    await seed_points(db)
+    for prepare in (points_round, claim_round):
+        await rows(targets, db, uids[:ROW_EVENTS], levels, prepare)
+    await cpu_table(targets, db, uids)
+
+
+def report(bare: Result, real: Result, pg: bool) -> None:
+    """The 积分 and 认领 rows with 签到's targets (throughput ≥ 0.5x bare, 0.4x on PostgreSQL; CPU
+    ≤ 2x; every level's rows as acknowledged), then CPU per event against a bare reply (≤ 2x)."""
+    floor = 0.4 if pg else 0.5
+    print("\n  command C   | bare ev/s  p50 ms  p99 ms |    bot ev/s  p50 ms  p99 ms | throughput  p99   |"
+          " cpu ms/ev bare /    bot  cpu   | target")
+    for label, levels in real.rows.items():
+        for b, r in zip(bare.rows[label], levels, strict=True):
+            thr, p99, cpu = r.rate / b.rate, r.p99 / b.p99, r.cpu_ms / b.cpu_ms
+            good = thr >= floor and cpu <= 2 and not r.errors and r.check.startswith("OK")
+            print(f"  {pad(label, 7)} {b.concurrency:<3} | {b.rate:9.1f} {b.p50:7.1f} {b.p99:7.1f} |"
+                  f" {r.rate:11.1f} {r.p50:7.1f} {r.p99:7.1f} | {thr:9.2f}x {p99:5.2f}x |"
+                  f" {b.cpu_ms:9.2f} / {r.cpu_ms:6.2f} {cpu:5.2f}x | {'met' if good else 'MISSED'}"
+                  f" (≥{floor}x, cpu ≤2x, rows checked)")
+    print("\n  command  | bare cpu ms/ev | bot cpu ms/ev | ratio | met/MISSED (≤2x)")
+    for label, r in real.cpu.items():
+        b = bare.cpu[label]
+        ratio = r.cpu_ms / b.cpu_ms
+        good = ratio <= 2 and not r.errors and (not r.check or r.check.startswith("OK"))
+        print(f"  {pad(label, 8)} | {b.cpu_ms:14.2f} | {r.cpu_ms:13.2f} | {ratio:4.2f}x | "
+              f"{'met' if good else 'MISSED'}")
