@@ -5,6 +5,7 @@ Each test session creates its own PostgreSQL database, so parallel runs never me
 """
 
 import asyncio
+import functools
 import os
 import shutil
 import uuid
@@ -13,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import nonebot
 import pytest
 from alembic import command
@@ -103,12 +105,31 @@ def pg_database() -> Iterator[str]:
     _run_off_loop(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-async def _truncate_all(url: str) -> None:
-    engine = db_engine.make_engine(url, pool_size=1)
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    async with engine.begin() as conn:
-        await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    await engine.dispose()
+def _asyncpg_dsn(url: str) -> str:
+    """The SQLAlchemy URL as asyncpg's own connect() takes it."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@functools.cache
+def _emptying_script() -> str:
+    """Delete every row (children first) and restart every id sequence, as one transaction.
+
+    TRUNCATE … RESTART IDENTITY did the same in ~120–250 ms a test (it makes new files for all 50
+    tables and their indexes); deleting the few rows a test leaves takes ~10 ms.
+    """
+    deletes = "".join(f'DELETE FROM "{t.name}";' for t in reversed(SQLModel.metadata.sorted_tables))
+    restart = ("SELECT setval(c.oid::regclass, 1, false) FROM pg_class c "
+               "WHERE c.relkind = 'S' AND c.relnamespace = current_schema()::regnamespace;")
+    return f"BEGIN;{deletes}{restart}COMMIT;"
+
+
+async def _empty(url: str) -> None:
+    """Empty the database (one round trip; asyncpg's simple protocol runs the whole script)."""
+    conn = await asyncpg.connect(_asyncpg_dsn(url))
+    try:
+        await conn.execute(_emptying_script())
+    finally:
+        await conn.close()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -120,7 +141,7 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         url = f"sqlite+aiosqlite:///{path}"
     else:
         url = request.getfixturevalue("pg_database")
-        await _truncate_all(url)
+        await _empty(url)
     db_engine.init_engine(url)
     yield url
     await db_engine.dispose_engine()
