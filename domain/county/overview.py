@@ -52,5 +52,7 @@ async def county_overview(db: AsyncSession, *, period: CountyPeriod, area: str |
                           sector: str | None = None) -> CountyOverview:
     """Every branch's line for the period (of one 片区 / 行业 if given), rows with 小计/合计, alerts."""
     lines = await branch_lines(db, period=period, area=area or None, sector=sector or None)
-    return CountyOverview(period, area or None, sector or None, lines, rows(lines), alerts(lines),
+    scope = "、".join(x for x in (area, sector) if x) or None
+    return CountyOverview(period, area or None, sector or None, lines, rows(lines, scope=scope),
+                          alerts(lines),
                           await areas(db), await sectors(db))

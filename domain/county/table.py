@@ -76,8 +76,9 @@ def total_of(parts: Iterable[Figures]) -> Figures:
     return result
 
 
-def rows(lines: Iterable[BranchLine]) -> list[Row]:
-    """Branches by 片区, each 片区 followed by its 小计, then 全县合计."""
+def rows(lines: Iterable[BranchLine], *, scope: str | None = None) -> list[Row]:
+    """Branches by 片区, each 片区 followed by its 小计, then 全县合计 — or, for the branches of one
+    片区/行业 (`scope`, e.g. '城关片区'), 合计（城关片区）: not the county's total."""
     lines = list(lines)
     subtotals = by_area(lines)
     result: list[Row] = []
@@ -85,5 +86,6 @@ def rows(lines: Iterable[BranchLine]) -> list[Row]:
         result += [Row(x.name, x.area, x.sector, x.figures, "branch", x.branch_id)
                    for x in lines if x.area == area]
         result.append(Row(f"{area} 小计", area, "", figures, "area"))
-    result.append(Row("全县合计", "", "", total_of(subtotals.values()), "county"))
+    label = f"合计（{scope}）" if scope else "全县合计"
+    result.append(Row(label, "", "", total_of(subtotals.values()), "county"))
     return result

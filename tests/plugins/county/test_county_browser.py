@@ -63,13 +63,14 @@ async def test_county_staff_pick_period_and_area_and_download(server, browser, c
         await page.wait_for_load_state()
         main = await page.inner_text("main")
         assert "东区片区，2026-11-01至2026-11-20" in main and "城关镇第一党支部" not in main
+        assert "合计（东区片区）" in main and "全县合计" not in main  # one 片区's total, not the county's
         async with page.expect_download() as info:
             await page.get_by_role("link", name="⬇ 下载全县报表（Excel，2026-11-01至2026-11-20）").click()
         saved = tmp_path / "county.xlsx"
         await (await info.value).save_as(saved)
         sheet = load_workbook(BytesIO(saved.read_bytes()))["会议与出勤"]
         assert [r[0] for r in sheet.iter_rows(min_row=4, values_only=True)] == [
-            "东区街道党支部", "东区片区 小计", "全县合计"]
+            "东区街道党支部", "东区片区 小计", "合计（东区片区）"]
         await _pick_month_and_area(page)
         await page.screenshot(path=str(tmp_path / "county_picked_desktop.png"), full_page=True)
         await context.close()
