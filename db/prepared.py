@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Numeric, inspect, literal, select
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql import ClauseElement
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -167,6 +167,8 @@ def loaded(model: type[_M], values: Mapping[str, Any]) -> _M:
     no validation (the values came from the database), each column's value committed. A fifth of
     the cost of calling the model (pydantic validation of every field)."""
     mapper: Any = inspect(model)
+    if not mapper.configured:  # a process whose first ORM use this is (a 签到 right after start)
+        configure_mappers()
     instance: _M = mapper.class_manager.new_instance()
     for key, value in values.items():
         set_committed_value(instance, key, value)
