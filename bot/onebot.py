@@ -10,9 +10,12 @@ import ipaddress
 import sys
 from typing import Any
 
+from nonebot.adapters import Event
 from nonebot.adapters.onebot.v11 import Adapter as OneBotV11Adapter
 from nonebot.drivers import Driver, Request, Response
 from nonebot.log import logger
+
+from bot import routing
 
 HTTP_REFUSAL = "HTTP event delivery is disabled; connect over the reverse WebSocket /onebot/v11/ws"
 TOKEN_MIN = 16
@@ -61,3 +64,12 @@ class Adapter(OneBotV11Adapter):
     async def _handle_http(self, request: Request) -> Response:
         logger.warning(f"refused an HTTP OneBot event on {request.url.path} (reverse WebSocket only)")
         return Response(403, content=HTTP_REFUSAL)
+
+    @classmethod
+    def json_to_event(cls, json_data: Any) -> Event | None:
+        """The upstream event, named for bot/routing.py: the adapter starts the event's task right
+        after this, and the task inherits the name."""
+        event = super().json_to_event(json_data)
+        if event is not None:
+            routing.dispatching(event)
+        return event

@@ -14,7 +14,7 @@ from sqlalchemy import delete
 require("nonebot_plugin_apscheduler")
 from nonebot_plugin_apscheduler import scheduler  # noqa: E402
 
-from bot import logprivacy, logsink  # noqa: E402
+from bot import logprivacy, logsink, routing  # noqa: E402
 from bot.chat import plain  # noqa: E402
 from bot.commands import asked_words  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -34,6 +34,7 @@ settings = nonebot.get_plugin_config(Settings)
 driver = nonebot.get_driver()
 if settings.yinling_adapter != "console":
     logsink.sink_at_configured_level()
+routing.install()  # a message's dispatch checks only the matchers of its command word
 
 
 @driver.on_startup
