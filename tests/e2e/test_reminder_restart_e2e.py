@@ -112,13 +112,13 @@ async def test_killed_before_due_sent_once_late_after_restart(tmp_path: Path, bo
 
 
 async def test_restart_after_grace_window_skips_and_lists(tmp_path: Path, bot_database: str):
-    """Grace 9 s; restarted 10 s after due: never sent, marked skipped, listed in 提醒列表."""
-    bot = await _bound_bot(tmp_path, bot_database, REMINDER_GRACE_HOURS="0.0025")
+    """Grace 3.6 s; restarted 4.6 s after due: never sent, marked skipped, listed in 提醒列表."""
+    bot = await _bound_bot(tmp_path, bot_database, REMINDER_GRACE_HOURS="0.001")
     try:
         due = datetime.now(UTC) + timedelta(seconds=2)
         _add_reminder(bot, due, "【提醒】交党费")
         bot.kill()
-        await asyncio.sleep((due - datetime.now(UTC)).total_seconds() + 10)
+        await asyncio.sleep((due - datetime.now(UTC)).total_seconds() + 4.6)
         _restart(bot)
         async with _peer(bot) as peer:
             assert await _rows_when(bot, [("skipped", 0, 0)]) == [("skipped", 0, 0)]  # first tick
@@ -126,7 +126,7 @@ async def test_restart_after_grace_window_skips_and_lists(tmp_path: Path, bot_da
             assert [m.text for m in peer.sent if "交党费" in m.text and "提醒列表" not in m.text] == [
                 listing]
         assert listing.startswith("没有待发送的提醒。\n最近没有发出的提醒：\n#1 ")
-        assert listing.endswith("提醒：交党费 —— 已跳过：机器人离线，超过补发时限（9秒）未发送")
+        assert listing.endswith("提醒：交党费 —— 已跳过：机器人离线，超过补发时限（3秒）未发送")
         assert _sql(bot, "SELECT state, late, attempts FROM reminder") == [("skipped", 0, 0)]
     finally:
         bot.stop()
