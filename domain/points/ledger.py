@@ -68,6 +68,8 @@ def _balance_statement(dialect: str) -> Any:
     )
 
 
+_BALANCE = Prepared(lambda _dialect: select(col(PointsBalance.balance)).where(
+    PointsBalance.member_id == bindparam("member_id"), PointsBalance.cycle == bindparam("cycle")))
 _INSERT_ENTRY = Prepared(_entry_statement)
 _UPSERT_BALANCE = Prepared(_balance_statement)
 """Prepared (db.prepared): every 签到 awards points, so these run on the hot path."""
@@ -111,9 +113,7 @@ async def award(
 async def balance(db: AsyncSession, member_id: int, cycle: int | None = None) -> Decimal:
     """The member's balance in a cycle (this year by default): one primary-key lookup."""
     cycle = cycle or timeutil.cycle_of(timeutil.now())
-    stmt = select(col(PointsBalance.balance)).where(
-        PointsBalance.member_id == member_id, PointsBalance.cycle == cycle)
-    value = (await db.exec(stmt)).first()
+    value = (await run(db, _BALANCE, {"member_id": member_id, "cycle": cycle})).scalar()
     return ZERO if value is None else Decimal(str(value))
 
 

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func
+from sqlalchemy import ColumnElement, and_, bindparam, case, func
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,6 +13,7 @@ from core import timeutil
 from core.refs import PersonRef
 from core.roles import Role
 from db.models import LedgerEntry, LedgerKind, Member, MemberStatus, PointsBalance
+from db.prepared import Prepared, run
 from domain import roster
 from domain.permissions import permission
 from domain.points.ledger import balance
@@ -40,25 +42,45 @@ class Place:
     total: Decimal
 
 
-async def breakdown(db: AsyncSession, member_id: int, cycle: int) -> dict[LedgerKind, Decimal]:
-    """Sums per kind; a 冲正 counts under the kind it reverses."""
+def _breakdown_statement(_dialect: str) -> Any:
+    """Sums per kind of a member's cycle; a 冲正 counts under the kind it reverses."""
     original = aliased(LedgerEntry)
     counted = func.coalesce(original.kind, LedgerEntry.kind)
-    stmt = (
+    return (
         select(counted, func.sum(LedgerEntry.delta))
         .outerjoin(original, col(original.id) == col(LedgerEntry.reverses_id))
-        .where(LedgerEntry.member_id == member_id, LedgerEntry.cycle == cycle)
+        .where(LedgerEntry.member_id == bindparam("member_id"), LedgerEntry.cycle == bindparam("cycle"))
         .group_by(counted)
     )
-    sums = {LedgerKind(k): Decimal(str(v)) for k, v in (await db.exec(stmt)).all()}
+
+
+def _place_statement(_dialect: str) -> Any:
+    """How many active members the branch has, and how many of them stand above `total`."""
+    total = bindparam("total", type_=PointsBalance.__table__.c.balance.type)  # type: ignore[attr-defined]
+    above = func.sum(case((func.coalesce(PointsBalance.balance, 0) > total, 1), else_=0))
+    branch: Any = bindparam("branch_id")
+    return (select(func.count(), func.coalesce(above, 0)).select_from(Member)
+            .outerjoin(PointsBalance, _cycle_join(branch, bindparam("cycle")))
+            .where(_active(branch)))
+
+
+_BREAKDOWN = Prepared(_breakdown_statement)
+_PLACE = Prepared(_place_statement)
+"""Prepared (db.prepared): 积分 is asked by every member, often in the same minute."""
+
+
+async def breakdown(db: AsyncSession, member_id: int, cycle: int) -> dict[LedgerKind, Decimal]:
+    """Sums per kind; a 冲正 counts under the kind it reverses."""
+    rows = (await run(db, _BREAKDOWN, {"member_id": member_id, "cycle": cycle})).rows
+    sums = {LedgerKind(k): Decimal(str(v)) for k, v in rows}
     return {k: v for k, v in sums.items() if v}
 
 
-def _active(branch_id: int) -> ColumnElement[bool]:
+def _active(branch_id: Any) -> ColumnElement[bool]:
     return and_(col(Member.branch_id) == branch_id, col(Member.status) == MemberStatus.ACTIVE)
 
 
-def _cycle_join(branch_id: int, cycle: int) -> ColumnElement[bool]:
+def _cycle_join(branch_id: Any, cycle: Any) -> ColumnElement[bool]:
     # branch_id in the join lets the planner read the branch's slice of ix_points_balance_rank.
     return and_(col(PointsBalance.member_id) == col(Member.id), col(PointsBalance.cycle) == cycle,
                 col(PointsBalance.branch_id) == branch_id)
@@ -68,12 +90,9 @@ async def standing(db: AsyncSession, member: Member) -> Standing:
     """积分 for one member: balance, breakdown, rank among the branch's active members."""
     cycle = timeutil.cycle_of(timeutil.now())
     total = await balance(db, member.id or 0, cycle)
-    above = func.sum(case((func.coalesce(PointsBalance.balance, 0) > total, 1), else_=0))
-    stmt = (select(func.count(), func.coalesce(above, 0)).select_from(Member)
-            .outerjoin(PointsBalance, _cycle_join(member.branch_id, cycle))
-            .where(_active(member.branch_id)))
-    of, higher = (await db.exec(stmt)).one()
-    return Standing(cycle, total, await breakdown(db, member.id or 0, cycle), higher + 1, of)
+    place = (await run(db, _PLACE, {"branch_id": member.branch_id, "cycle": cycle, "total": total}))
+    of, higher = place.rows[0]
+    return Standing(cycle, total, await breakdown(db, member.id or 0, cycle), int(higher) + 1, int(of))
 
 
 async def standing_of(db: AsyncSession, *, branch_id: int, platform: str, ref: PersonRef,
