@@ -61,6 +61,8 @@ class Prepared:
 
 def _compile(stmt: ClauseElement, dialect: Dialect) -> _Form:
     compiled: Any = stmt.compile(dialect=dialect)
+    if "POSTCOMPILE" in compiled.string:  # IN (…) of a list: expanded per execution, not here
+        raise ValueError(f"a prepared statement cannot hold an expanding IN: {compiled.string}")
     names = tuple(compiled.positiontup or ())
     binds = compiled.binds
     columns = getattr(stmt, "exported_columns", ())

@@ -1,9 +1,9 @@
 """What 支部信息 and 成员列表 (and the dashboard's 成员名册) show: read models of a branch."""
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,6 +18,7 @@ from db.models import (
     PartyGroup,
     PartyGroupMember,
 )
+from db.prepared import Prepared, run
 
 
 @dataclass(frozen=True)
@@ -32,19 +33,46 @@ class BranchInfo:
     by_category: dict[HealthCategory, int]
 
 
+def _counts_statement(_dialect: str) -> Any:
+    """Members of a branch by status and health category (counts, not rows)."""
+    return (select(col(Member.status), col(Member.category), func.count())
+            .where(Member.branch_id == bindparam("branch_id"))
+            .group_by(col(Member.status), col(Member.category)))
+
+
+def _office_statement(_dialect: str) -> Any:
+    """The branch's active secretary and committee members, by id."""
+    return (select(col(Member.name), col(Member.role))
+            .where(Member.branch_id == bindparam("branch_id"),
+                   col(Member.status) == MemberStatus.ACTIVE,
+                   or_(col(Member.role) == int(Role.SECRETARY),
+                       col(Member.role) == int(Role.COMMITTEE)))
+            .order_by(col(Member.id)))
+
+
+_COUNTS = Prepared(_counts_statement)
+_OFFICE = Prepared(_office_statement)
+"""Prepared (db.prepared): 支部信息 is asked by every member, and read no member row by row."""
+
+
 async def branch_info(db: AsyncSession, *, branch_id: int) -> BranchInfo:
     """Branch name, secretary, committee, member counts by health category."""
     branch = await db.get(Branch, branch_id)
     if branch is None:
         raise NotFound("支部不存在。")
-    rows = (await db.exec(select(Member).where(Member.branch_id == branch_id))).all()
-    active = [m for m in rows if m.status == MemberStatus.ACTIVE]
+    params = {"branch_id": branch_id}
     by_category = dict.fromkeys(HealthCategory, 0)
-    for member in active:
-        by_category[HealthCategory(member.category)] += 1
-    secretary = next((m.name for m in active if m.role == Role.SECRETARY), None)
-    committee = [m.name for m in active if m.role == Role.COMMITTEE]
-    return BranchInfo(branch, secretary, committee, len(active), len(rows) - len(active), by_category)
+    active = inactive = 0
+    for status, category, n in (await run(db, _COUNTS, params)).rows:
+        if status == MemberStatus.ACTIVE:
+            active += n
+            by_category[HealthCategory(category)] += n
+        else:
+            inactive += n
+    offices = (await run(db, _OFFICE, params)).rows
+    secretary = next((name for name, role in offices if role == Role.SECRETARY), None)
+    committee = [name for name, role in offices if role == Role.COMMITTEE]
+    return BranchInfo(branch, secretary, committee, active, inactive, by_category)
 
 
 class RosterEntry(NamedTuple):
