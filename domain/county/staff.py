@@ -4,24 +4,38 @@ Whether an account is county staff is read here; what county staff may do is the
 table's `county` grant (domain/permissions.py), nowhere else.
 """
 
+from typing import Any
+
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core import timeutil
 from core.errors import Conflict, InvalidInput
 from db.models import CountyStaff
+from db.prepared import Prepared, adopt, run
 
 EX_ADD = "设置县级 @王科长"
 EX_REMOVE = "取消县级 @王科长"
 NAME_MAX = 32
 
 
+def _staff_statement(_dialect: str) -> Any:
+    table: Any = CountyStaff.__table__  # type: ignore[attr-defined]
+    return select(*table.columns).where(
+        table.c.platform == bindparam("platform"), table.c.user_id == bindparam("user_id"),
+        table.c.removed_at.is_(None))
+
+
+_STAFF = Prepared(_staff_statement)
+"""Prepared (db.prepared): asked for every command that does not act inside a branch (帮助)."""
+_STAFF_FIELDS = tuple(c.name for c in CountyStaff.__table__.columns)  # type: ignore[attr-defined]
+
+
 async def staff_of(db: AsyncSession, *, platform: str, user_id: str) -> CountyStaff | None:
     """The account's county staff row while it is active, else None."""
-    row = (await db.exec(select(CountyStaff).where(
-        CountyStaff.platform == platform, CountyStaff.user_id == user_id,
-        col(CountyStaff.removed_at).is_(None)))).first()
-    return row
+    row = (await run(db, _STAFF, {"platform": platform, "user_id": user_id})).first()
+    return None if row is None else adopt(db, CountyStaff, dict(zip(_STAFF_FIELDS, row, strict=True)))
 
 
 async def is_county_staff(db: AsyncSession, *, platform: str, user_id: str) -> bool:
