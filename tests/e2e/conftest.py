@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from tests.onebot_peer import OneBotPeer
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "e2e-secret-token"
@@ -35,13 +36,6 @@ SUPERUSER = 10000
 """The superuser's QQ number in every e2e bot (SUPERUSERS)."""
 
 pytestmark = pytest.mark.e2e
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _bin(name: str) -> str:

@@ -26,6 +26,7 @@ pytestmark = pytest.mark.e2e
 ANSI = re.compile(rb"\x1b\[[0-9;?<>=$]*[a-zA-Z~]|\x1b[()][0-9A-B]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[=>]")
 SPACING = re.compile(r"[\s│╭╮╰╯─▏▕┃]+")
 FOCUS_INPUT = b"\x1f"  # ctrl+/ in the console's footer: focus the input box
+ROWS, COLUMNS = 150, 160
 
 
 class Terminal:
@@ -37,9 +38,12 @@ class Terminal:
                 "TERM": "xterm-256color", "LOG_LEVEL": "WARNING", "SUPERUSERS": "[]",
                 # Its own port: the dashboard server of a bot already on 8080 (a deployment, another
                 # run) made this one's server fail to bind, and the console closed before it drew.
-                "PORT": str(port or free_port())}
+                "PORT": str(port or free_port()),
+                # The pseudo-terminal's size, also where a terminal size is read first: a pytest-xdist
+                # worker exports COLUMNS=80 LINES=24, and on 80×24 帮助's first lines scrolled away.
+                "COLUMNS": str(COLUMNS), "LINES": str(ROWS)}
         self.master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 150, 160, 0, 0))
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
         self.process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
                                         stdin=slave, stdout=slave, stderr=slave,
                                         start_new_session=True)

@@ -6,7 +6,6 @@ Skipped with a message when Chromium or Playwright is missing; under CI=true the
 import asyncio
 import os
 import shutil
-import socket
 from collections.abc import AsyncIterator
 from io import BytesIO
 from pathlib import Path
@@ -20,6 +19,7 @@ from openpyxl import load_workbook
 from plugins.report import web
 from tests.domain.report.seed import NOW, seed
 from tests.plugins.report.helpers import make_token
+from tests.ports import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -42,17 +42,11 @@ def _require_browser() -> None:
     pytest.skip(f"browser tests skipped: {missing}")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 async def server(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
     """NoneBot's FastAPI app served by uvicorn on this test's event loop; yields its base URL."""
     _require_browser()
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     monkeypatch.setattr(web.config, "report_public_url", base)
     config = uvicorn.Config(nonebot.get_app(), host="127.0.0.1", port=port, lifespan="off",
