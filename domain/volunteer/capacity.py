@@ -15,8 +15,9 @@ Places come back only through `release_place`, and the waitlist moves up only th
 """
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -24,6 +25,7 @@ from core import timeutil
 from core.errors import NotFound
 from core.textparse import ID_MAX
 from db.models import Claim, ClaimStatus, Member, Need
+from db.prepared import Prepared, run
 
 ACTIVE = (ClaimStatus.CLAIMED, ClaimStatus.WAITLIST)
 """A claim that still counts: a place, or a spot on the waitlist."""
@@ -42,14 +44,17 @@ async def lock_need(db: AsyncSession, *, branch_id: int, need_id: int) -> Need:
 
 async def take_place(db: AsyncSession, need: Need) -> bool:
     """Atomically take one place; False when the need is full. The only way `claimed` goes up."""
-    stmt = (
-        update(Need)
-        .where(col(Need.id) == need.id, col(Need.claimed) < col(Need.capacity))
-        .values(claimed=col(Need.claimed) + 1)
-        .execution_options(synchronize_session=False)
-    )
-    result = await db.exec(stmt)
-    return bool(result.rowcount)
+    return bool((await run(db, _TAKE, {"need_id": need.id})).rowcount)
+
+
+def _take_statement(_dialect: str) -> Any:
+    table: Any = Need.__table__  # type: ignore[attr-defined]
+    return (update(table).where(table.c.id == bindparam("need_id"), table.c.claimed < table.c.capacity)
+            .values(claimed=table.c.claimed + 1))
+
+
+_TAKE = Prepared(_take_statement)
+"""Prepared (db.prepared): 认领 is sent by many members at once when a need is posted."""
 
 
 async def release_place(db: AsyncSession, need: Need, count: int = 1) -> None:

@@ -7,6 +7,7 @@ Places are taken and given back only through domain/volunteer/capacity.py, where
 from dataclasses import dataclass, field
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -67,6 +68,8 @@ async def claim_need(
     claim.queued_at = await arrival(db, need)
     claim.updated_at, claim.proxy_by = timeutil.now(), proxy.id if proxy else None
     claim.status = ClaimStatus.CLAIMED if await take_place(db, need) else ClaimStatus.WAITLIST
+    if claim.status == ClaimStatus.CLAIMED:  # the need row is locked: its count is this, exactly
+        set_committed_value(need, "claimed", need.claimed + 1)
     db.add(claim)
     await db.flush()
     return await _result(db, need, claim, member)
@@ -74,7 +77,6 @@ async def claim_need(
 
 async def _result(db: AsyncSession, need: Need, claim: Claim, member: Member,
                   *, already: bool = False) -> ClaimResult:
-    await db.refresh(need)
     position = await waitlist_position(db, claim) if claim.status == ClaimStatus.WAITLIST else None
     return ClaimResult(need, claim, member, position, already)
 
