@@ -173,6 +173,7 @@ async def measure(targets: list[Target], uids: list[int], levels: tuple[int, ...
     """积分 and 认领 at each level, then the CPU table (报到 last of all: it adds members)."""
     db = next(target.db for target in targets if target.db is not None)
     await seed_points(db)
+    await db.analyze()
     for prepare in (points_round, claim_round):
         await rows(targets, db, uids[:ROW_EVENTS], levels, prepare)
     await cpu_table(targets, db, uids)
