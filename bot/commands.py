@@ -121,6 +121,15 @@ _ARG_CHECKERS: set[Any] = set()
 """Rule checkers of the form `(arg, space) -> bool` that _CommandFirst calls directly."""
 
 
+def argument_rule(check: Any) -> Rule:
+    """A plugin's narrowing of a command by its argument: `check(arg, space) -> bool` with NoneBot's
+    CommandArg / CommandWhitespace annotations, used as `matcher.rule & argument_rule(check)`.
+    _CommandFirst calls it directly with the parsed argument, as NoneBot would solve it, without a
+    dependency-injection round (task groups) per message."""
+    _ARG_CHECKERS.add(check)
+    return Rule(check)
+
+
 def _sentence_rule(name: str) -> Rule | None:
     """ASKABLE commands, and those that may name another member (the table's `others`: 积分 张三,
     学习记录 张三): a question is not the command. Glued to the word, a name is not either

@@ -10,7 +10,7 @@ from nonebot.plugin import PluginMetadata
 from nonebot.rule import Rule
 
 from bot.chat import arg_text, quoted_id
-from bot.commands import command
+from bot.commands import argument_rule, command
 from bot.deps import Arg, Caller, CallerDep, SessionDep
 from bot.media import download, image_urls
 from bot.pipeline import AfterSend, Reply, handle
@@ -54,7 +54,7 @@ async def _is_receipt(event: Event, arg: Annotated[Message, CommandArg()]) -> bo
 
 
 post_cmd = command("通知", "发通知")
-post_cmd.rule = post_cmd.rule & Rule(_set_apart)
+post_cmd.rule = post_cmd.rule & argument_rule(_set_apart)
 ack_cmd = command("收到", "已收到", hot=True)
 ack_cmd.rule = ack_cmd.rule & Rule(_is_receipt)
 offline_cmd = command("已传达", "已通知")

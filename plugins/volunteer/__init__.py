@@ -8,10 +8,9 @@ from typing import Annotated
 from nonebot.adapters import Bot, Message
 from nonebot.params import CommandArg, CommandWhitespace
 from nonebot.plugin import PluginMetadata
-from nonebot.rule import Rule
 
 from bot.chat import arg_text, parse_targets
-from bot.commands import CommandDoc, command
+from bot.commands import CommandDoc, argument_rule, command
 from bot.deps import Arg, Caller, CallerDep, SessionDep
 from bot.pipeline import AfterSend, Reply, handle
 from bot.send import DeliveryError, send_group
@@ -129,7 +128,7 @@ async def _names_a_need(arg: Annotated[Message, CommandArg()],
 
 
 claim_cmd = command("认领")
-claim_cmd.rule = claim_cmd.rule & Rule(_names_a_need)  # keeps the command-word check first
+claim_cmd.rule = claim_cmd.rule & argument_rule(_names_a_need)  # keeps the command-word check first
 
 
 @handle(claim_cmd)
