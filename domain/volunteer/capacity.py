@@ -54,6 +54,8 @@ def _take_statement(_dialect: str) -> Any:
 
 
 _TAKE = Prepared(_take_statement)
+_LATEST = Prepared(lambda _dialect: select(func.max(Claim.queued_at)).where(
+    Claim.need_id == bindparam("need_id")))
 """Prepared (db.prepared): 认领 is sent by many members at once when a need is posted."""
 
 
@@ -84,8 +86,7 @@ async def arrival(db: AsyncSession, need: Need) -> datetime:
 
     A re-claim re-uses its row, so the id cannot break a tie in queued_at; this keeps the order total.
     """
-    stmt = select(func.max(Claim.queued_at)).where(Claim.need_id == need.id)
-    latest = (await db.exec(stmt)).one()
+    latest = (await run(db, _LATEST, {"need_id": need.id})).scalar()
     moment = timeutil.now()
     if latest is not None:
         moment = max(moment, latest + timedelta(microseconds=1))

@@ -5,8 +5,9 @@ Places are taken and given back only through domain/volunteer/capacity.py, where
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -22,6 +23,7 @@ from db.models import (
     NeedStatus,
     Suitability,
 )
+from db.prepared import Prepared, adopt, run
 from domain.volunteer.capacity import (
     ACTIVE,
     arrival,
@@ -46,6 +48,17 @@ class ClaimResult:
     already: bool = False
 
 
+def _claim_statement(_dialect: str) -> Any:
+    table: Any = Claim.__table__  # type: ignore[attr-defined]
+    return select(*table.columns).where(table.c.need_id == bindparam("need_id"),
+                                        table.c.member_id == bindparam("member_id"))
+
+
+_CLAIM = Prepared(_claim_statement)
+"""Prepared (db.prepared): a member's claim on a need, read by every 认领."""
+_CLAIM_FIELDS = tuple(c.name for c in Claim.__table__.columns)  # type: ignore[attr-defined]
+
+
 async def claim_need(
     db: AsyncSession, *, branch_id: int, need_id: int, member: Member,
     proxy: Member | None = None,
@@ -57,8 +70,8 @@ async def claim_need(
         raise Conflict(f"{member.name} 已停用，不能认领。如需恢复，请书记发送“启用成员 {member.name}”。")
     if not suits(need, member.category):
         raise Conflict(_unsuitable(need, member, proxy is not None))
-    claim = (await db.exec(select(Claim).where(
-        Claim.need_id == need_id, Claim.member_id == member.id))).first()
+    found = (await run(db, _CLAIM, {"need_id": need_id, "member_id": member.id})).first()
+    claim = None if found is None else adopt(db, Claim, dict(zip(_CLAIM_FIELDS, found, strict=True)))
     if claim is not None and claim.status in ACTIVE:
         return await _result(db, need, claim, member, already=True)
     if claim is not None and claim.status == ClaimStatus.ABSENT:
