@@ -9,7 +9,11 @@ each dialect from the models, and converting values with the columns' own types 
 Numeric) — and leaves only the driver call per execution.
 
 Only for statements that run on every hot command; everything else goes through the session.
-They run in the session's transaction (begun through the session first when it has not begun). A constraint violation
+They run in the session's transaction (begun through the session first when it has not begun).
+Two rules for callers: a statement here does not autoflush the session first (flush yourself when
+it must see a pending change), and on PostgreSQL a constraint violation aborts the transaction
+without the session knowing — catch IntegrityError only inside `db.begin_nested()`, whose
+savepoint is then rolled back (as domain/points/corrections.py does). A constraint violation
 is raised as SQLAlchemy's IntegrityError, as a session would raise it.
 """
 
