@@ -10,11 +10,13 @@ Numeric) — and leaves only the driver call per execution.
 
 Only for statements that run on every hot command; everything else goes through the session.
 They run in the session's transaction (begun through the session first when it has not begun).
-Two rules for callers: a statement here does not autoflush the session first (flush yourself when
-it must see a pending change), and on PostgreSQL a constraint violation aborts the transaction
-without the session knowing — catch IntegrityError only inside `db.begin_nested()`, whose
-savepoint is then rolled back (as domain/points/corrections.py does). A constraint violation
-is raised as SQLAlchemy's IntegrityError, as a session would raise it.
+Like the session's own execute, a statement first flushes what the session holds pending (when
+there is something: on the hot path there is not). One rule for callers: on PostgreSQL a
+constraint violation aborts the transaction without the session knowing — catch IntegrityError
+only inside `db.begin_nested()`, whose savepoint is then rolled back (as
+domain/points/corrections.py does), or write `ON CONFLICT DO NOTHING` and read the rows it
+returned. A constraint violation is raised as SQLAlchemy's IntegrityError, as a session would
+raise it.
 """
 
 import re
@@ -111,7 +113,11 @@ _PG_STATUS = re.compile(r"(\d+)$")
 
 
 async def run(db: AsyncSession, stmt: Prepared, params: Mapping[str, Any]) -> Outcome:
-    """Run the statement on the session's connection, in its transaction (begun here if need be)."""
+    """Run the statement on the session's connection, in its transaction (begun here if need be),
+    after flushing the session's pending changes (autoflush, as the session would)."""
+    sync = db.sync_session
+    if sync.autoflush and (sync.new or sync.dirty or sync.deleted):
+        await db.flush()
     connection = await _connection(db)
     dialect = connection.dialect
     form = stmt.form(dialect)
@@ -182,18 +188,34 @@ def loaded(model: type[_M], values: Mapping[str, Any]) -> _M:
     return instance
 
 
-def adopt(db: AsyncSession, model: type[_M], values: Mapping[str, Any]) -> _M:
+def adopt(db: AsyncSession, model: type[_M], values: Mapping[str, Any], *,
+          refresh: bool = False) -> _M:
     """`loaded`, made part of the session as if the session had loaded it (later changes to it are
-    flushed); the session's own instance if it has one already."""
+    flushed); the session's own instance if it has one already — with `refresh`, given these
+    values (as a query with populate_existing would: the row was read under a lock)."""
     mapper: Any = inspect(model)
     key = mapper.identity_key_from_primary_key([values[c.key] for c in mapper.primary_key])
     existing = db.sync_session.identity_map.get(key)
     if existing is not None:
+        if refresh:
+            for name, value in values.items():
+                set_committed_value(existing, name, value)
         found: _M = existing
         return found
     instance = loaded(model, values)
     db.add(instance)
     return instance
+
+
+def model_defaults(model: type[Any]) -> dict[str, Any]:
+    """Each column's default as the model would fill it (default factories called now), for an
+    INSERT of a new row written without building the model (no validation on the hot path)."""
+    values: dict[str, Any] = {}
+    for name in model.__table__.columns.keys():
+        field = model.model_fields.get(name)
+        if field is not None and not field.is_required():
+            values[name] = field.get_default(call_default_factory=True)
+    return values
 
 
 def _bound(form: _Form, index: int, name: str, params: Mapping[str, Any]) -> Any:

@@ -25,18 +25,35 @@ from core import timeutil
 from core.errors import NotFound
 from core.textparse import ID_MAX
 from db.models import Claim, ClaimStatus, Member, Need
-from db.prepared import Prepared, run
+from db.prepared import Prepared, adopt, run
 
 ACTIVE = (ClaimStatus.CLAIMED, ClaimStatus.WAITLIST)
 """A claim that still counts: a place, or a spot on the waitlist."""
 EX_CLAIM = "认领 #3"
 
 
+def _lock_statement(dialect: str) -> Any:
+    table: Any = Need.__table__  # type: ignore[attr-defined]
+    stmt = select(*table.columns).where(table.c.id == bindparam("need_id"))
+    return stmt.with_for_update() if dialect == "postgresql" else stmt
+
+
+_LOCK = Prepared(_lock_statement)
+"""Prepared (db.prepared): every 认领 locks its need first; a need is posted and claimed by many
+members within minutes."""
+_NEED_FIELDS = tuple(Need.__table__.columns.keys())  # type: ignore[attr-defined]
+
+
 async def lock_need(db: AsyncSession, *, branch_id: int, need_id: int) -> Need:
-    """A need of this branch, fresh from the database and row-locked; NotFound otherwise."""
+    """A need of this branch, fresh from the database and row-locked; NotFound otherwise.
+
+    `SELECT … FOR UPDATE` on PostgreSQL (SQLite's BEGIN IMMEDIATE serialises the transaction
+    already). The session's own copy of the need, if it holds one, takes the fresh values."""
     # A number past the integer column is no need at all (asking the database would overflow).
-    need = None if not 0 < need_id <= ID_MAX else await db.get(
-        Need, need_id, with_for_update=True, populate_existing=True)
+    found = None if not 0 < need_id <= ID_MAX else (
+        await run(db, _LOCK, {"need_id": need_id})).first()
+    need = None if found is None else adopt(
+        db, Need, dict(zip(_NEED_FIELDS, found, strict=True)), refresh=True)
     if need is None or need.branch_id != branch_id:
         raise NotFound(f"没有#{need_id}号需求。可发送“需求列表”查看。", EX_CLAIM)
     return need

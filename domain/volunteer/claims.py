@@ -7,7 +7,7 @@ Places are taken and given back only through domain/volunteer/capacity.py, where
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -54,7 +54,15 @@ def _claim_statement(_dialect: str) -> Any:
                                         table.c.member_id == bindparam("member_id"))
 
 
+def _insert_statement(_dialect: str) -> Any:
+    table: Any = Claim.__table__  # type: ignore[attr-defined]
+    return insert(table).values(**{c: bindparam(c, type_=table.c[c].type) for c in _INSERTED}
+                                ).returning(table.c.id)
+
+
+_INSERTED = ("need_id", "member_id", "status", "queued_at", "proxy_by", "updated_at")
 _CLAIM = Prepared(_claim_statement)
+_INSERT_CLAIM = Prepared(_insert_statement)
 """Prepared (db.prepared): a member's claim on a need, read by every 认领."""
 _CLAIM_FIELDS = tuple(c.name for c in Claim.__table__.columns)  # type: ignore[attr-defined]
 
@@ -77,14 +85,21 @@ async def claim_need(
     if claim is not None and claim.status == ClaimStatus.ABSENT:
         raise Conflict(f"{member.name} 已被登记为#{need.id}缺勤，如有误请联系书记。")
     assert member.id is not None  # a stored member (resolved from the database)
-    claim = claim or Claim(need_id=need_id, member_id=member.id, status=ClaimStatus.WAITLIST)
-    claim.queued_at = await arrival(db, need)
-    claim.updated_at, claim.proxy_by = timeutil.now(), proxy.id if proxy else None
-    claim.status = ClaimStatus.CLAIMED if await take_place(db, need) else ClaimStatus.WAITLIST
-    if claim.status == ClaimStatus.CLAIMED:  # the need row is locked: its count is this, exactly
+    queued_at = await arrival(db, need)
+    placed = await take_place(db, need)
+    if placed:  # the need row is locked: its count is this, exactly
         set_committed_value(need, "claimed", need.claimed + 1)
-    db.add(claim)
-    await db.flush()
+    values = {"need_id": need_id, "member_id": member.id, "queued_at": queued_at,
+              "updated_at": timeutil.now(), "proxy_by": proxy.id if proxy else None,
+              "status": ClaimStatus.CLAIMED if placed else ClaimStatus.WAITLIST}
+    if claim is None:  # the first claim: one INSERT, no flush (db.prepared)
+        new_id = (await run(db, _INSERT_CLAIM, values)).scalar()
+        claim = adopt(db, Claim, {"id": new_id, **values})
+    else:  # a re-claim after 取消认领 re-uses its row
+        for name, value in values.items():
+            setattr(claim, name, value)
+        db.add(claim)
+        await db.flush()
     return await _result(db, need, claim, member)
 
 
