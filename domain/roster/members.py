@@ -1,8 +1,10 @@
 """Members and their chat accounts: 报到, 添加成员, finding the member a command names, 类别, 停用."""
 
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -10,36 +12,71 @@ from core.errors import Conflict, InvalidInput, NotFound
 from core.refs import PersonRef
 from core.textparse import normalize
 from db.models import Branch, ChatAccount, HealthCategory, Member, MemberStatus
+from db.prepared import Prepared, adopt, model_defaults, run
+from db.sql import upsert_insert
 from db.tally import forget_tallies
 from domain.roster.claiming import Claim, Outcome, claim_pre_registered, forget_requests
 from domain.roster.words import check_name
 
+_MEMBER: Any = Member.__table__  # type: ignore[attr-defined]
+_ACCOUNT: Any = ChatAccount.__table__  # type: ignore[attr-defined]
+_MEMBER_FIELDS = tuple(_MEMBER.columns.keys())
+_ACCOUNT_FIELDS = tuple(c for c in _ACCOUNT.columns.keys() if c != "id")
+_OF_ACCOUNT = Prepared(lambda _dialect: sa_select(*_MEMBER.columns).join(
+    _ACCOUNT, _ACCOUNT.c.member_id == _MEMBER.c.id).where(
+    _ACCOUNT.c.platform == bindparam("platform"), _ACCOUNT.c.user_id == bindparam("user_id")))
+_BY_NAME = Prepared(lambda _dialect: sa_select(*_MEMBER.columns).where(
+    _MEMBER.c.branch_id == bindparam("branch_id"), _MEMBER.c.name == bindparam("name")))
 
-async def _insert(db: AsyncSession, row: object) -> bool:
-    """Insert under a savepoint; False when a unique constraint says a concurrent writer won."""
-    try:
-        async with db.begin_nested():
-            db.add(row)
-            await db.flush()
-    except IntegrityError:
-        return False
-    return True
+
+def _insert_or_ignore(dialect: str, table: Any, columns: tuple[str, ...]) -> Any:
+    """INSERT of these columns … ON CONFLICT DO NOTHING RETURNING id (no row: a key was taken)."""
+    return (upsert_insert(dialect, table)
+            .values(**{c: bindparam(c, type_=table.c[c].type) for c in columns})
+            .on_conflict_do_nothing().returning(table.c.id))
+
+
+_NEW_MEMBER = Prepared(lambda dialect: _insert_or_ignore(
+    dialect, _MEMBER, tuple(c for c in _MEMBER_FIELDS if c != "id")))
+_NEW_ACCOUNT = Prepared(lambda dialect: _insert_or_ignore(dialect, _ACCOUNT, _ACCOUNT_FIELDS))
+"""Prepared (db.prepared): every command that names a member, and 报到, which a whole branch
+sends in its first hour. The inserts are `ON CONFLICT DO NOTHING`: a concurrent 报到 that won a
+unique key returns no row (no savepoint needed to survive the conflict)."""
+
+
+def _member(db: AsyncSession, row: Sequence[Any] | None) -> Member | None:
+    return None if row is None else adopt(db, Member, dict(zip(_MEMBER_FIELDS, row, strict=True)))
 
 
 async def member_of_account(db: AsyncSession, *, platform: str, user_id: str) -> Member | None:
     """The member a chat account is linked to."""
-    stmt = (
-        select(Member)
-        .join(ChatAccount, col(ChatAccount.member_id) == col(Member.id))
-        .where(ChatAccount.platform == platform, ChatAccount.user_id == user_id)
-    )
-    return (await db.exec(stmt)).first()
+    params = {"platform": platform, "user_id": user_id}
+    return _member(db, (await run(db, _OF_ACCOUNT, params)).first())
 
 
 async def member_by_name(db: AsyncSession, *, branch_id: int, name: str) -> Member | None:
     """A member of this branch by exact registered name."""
-    stmt = select(Member).where(Member.branch_id == branch_id, Member.name == normalize(name))
-    return (await db.exec(stmt)).first()
+    params = {"branch_id": branch_id, "name": normalize(name)}
+    return _member(db, (await run(db, _BY_NAME, params)).first())
+
+
+async def _new_member(db: AsyncSession, *, branch_id: int, name: str) -> Member | None:
+    """A new member of this name; None when a concurrent 报到 (or 添加成员) took the name first."""
+    values = {**model_defaults(Member), "branch_id": branch_id, "name": name}
+    values.pop("id", None)
+    new_id = (await run(db, _NEW_MEMBER, values)).scalar()
+    return None if new_id is None else adopt(db, Member, {"id": new_id, **values})
+
+
+async def _link(db: AsyncSession, *, platform: str, user_id: str, member_id: int,
+                nickname: str | None) -> bool:
+    """The account linked to the member; False when a unique key says a concurrent writer won
+    (this account linked, or this member given another account, a moment ago)."""
+    values = {"platform": platform, "user_id": user_id, "member_id": member_id,
+              "nickname": nickname}
+    values = {**model_defaults(ChatAccount), **values}
+    values.pop("id", None)
+    return (await run(db, _NEW_ACCOUNT, values)).scalar() is not None
 
 
 async def resolve_member(
@@ -112,8 +149,8 @@ async def register(
         raise NotFound(f"本支部名册里没有“{name}”，报到码对不上。请核对姓名，"
                        f"或不写报到码直接报到：报到 {name}", f"报到 {name}")
     if member is None:
-        member = Member(branch_id=branch_id, name=name)
-        if not await _insert(db, member):  # the same name registered at the same moment
+        member = await _new_member(db, branch_id=branch_id, name=name)
+        if member is None:  # the same name registered at the same moment
             created, member = False, await member_by_name(db, branch_id=branch_id, name=name)
             assert member is not None
     assert member.id is not None  # flushed
@@ -127,9 +164,8 @@ async def register(
                                            nickname=nickname, group_id=group_id, code=code)
         if claim.outcome != Outcome.LINKED:
             return Registration(member, created, claim)
-    account = ChatAccount(platform=platform, user_id=user_id, member_id=member.id,
-                          nickname=nickname)
-    if not await _insert(db, account):
+    if not await _link(db, platform=platform, user_id=user_id, member_id=member.id,
+                       nickname=nickname):
         # A concurrent 报到 linked this account, or another account took this member, first.
         existing = await member_of_account(db, platform=platform, user_id=user_id)
         raise await _already_registered(db, existing) if existing else taken
