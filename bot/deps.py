@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import nonebot
 from nonebot.adapters import Bot, Event, Message
 from nonebot.matcher import Matcher, current_event
-from nonebot.params import CommandArg, Depends
+from nonebot.params import CommandArg, Depends, RawCommand
 from sqlalchemy import and_, bindparam
 from sqlalchemy import select as sa_select
 from sqlmodel import col
@@ -61,6 +61,8 @@ async def command_arg(matcher: Matcher, arg: Annotated[Message, CommandArg()]) -
 
 Arg = Annotated[Message, Depends(command_arg)]
 """The text after the command word (segments kept, so @mentions survive), length-capped."""
+RawWord = Annotated[str, RawCommand()]
+"""The command word as the sender typed it (an alias, with its prefix if any)."""
 
 
 async def get_context(bot: Bot, event: Event) -> ChatContext:

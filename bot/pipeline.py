@@ -19,20 +19,21 @@ from typing import Any
 
 from nonebot import logger
 from nonebot.adapters import Bot, Event, Message, MessageSegment
-from nonebot.consts import CMD_ARG_KEY, PREFIX_KEY
+from nonebot.consts import CMD_ARG_KEY, PREFIX_KEY, RAW_CMD_KEY
 from nonebot.matcher import Matcher, current_bot, current_event, current_matcher
 from sqlalchemy import bindparam
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.chat import context_of, plain
 from bot.commands import permission_of
-from bot.deps import Arg, Caller, CallerDep, SessionDep, command_arg, get_caller
+from bot.deps import Arg, Caller, CallerDep, RawWord, SessionDep, command_arg, get_caller
 from bot.send import DeliveryError, send_private
 from core import timeutil
 from core.errors import DomainError
 from db.engine import session_factory
 from db.models import ProcessedEvent
-from db.sql import Insert, dialect_name, insert_or_ignore
+from db.prepared import Prepared, run
+from db.sql import insert_or_ignore
 
 AfterSend = Callable[[], Awaitable[Any]]
 
@@ -62,19 +63,15 @@ async def first_delivery(db: AsyncSession, bot: Bot, event: Event) -> bool:
     if ctx.message_id is None:
         return True
     key = f"{ctx.self_id}:{ctx.group_id or 'p'}:{ctx.message_id}"
-    connection = await db.connection()  # a Core statement: no ORM execution around it
-    result = await connection.execute(_record_event(dialect_name(db)),
-                                      {"platform": ctx.platform, "event_key": key,
-                                       "seen_at": timeutil.now()})
-    return bool(result.rowcount)
+    params = {"platform": ctx.platform, "event_key": key, "seen_at": timeutil.now()}
+    return bool((await run(db, _RECORD_EVENT, params)).rowcount)
 
 
-@functools.cache
-def _record_event(dialect: str) -> Insert:
-    """first_delivery's INSERT … ON CONFLICT DO NOTHING, built once with bound parameters (its
-    cache key and compiled form are reused: it runs for every command)."""
-    return insert_or_ignore(dialect, ProcessedEvent.__table__, platform=bindparam("platform"),  # type: ignore[attr-defined]
-                            event_key=bindparam("event_key"), seen_at=bindparam("seen_at"))
+_RECORD_EVENT = Prepared(lambda dialect: insert_or_ignore(
+    dialect, ProcessedEvent.__table__,  # type: ignore[attr-defined]
+    platform=bindparam("platform"), event_key=bindparam("event_key"),
+    seen_at=bindparam("seen_at", type_=ProcessedEvent.__table__.c.seen_at.type)))  # type: ignore[attr-defined]
+"""first_delivery's INSERT … ON CONFLICT DO NOTHING: every command runs it first (db.prepared)."""
 
 
 async def end_transaction(db: AsyncSession, *, commit: bool) -> None:
@@ -129,6 +126,11 @@ async def _arg(_bot: Bot, _event: Event, matcher: Matcher, _db: AsyncSession) ->
     return await command_arg(matcher, matcher.state[PREFIX_KEY][CMD_ARG_KEY])
 
 
+async def _raw(_bot: Bot, _event: Event, matcher: Matcher, _db: AsyncSession) -> str:
+    raw: str = matcher.state[PREFIX_KEY][RAW_CMD_KEY]
+    return raw
+
+
 async def _bot(bot: Bot, _event: Event, _matcher: Matcher, _db: AsyncSession) -> Bot:
     return bot
 
@@ -138,7 +140,8 @@ async def _event(_bot: Bot, event: Event, _matcher: Matcher, _db: AsyncSession) 
 
 
 _PROVIDERS: tuple[tuple[Any, _Provider], ...] = (
-    (Arg, _arg), (SessionDep, _session), (CallerDep, _caller), (Bot, _bot), (Event, _event))
+    (Arg, _arg), (SessionDep, _session), (CallerDep, _caller), (RawWord, _raw), (Bot, _bot),
+    (Event, _event))
 """What the pipeline hands a handler itself, in this order (a too-long argument is refused before
 the caller is looked up): the same values NoneBot's dependency injection would, without it. There
 each Depends costs task groups and cancel scopes per level (a third of a 签到's CPU in

@@ -124,8 +124,7 @@ async def run(db: AsyncSession, stmt: Prepared, params: Mapping[str, Any]) -> Ou
     values = [_bound(form, i, name, params) for i, name in enumerate(form.names)]
     driver: Any = connection.connection.driver_connection
     if not _in_transaction(dialect, driver):
-        # asyncpg's adapter begins the transaction with the first statement it runs itself.
-        await (await db.connection()).execute(_BEGIN)
+        await _begin(db, connection)
         if not _in_transaction(dialect, driver):
             raise RuntimeError("db.prepared.run: the session's transaction did not begin")
     try:
@@ -151,6 +150,20 @@ async def run(db: AsyncSession, stmt: Prepared, params: Mapping[str, Any]) -> Ou
 
 
 _BEGIN = select(literal(1))
+
+
+async def _begin(db: AsyncSession, connection: Connection) -> None:
+    """Begin the transaction the session has begun in name only. SQLite began it already (the
+    engine's BEGIN IMMEDIATE runs when the session takes its connection); SQLAlchemy's asyncpg
+    adapter begins it with the first statement it runs itself, so here it is asked to begin
+    (BEGIN alone, one round trip) — or, should the adapter not offer that, a `SELECT 1` begins it."""
+    adapted: Any = connection.connection.dbapi_connection
+    start = getattr(adapted, "_start_transaction", None)
+    if start is not None and getattr(adapted, "_transaction", False) is None:
+        async with adapted._execute_mutex:  # noqa: SLF001  (the adapter's own guard)
+            await start()
+    else:
+        await (await db.connection()).execute(_BEGIN)
 
 
 def _in_transaction(dialect: Dialect, driver: Any) -> bool:

@@ -1,14 +1,11 @@
 """帮助 / 菜单: the commands this caller may use, built from every plugin's CommandDoc entries."""
 
-from typing import Annotated
-
 import nonebot
 from nonebot.adapters import Event
-from nonebot.params import RawCommand
 from nonebot.plugin import PluginMetadata
 
 from bot.commands import CommandDoc, command
-from bot.deps import Arg, CallerDep
+from bot.deps import Arg, CallerDep, RawWord
 from bot.pipeline import handle
 from core.textparse import normalize
 from plugins.help import catalog
@@ -42,7 +39,7 @@ help_cmd = command("帮助")
 
 @handle(help_cmd)
 async def handle_help(event: Event, caller: CallerDep, arg: Arg,
-                      raw: Annotated[str, RawCommand()]) -> str | None:
+                      raw: RawWord) -> str | None:
     """帮助: the menu for this caller; 帮助 <命令>: one command in detail."""
     word = normalize(arg.extract_plain_text())
     known = sections()
