@@ -18,11 +18,20 @@ arguments, a failed private answer) is replaced whole. The event is recognised t
 same function: when NoneBot logs the incoming line (before any preprocessor) and in the event
 preprocessor (which always runs, whatever sinks and levels are configured).
 
+A 报到码 (报到 <姓名> <six digits>: domain/roster/claiming.py) is kept out the same way, but only
+the digits: the command is not sealed, so its lines still say who sent 报到 for which name, and the
+code is written CODE_MASK in every line of its handling (in whatever digits it was typed, full-width
+too); an error while it is handled is logged without its traceback. The code is found by the same
+parsing as above and the domain's own split_code. 报到码 <姓名>, which answers with a new code,
+hands it to `keep_code_out`.
+
 Separately, `hidden_recipient` hides the id of someone a *non*-sealed command writes to privately
 when that person must stay hidden (the anonymous author hearing 回复建议).
 """
 
+import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -35,13 +44,21 @@ from nonebot.adapters import Bot, Event, Message
 from nonebot.rule import TrieRule
 
 from bot.commands import command_named
+from core.textparse import normalize, strip_decoration
 from domain.permissions import permission
+from domain.roster.claiming import CODE_DIGITS, split_code
 
 REDACTED = "保密命令（为保护匿名，发送人和内容不记入日志）"
 """What NoneBot's incoming-message line says instead, for a sealed command."""
 HIDDEN_USER = "(保密发送人)"
 HIDDEN_LINE = "(保密命令的处理记录：发送人和内容不记入日志)"
 """Any other line written while a sealed command is handled that would carry its sender or words."""
+CODE_MASK = "******"
+"""What a 报到码 is written as in the log."""
+_CODE_COMMANDS = frozenset({"报到"})
+"""The table's commands whose argument may end in a 报到码 (their aliases are the same command)."""
+_DIGIT_RUN = re.compile(rf"(?<!\d)\d{{{CODE_DIGITS}}}(?!\d)")
+"""Six digits (any script: full-width too) that are not part of a longer number."""
 _LEADING_SEGMENTS = frozenset({"at", "reply"})
 """An @-mention (of the bot, or anyone) or a quoted message before the command word."""
 
@@ -62,6 +79,7 @@ class Sealed:
 
 _current: ContextVar[Sealed | None] = ContextVar("yinling_sealed_event", default=None)
 _hidden: ContextVar[str | None] = ContextVar("yinling_hidden_recipient", default=None)
+_code: ContextVar[str | None] = ContextVar("yinling_registration_code", default=None)
 _prepare: Callable[[Event], None] | None = None
 """The command layer's preprocessing of a message event (installed by bot/runtime.py)."""
 
@@ -107,15 +125,34 @@ def _parse(message: Message) -> tuple[str, str] | None:
     return name, (text[len(found.key):] + rest).strip()
 
 
-def _sealed_in(event: Event, *, prepared: bool) -> tuple[str, str] | None:
+def _command_in(event: Event, *, prepared: bool) -> tuple[str, str] | None:
     try:
         if event.get_type() != "message":
             return None
         message = event.get_message() if prepared else _probe(event)
     except Exception:  # noqa: BLE001  (an event without a message is no command)
         return None
-    parsed = _parse(message) if message else None
+    return _parse(message) if message else None
+
+
+def _sealed_in(event: Event, *, prepared: bool) -> tuple[str, str] | None:
+    parsed = _command_in(event, prepared=prepared)
     return parsed if parsed is not None and permission(parsed[0]).sealed else None
+
+
+def _code_in(parsed: tuple[str, str] | None) -> str | None:
+    """The 报到码 a parsed command carries (ASCII digits), or None."""
+    if parsed is None or parsed[0] not in _CODE_COMMANDS:
+        return None
+    # The ornaments after it too (`／报到 张三 123456🌹`: the command layer keeps them after a long
+    # text, and then takes no code; the member typed one all the same).
+    return split_code(normalize(strip_decoration(parsed[1], leading=False)))[1]
+
+
+def _without_code(text: str, code: str) -> str:
+    """The text with the code, in whatever digits it is written, as CODE_MASK."""
+    return _DIGIT_RUN.sub(
+        lambda found: CODE_MASK if unicodedata.normalize("NFKC", found[0]) == code else found[0], text)
 
 
 def sealed_command(event: Event, *, prepared: bool = False) -> str | None:
@@ -129,8 +166,12 @@ def sealed_command(event: Event, *, prepared: bool = False) -> str | None:
 
 
 def watch(event: Event, *, prepared: bool = False) -> Sealed | None:
-    """Decide for this event; for the rest of its handling, the log keeps a sealed one hidden."""
-    parsed = _sealed_in(event, prepared=prepared)
+    """Decide for this event; for the rest of its handling, the log keeps a sealed one hidden (and
+    a 报到码 masked)."""
+    parsed = _command_in(event, prepared=prepared)
+    _code.set(_code_in(parsed))
+    if parsed is not None and not permission(parsed[0]).sealed:
+        parsed = None
     sealed = None
     if parsed is not None:
         name, argument = parsed
@@ -150,6 +191,13 @@ def watch(event: Event, *, prepared: bool = False) -> Sealed | None:
 def forget() -> None:
     """The event's handling is over (the next event in this task decides again)."""
     _current.set(None)
+    _code.set(None)
+
+
+def keep_code_out(code: str) -> None:
+    """For the rest of this handling (its task), the log writes this 报到码 as CODE_MASK: the
+    command that issues it (报到码 <姓名>) answers with it."""
+    _code.set(code)
 
 
 @contextmanager
@@ -203,6 +251,18 @@ def redact(record: Any) -> None:
         record["message"] = HIDDEN_LINE  # a dump of the event or its arguments, a failed answer…
     elif (user_id := _hidden.get()) is not None:
         record["message"] = record["message"].replace(user_id, HIDDEN_USER)
+    if (code := _code.get()) is not None:
+        _mask(record, code)
+
+
+def _mask(record: Any, code: str) -> None:
+    """A record written while a 报到码 is handled: the digits masked; an error is named without its
+    traceback (which may print the error's text and, a sink with diagnose, the handler's locals)."""
+    record["message"] = _without_code(record["message"], code)
+    if (error := record["exception"]) is not None:
+        record["exception"] = None
+        name = getattr(error.type, "__name__", "Exception")
+        record["message"] += f"（出错：{name}，详情可能含报到码，不记入日志）"
 
 
 def install(prepare: Callable[[Event], None]) -> None:

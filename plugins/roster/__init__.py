@@ -6,6 +6,7 @@ from nonebot import get_driver, on_notice
 from nonebot.adapters import Bot, Event
 from nonebot.plugin import PluginMetadata
 
+from bot import logprivacy
 from bot.chat import parse_targets, platform_of
 from bot.commands import CommandDoc, command
 from bot.deps import Arg, Caller, CallerDep, SessionDep
@@ -156,6 +157,7 @@ async def handle_code(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
         raise InvalidInput(t.WHOM_CODE, t.EX_CODE)
     member = await _member(db, caller, PersonRef(name=name), t.EX_CODE)
     code = await roster.issue_code(db, member=member, platform=caller.ctx.platform, by=caller.member)
+    logprivacy.keep_code_out(code)  # a failed answer's traceback would carry it
     return t.code_issued(member.name, code)
 
 
