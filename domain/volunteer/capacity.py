@@ -7,8 +7,9 @@ How the database keeps it, not a check-then-write in Python:
 - Every change to a need first locks its row (`lock_need`: `SELECT … FOR UPDATE` on PostgreSQL;
   SQLite transactions are already serialised by BEGIN IMMEDIATE), so claims on one need queue in
   arrival order and one member's two simultaneous claims see each other.
-- A place is taken only by `take_place`: the conditional `UPDATE need SET claimed = claimed + 1
-  WHERE claimed < capacity`; no row updated means full, and the claim goes on the waitlist.
+- A place is taken only by the conditional `UPDATE need SET claimed = claimed + 1 WHERE claimed <
+  capacity` (`taking`, run by `take_place`, or by the new claim's INSERT on PostgreSQL); no row
+  updated means full, and the claim goes on the waitlist.
 - The CHECK constraint `claimed <= capacity` on the need table backs both up.
 Places come back only through `release_place`, and the waitlist moves up only through
 `fill_from_waitlist`, which takes each place with `take_place` again.
@@ -64,15 +65,24 @@ async def take_place(db: AsyncSession, need: Need) -> bool:
     return bool((await run(db, _TAKE, {"need_id": need.id})).rowcount)
 
 
-def _take_statement(_dialect: str) -> Any:
+def taking(_dialect: str = "") -> Any:
+    """The one statement that takes a place: `UPDATE need SET claimed = claimed + 1 WHERE id =
+    :need_id AND claimed < capacity` (no row updated: full). Run by take_place, or on PostgreSQL
+    as a CTE of the new claim's INSERT (claims.py), whose status then says which it was."""
     table: Any = Need.__table__  # type: ignore[attr-defined]
     return (update(table).where(table.c.id == bindparam("need_id"), table.c.claimed < table.c.capacity)
             .values(claimed=table.c.claimed + 1))
 
 
-_TAKE = Prepared(_take_statement)
-_LATEST = Prepared(lambda _dialect: select(func.max(Claim.queued_at)).where(
-    Claim.need_id == bindparam("need_id")))
+def latest_arrival() -> Any:
+    """The need's latest arrival (max queued_at of its claims), as a scalar subquery."""
+    claim: Any = Claim.__table__  # type: ignore[attr-defined]
+    return select(func.max(claim.c.queued_at)).where(
+        claim.c.need_id == bindparam("need_id")).scalar_subquery()
+
+
+_TAKE = Prepared(taking)
+_LATEST = Prepared(lambda _dialect: select(latest_arrival()))
 """Prepared (db.prepared): 认领 is sent by many members at once when a need is posted."""
 
 
@@ -103,7 +113,11 @@ async def arrival(db: AsyncSession, need: Need) -> datetime:
 
     A re-claim re-uses its row, so the id cannot break a tie in queued_at; this keeps the order total.
     """
-    latest = (await run(db, _LATEST, {"need_id": need.id})).scalar()
+    return next_arrival((await run(db, _LATEST, {"need_id": need.id})).scalar())
+
+
+def next_arrival(latest: datetime | None) -> datetime:
+    """Now, but strictly after `latest`, the need's latest arrival read under its row lock."""
     moment = timeutil.now()
     if latest is not None:
         moment = max(moment, latest + timedelta(microseconds=1))

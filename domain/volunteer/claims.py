@@ -7,7 +7,7 @@ Places are taken and given back only through domain/volunteer/capacity.py, where
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import and_, bindparam, case, exists, insert, literal, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,14 +24,17 @@ from db.models import (
     Suitability,
 )
 from db.prepared import Prepared, adopt, run
+from db.sql import dialect_name
 from domain.volunteer.capacity import (
     ACTIVE,
-    arrival,
     claims_of,
     fill_from_waitlist,
+    latest_arrival,
     lock_need,
+    next_arrival,
     release_place,
     take_place,
+    taking,
     waitlist_position,
 )
 from domain.volunteer.needs import LIST_GRACE, ensure_open, suits
@@ -49,21 +52,32 @@ class ClaimResult:
 
 
 def _claim_statement(_dialect: str) -> Any:
-    table: Any = Claim.__table__  # type: ignore[attr-defined]
-    return select(*table.columns).where(table.c.need_id == bindparam("need_id"),
-                                        table.c.member_id == bindparam("member_id"))
+    """The member's claim on the need (NULLs when none) and the need's latest arrival: one read,
+    after the need's row lock (both must see every claim committed before it)."""
+    claim: Any = Claim.__table__  # type: ignore[attr-defined]
+    need: Any = Need.__table__  # type: ignore[attr-defined]
+    mine = and_(claim.c.need_id == need.c.id, claim.c.member_id == bindparam("member_id"))
+    return (select(latest_arrival().label("latest"), *claim.columns)
+            .select_from(need.outerjoin(claim, mine)).where(need.c.id == bindparam("need_id")))
 
 
-def _insert_statement(_dialect: str) -> Any:
+def _insert_statement(dialect: str) -> Any:
+    """The new claim's INSERT … RETURNING id, status. On PostgreSQL the place is taken in the same
+    statement (capacity.taking as a CTE): the claim holds a place exactly when a row was updated."""
     table: Any = Claim.__table__  # type: ignore[attr-defined]
-    return insert(table).values(**{c: bindparam(c, type_=table.c[c].type) for c in _INSERTED}
-                                ).returning(table.c.id)
+    values: dict[str, Any] = {c: bindparam(c, type_=table.c[c].type) for c in _INSERTED}
+    if dialect == "postgresql":
+        taken = taking().returning(Need.__table__.c.id).cte("taken")  # type: ignore[attr-defined]
+        values["status"] = case((exists(select(taken.c.id)), literal(ClaimStatus.CLAIMED.value)),
+                                else_=literal(ClaimStatus.WAITLIST.value))
+        return insert(table).values(**values).returning(table.c.id, table.c.status).add_cte(taken)
+    return insert(table).values(**values).returning(table.c.id, table.c.status)
 
 
 _INSERTED = ("need_id", "member_id", "status", "queued_at", "proxy_by", "updated_at")
 _CLAIM = Prepared(_claim_statement)
 _INSERT_CLAIM = Prepared(_insert_statement)
-"""Prepared (db.prepared): a member's claim on a need, read by every 认领."""
+"""Prepared (db.prepared): every 认领 reads the member's claim and writes a new one."""
 _CLAIM_FIELDS = tuple(c.name for c in Claim.__table__.columns)  # type: ignore[attr-defined]
 
 
@@ -79,28 +93,40 @@ async def claim_need(
     if not suits(need, member.category):
         raise Conflict(_unsuitable(need, member, proxy is not None))
     found = (await run(db, _CLAIM, {"need_id": need_id, "member_id": member.id})).first()
-    claim = None if found is None else adopt(db, Claim, dict(zip(_CLAIM_FIELDS, found, strict=True)))
+    assert found is not None  # the need's row, locked above
+    latest, stored = found[0], dict(zip(_CLAIM_FIELDS, found[1:], strict=True))
+    claim = None if stored["id"] is None else adopt(db, Claim, stored)
     if claim is not None and claim.status in ACTIVE:
         return await _result(db, need, claim, member, already=True)
     if claim is not None and claim.status == ClaimStatus.ABSENT:
         raise Conflict(f"{member.name} 已被登记为#{need.id}缺勤，如有误请联系书记。")
     assert member.id is not None  # a stored member (resolved from the database)
-    queued_at = await arrival(db, need)
-    placed = await take_place(db, need)
-    if placed:  # the need row is locked: its count is this, exactly
-        set_committed_value(need, "claimed", need.claimed + 1)
-    values = {"need_id": need_id, "member_id": member.id, "queued_at": queued_at,
-              "updated_at": timeutil.now(), "proxy_by": proxy.id if proxy else None,
-              "status": ClaimStatus.CLAIMED if placed else ClaimStatus.WAITLIST}
-    if claim is None:  # the first claim: one INSERT, no flush (db.prepared)
-        new_id = (await run(db, _INSERT_CLAIM, values)).scalar()
-        claim = adopt(db, Claim, {"id": new_id, **values})
+    values: dict[str, Any] = {
+        "need_id": need_id, "member_id": member.id, "queued_at": next_arrival(latest),
+        "updated_at": timeutil.now(), "proxy_by": proxy.id if proxy else None}
+    if claim is None:
+        claim = await _insert_claim(db, need, values)
     else:  # a re-claim after 取消认领 re-uses its row
+        placed = await take_place(db, need)
+        values["status"] = ClaimStatus.CLAIMED if placed else ClaimStatus.WAITLIST
         for name, value in values.items():
             setattr(claim, name, value)
         db.add(claim)
         await db.flush()
+    if claim.status == ClaimStatus.CLAIMED:  # the need row is locked: its count is this, exactly
+        set_committed_value(need, "claimed", need.claimed + 1)
     return await _result(db, need, claim, member)
+
+
+async def _insert_claim(db: AsyncSession, need: Need, values: dict[str, Any]) -> Claim:
+    """The member's first claim on the need, with a place if one is free (no flush: db.prepared).
+    On PostgreSQL one statement takes the place and writes the claim; on SQLite, two."""
+    if dialect_name(db) != "postgresql":
+        placed = await take_place(db, need)
+        values = {**values, "status": ClaimStatus.CLAIMED if placed else ClaimStatus.WAITLIST}
+    written = (await run(db, _INSERT_CLAIM, {"status": None, **values})).first()
+    assert written is not None  # INSERT … RETURNING
+    return adopt(db, Claim, {**values, "id": written[0], "status": ClaimStatus(written[1])})
 
 
 async def _result(db: AsyncSession, need: Need, claim: Claim, member: Member,
