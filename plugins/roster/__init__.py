@@ -33,7 +33,7 @@ __plugin_meta__ = PluginMetadata(
         CommandDoc("报到码", "给名册里的成员一个6位报到码（私聊）", t.EX_CODE, "报到码 <姓名>", details=("报到码24小时内有效，只能用一次，错5次作废。请当面或打电话告诉本人，让他在群里发送：报到 张三 123456",)),
         CommandDoc("支部信息", "支部名称、书记、委员和人数", "支部信息"),
         CommandDoc("成员列表", "全体成员、类别、是否已报到", "成员列表"),
-        CommandDoc("添加成员", "登记没有QQ的成员（由他人代签）", t.EX_ADD, "添加成员 <姓名> [正常活动|适当参加|不能参加]", details=("类别不写时为“正常活动”。同名成员请加以区分，例如：李四（水利局）。",)),
+        CommandDoc("添加成员", "登记没有QQ的成员（由他人代签）", t.EX_ADD, "添加成员 <姓名> [正常活动|适当参加|不能参加]", details=("类别不写时为“正常活动”。同名成员请加以区分，例如：李四（水利局）。", "在群里发时，群里的回复不说类别，类别私聊告诉您。")),
         CommandDoc("设置类别", "设置成员的健康类别", t.EX_CATEGORY, "设置类别 <姓名或@> <正常活动|适当参加|不能参加>"),
         CommandDoc("设置委员", "任命支委委员", t.EX_COMMITTEE, "设置委员 <@某人或姓名>"),
         CommandDoc("取消委员", "取消支委委员职务", t.EX_UNCOMMITTEE, "取消委员 <@某人或姓名>"),
@@ -165,15 +165,25 @@ add_cmd = command("添加成员")
 
 
 @handle(add_cmd)
-async def handle_add(db: SessionDep, caller: CallerDep, arg: Arg) -> str:
-    """A member without a chat account (signed in by others)."""
+async def handle_add(bot: Bot, db: SessionDep, caller: CallerDep, arg: Arg) -> str | Reply:
+    """A member without a chat account (signed in by others). A health category never goes to the
+    group: said there, the group hears the name and the count, the sender the category privately."""
     words = normalize(arg.extract_plain_text()).split(" ")
     if not words[0]:
         raise InvalidInput(t.NAME_NEEDED, t.EX_ADD)
     category = roster.parse_category(words[1], t.EX_ADD) if len(words) > 1 else HealthCategory.NORMAL
     member = await roster.add_member(db, branch_id=caller.branch_id, name=words[0],
                                      category=category)
-    return t.added(member, await roster.member_count(db, branch_id=caller.branch_id))
+    count = await roster.member_count(db, branch_id=caller.branch_id)
+    if caller.ctx.is_private:
+        return t.added(member, count)
+    sender, added = caller.ctx.user_id, t.added(member, count)
+
+    async def tell_sender() -> None:
+        with contextlib.suppress(DeliveryError):  # send_private has logged it
+            await send_private(bot, sender, added)
+
+    return Reply(t.added_in_group(member, count), after=[tell_sender])
 
 
 list_cmd = command("成员列表", bare=True)

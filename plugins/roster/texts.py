@@ -45,8 +45,13 @@ def registered(name: str, created: bool, branch: str) -> str:
 
 
 def added(member: Member, count: int) -> str:
-    """Reply to 添加成员."""
+    """Reply to 添加成员 in private chat; said in a group, what the sender is told privately."""
     return f"已添加成员 {member.name}（{HealthCategory(member.category).label}），共{count}人。"
+
+
+def added_in_group(member: Member, count: int) -> str:
+    """Reply to 添加成员 in the group: without the health category (the sender hears it privately)."""
+    return f"已添加成员 {member.name}，共{count}人。类别已私聊告诉您。"
 
 
 def category_set(member: Member) -> str:

@@ -117,6 +117,7 @@ async def test_groups_leave_by_proxy_and_private_member_data(bot_process: BotPro
         await peer.ask(uid, f"报到 {name}", group_id=GROUP)
     await peer.ask(SUPERUSER, ["设置书记 ", at(SECRETARY)], group_id=GROUP)
     assert (await peer.ask(SECRETARY, "添加成员 李四", group_id=GROUP)).startswith("已添加")
+    await peer.wait_for_sent(lambda m: m.chat == ("private", SECRETARY))  # the category, privately
     assert await peer.ask(SECRETARY, "设置党小组 第一小组 张三 李四", group_id=GROUP) == (
         "已建立党小组“第一小组”，2人：张三、李四。")
     day = timeutil.to_local(timeutil.now() + timedelta(days=3)).date()

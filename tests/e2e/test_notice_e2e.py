@@ -47,8 +47,9 @@ async def _setup(peer: OneBotPeer) -> None:
     await peer.ask(SUPERUSER, ["设置书记 ", at(SECRETARY)], group_id=GROUP)
     await peer.ask(ZHANG, "报到 张三", group_id=GROUP)
     await peer.ask(ZHAO, "报到 赵六", group_id=GROUP)
-    await peer.ask(SECRETARY, "添加成员 李四", group_id=GROUP)
-    await peer.ask(SECRETARY, "添加成员 王五 不能参加", group_id=GROUP)
+    for words in ("添加成员 李四", "添加成员 王五 不能参加"):
+        await peer.ask(SECRETARY, words, group_id=GROUP)
+        await peer.wait_for_sent(lambda m: m.chat == ("private", SECRETARY))  # the category, privately
 
 
 async def test_notice_reaches_everyone_and_the_follow_up_only_the_missing(tmp_path: Path,

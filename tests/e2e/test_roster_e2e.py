@@ -20,6 +20,11 @@ def rows(bot: BotProcess, sql: str) -> list[tuple]:
         return conn.execute(sql).fetchall()
 
 
+TOLD_PRIVATELY = {"添加成员 李四 适当参加": "已添加成员 李四（适当参加活动），共2人。",
+                  "添加成员 王五": "已添加成员 王五（正常活动），共3人。"}
+"""添加成员 said in the group: what the secretary is told privately (the health category)."""
+
+
 async def test_roster_commands_end_to_end(bot_process: BotProcess, peer: OneBotPeer):
     """Bind (and rebind with confirmation), 报到, roles, categories, status, info, notices."""
     conversation = [
@@ -34,8 +39,8 @@ async def test_roster_commands_end_to_end(bot_process: BotProcess, peer: OneBotP
         (GUEST, "报到", "请写上您的姓名。\n例如：报到 张三"),
         (ZHANG, "添加成员 李四", "这条命令需要支部书记或以上身份，您当前是党员。"),
         (SUPERUSER, ["设置书记 ", at(ZHANG)], "已将 张三 设为支部书记。"),
-        (ZHANG, "添加成员 李四 适当参加", "已添加成员 李四（适当参加活动），共2人。"),
-        (ZHANG, "添加成员 王五", "已添加成员 王五（正常活动），共3人。"),
+        (ZHANG, "添加成员 李四 适当参加", "已添加成员 李四，共2人。类别已私聊告诉您。"),
+        (ZHANG, "添加成员 王五", "已添加成员 王五，共3人。类别已私聊告诉您。"),
         (LI, "报到 李四", "“李四”已在支部名册里。为防止别人冒名，要书记确认是您本人。\n"
                           "已经告诉书记了，确认后就报到成功，您不用再发。\n"
                           "书记也可以给您一个6位报到码，您再发送：报到 李四 报到码（例如：报到 李四 123456）"),
@@ -59,6 +64,9 @@ async def test_roster_commands_end_to_end(bot_process: BotProcess, peer: OneBotP
             assert await peer.settle(event) == []
             continue
         assert await peer.ask(user_id, message, group_id=GROUP) == expected, message
+        if isinstance(message, str) and message in TOLD_PRIVATELY:  # the category: privately
+            told = await peer.wait_for_sent(lambda m, u=user_id: m.chat == ("private", u))
+            assert told.text == TOLD_PRIVATELY[message]
 
     # Private chat works for a 报到'd member and acts on their own branch.
     assert await peer.ask(ZHANG, "支部信息") == (

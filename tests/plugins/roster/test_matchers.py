@@ -5,8 +5,15 @@ from nonebug import App
 from sqlmodel import select
 
 from core.roles import Role
-from db.models import Branch, ChatAccount, GroupBinding, Member
-from tests.events import group_increase, group_message, onebot, plain_message, private_message
+from db.models import Branch, ChatAccount, GroupBinding, HealthCategory, Member
+from tests.events import (
+    RecordingBot,
+    group_increase,
+    group_message,
+    onebot,
+    plain_message,
+    private_message,
+)
 from tests.factories import (
     GROUP_ID,
     MEMBER_ID,
@@ -106,7 +113,9 @@ async def test_secretary_adds_member_and_sets_category_fullwidth(app: App, chat_
         event = group_message("／添加成员　李四　适当参加", user_id=SECRETARY_ID)
         ctx.receive_event(bot, event)
         ctx.should_call_send(event, Message(MessageSegment.text(
-            "已添加成员 李四（适当参加活动），共3人。")), result=None)
+            "已添加成员 李四，共3人。类别已私聊告诉您。")), result=None)
+        ctx.should_call_api("send_private_msg", {"user_id": int(SECRETARY_ID), "message": Message(
+            MessageSegment.text("已添加成员 李四（适当参加活动），共3人。"))}, result=None)
         # sealed (a health category): privately; in the group it is withdrawn (tests/adversarial)
         event = private_message(Message("设置类别 ") + MessageSegment.at(10006) + " 不能参加",
                                 user_id=SECRETARY_ID)
@@ -143,3 +152,32 @@ async def test_branch_name_is_echoed_as_plain_text(app: App, chat_db):
         ctx.should_call_send(event, Message(MessageSegment.text(
             "【[CQ:at,qq=all]】\n书记：未设置\n委员：未设置\n"
             "在册党员：0人（正常活动0人、适当参加活动0人、不能参加活动0人）")), result=None)
+
+
+def _texts(bot: RecordingBot, chat: str) -> list[tuple[str, str]]:
+    """(to whom, plain text) of every message the bot sent to a group or privately."""
+    sent = []
+    for api, data in bot.calls:
+        if api in (f"send_{chat}_msg", "send_msg") and data.get("message_type", chat) == chat:
+            to = str(data["group_id"] if chat == "group" else data["user_id"])
+            sent.append((to, Message(data["message"]).extract_plain_text()))
+    return sent
+
+
+async def test_added_members_category_goes_to_the_secretary_not_the_group(app: App, chat_db):
+    """添加成员 in the group: the group hears the name and the count, never the health category
+    (the default 正常活动 neither); the secretary is told it privately. Privately the reply names it."""
+    branch = await make_branch(chat_db)
+    await make_member(chat_db, branch, "王书记", user_id=SECRETARY_ID, role=Role.SECRETARY)
+    bot = RecordingBot.connect()
+    async with app.test_matcher() as ctx:
+        ctx.receive_event(bot, group_message("添加成员 李四 不能参加", user_id=SECRETARY_ID))
+        ctx.receive_event(bot, group_message("新增成员 王五", user_id=SECRETARY_ID))
+        ctx.receive_event(bot, private_message("添加成员 赵六 适当参加", user_id=SECRETARY_ID))
+    group = _texts(bot, "group")
+    assert group == [(str(GROUP_ID), "已添加成员 李四，共2人。类别已私聊告诉您。"),
+                     (str(GROUP_ID), "已添加成员 王五，共3人。类别已私聊告诉您。")]
+    assert not [text for _, text in group if any(c.label in text for c in HealthCategory)]
+    assert _texts(bot, "private") == [(SECRETARY_ID, "已添加成员 李四（不能参加活动），共2人。"),
+                                      (SECRETARY_ID, "已添加成员 王五（正常活动），共3人。"),
+                                      (SECRETARY_ID, "已添加成员 赵六（适当参加活动），共4人。")]
