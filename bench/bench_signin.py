@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import statistics
 import tempfile
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -28,6 +29,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bench import commands
 from bench.driver import (
     GROUP,
+    ROUNDS,
     SIGNIN,
     BareProcess,
     Command,
@@ -35,6 +37,7 @@ from bench.driver import (
     Replies,
     closed_loop,
     cpu_seconds,
+    median_level,
     one,
 )
 from core import timeutil
@@ -199,41 +202,54 @@ class Target:
         level.cpu_ms = (cpu_seconds(self.proc) - cpu) / len(uids) * 1000
         return level
 
-    async def level(self, uids: list[int], concurrency: int, *, record: bool = True) -> None:
-        """One closed-loop level on a fresh session; checked against the database."""
+    async def level(self, uids: list[int], concurrency: int) -> Level:
+        """One closed-loop run on a fresh session; checked against the database."""
         session_id = await self.db.open_session(f"并发{concurrency}") if self.db else 0
         level = await self.run(uids, concurrency)
-        if not record:
-            return
-        self.result.levels.append(level)
-        check = await self.db.check(session_id, len(uids)) if self.db else ""
-        print(f"  {self.result.name:6} C={concurrency:<3} {level.describe()}  {check}", flush=True)
+        level.check = await self.db.check(session_id, len(uids)) if self.db else ""
+        print(f"  {self.result.name:6} C={concurrency:<3} {level.describe()}  {level.check}", flush=True)
+        return level
 
-    async def burst(self, uids: list[int], spread: float, label: str) -> None:
+    async def burst(self, uids: list[int], spread: float, label: str) -> Burst:
         """An open-loop burst on a fresh session; checked against the database."""
         assert self.peer and self.replies
         session_id = await self.db.open_session(label) if self.db else 0
         burst = await open_loop(self.peer, self.replies, uids, spread, label)
         if self.db:
             burst.recorded = await self.db.check(session_id, len(uids))
-        self.result.bursts.append(burst)
         print(f"  {self.result.name:6} burst {label:11}: last reply {burst.last_reply * 1000:6.0f} ms after"
               f" the first post, max latency {burst.max_latency * 1000:6.0f} ms  {burst.recorded}",
               flush=True)
+        return burst
+
+
+def median_burst(runs: list[Burst]) -> Burst:
+    """The median time over the rounds; recorded OK only when every round's rows were right."""
+    failed = next((r.recorded for r in runs if not r.recorded.startswith(("OK", "-"))), None)
+    return Burst(runs[0].label, statistics.median(r.last_reply for r in runs),
+                 statistics.median(r.max_latency for r in runs), failed or runs[-1].recorded)
 
 
 async def measure(targets: list[Target]) -> None:
-    """Warm up, then every level and burst on each target in turn (interleaved, so load drifts
-    on the machine hit both alike)."""
+    """Warm up, then every level and burst, ROUNDS times on each target in turn (interleaved, so
+    load drifts on the machine hit both alike); the median round is reported."""
     uids = list(range(FIRST_UID, FIRST_UID + EVENTS))
     for target in targets:
-        await target.level(uids[:50], 10, record=False)  # warm-up: imports, pools, caches
+        await target.level(uids[:50], 10)  # warm-up: imports, pools, caches (not reported)
     for concurrency in LEVELS:
+        levels: dict[str, list[Level]] = {t.result.name: [] for t in targets}
+        for _ in range(ROUNDS):
+            for target in targets:
+                levels[target.result.name].append(await target.level(uids, concurrency))
         for target in targets:
-            await target.level(uids, concurrency)
+            target.result.levels.append(median_level(levels[target.result.name]))
     for label, spread in (("50 at once", 0.0), ("50 over 1 s", 1.0)):
+        bursts: dict[str, list[Burst]] = {t.result.name: [] for t in targets}
+        for _ in range(ROUNDS):
+            for target in targets:
+                bursts[target.result.name].append(await target.burst(uids[:BURST], spread, label))
         for target in targets:
-            await target.burst(uids[:BURST], spread, label)
+            target.result.bursts.append(median_burst(bursts[target.result.name]))
     await commands.measure(targets, uids, LEVELS)
 
 
@@ -297,8 +313,9 @@ async def measure_on(pg: str) -> None:
     db = Database(url)
     await db.seed(EVENTS)
     await db.analyze()
-    print(f"  database: {'PostgreSQL' if pg else 'SQLite'}; {EVENTS} events per level, "
-          f"{os.cpu_count()} CPUs; logs in {tmp}", flush=True)
+    print(f"  database: {'PostgreSQL' if pg else 'SQLite'}; {EVENTS} events per level, each level "
+          f"{ROUNDS} times per bot (the median reported), {os.cpu_count()} CPUs; logs in {tmp}",
+          flush=True)
     quiet = {"LOG_LEVEL": "WARNING",
              "APSCHEDULER_AUTOSTART": os.environ.get("BENCH_SCHEDULER", "false")}
     bare = Target(Result("bare"), BareProcess(database_url=url, log_path=tmp / "bare.log",

@@ -9,6 +9,7 @@ import math
 import os
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -65,6 +66,25 @@ class Level:
         """'250.0 ev/s  p50 … ms  p99 … ms  cpu … ms/ev  errors 0' for the progress lines."""
         return (f"{self.rate:7.1f} ev/s  p50 {self.p50:7.1f} ms  p99 {self.p99:7.1f} ms"
                 f"  cpu {self.cpu_ms:5.2f} ms/ev  errors {self.errors}")
+
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+"""Each level is run this many times on each bot, the bots alternating, and the median run is
+reported: on a 2-core machine shared with the bench's own peer (and PostgreSQL), one run's CPU per
+event moves by ±30 % with what else the machine does in that second."""
+
+
+def median_level(runs: list[Level]) -> Level:
+    """The median of each figure over the runs; errors summed, and the first failed check (if any)
+    kept. The answers are the last run's (each run is checked on its own before this)."""
+    def mid(values: list[float]) -> float:
+        return statistics.median(values)
+    failed = next((r.check for r in runs if r.check and not r.check.startswith("OK")), None)
+    last = runs[-1]
+    return Level(last.concurrency, mid([r.rate for r in runs]), mid([r.p50 for r in runs]),
+                 mid([r.p99 for r in runs]), sum(r.errors for r in runs),
+                 cpu_ms=mid([r.cpu_ms for r in runs]), answers=last.answers,
+                 acknowledged=last.acknowledged, check=failed or last.check)
 
 
 def cpu_seconds(proc: BotProcess) -> float:
