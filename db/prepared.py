@@ -29,7 +29,7 @@ from sqlalchemy import Numeric, inspect, literal, select
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.sql import ClauseElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -195,8 +195,10 @@ def loaded(model: type[_M], values: Mapping[str, Any]) -> _M:
     if not mapper.configured:  # a process whose first ORM use this is (a 签到 right after start)
         configure_mappers()
     instance: _M = mapper.class_manager.new_instance()
-    for key, value in values.items():
-        set_committed_value(instance, key, value)
+    state: Any = instance_state(instance)
+    # As SQLAlchemy's loader populates a row's object: the values into its dict, all committed.
+    state.dict.update(values)
+    state._commit_all(state.dict)  # noqa: SLF001
     make_transient_to_detached(instance)
     return instance
 

@@ -171,7 +171,7 @@ async def _record(
                                   signed_at=moment, proxy_by=proxy.id if proxy else None)
     new_id = (await run(db, _INSERT, values)).scalar()
     if new_id is not None:
-        row = Attendance(id=new_id, **values)
+        row = loaded(Attendance, {"id": new_id, **values, "reason": None})
     else:  # signed in before (nothing to do), or on leave and came after all
         found = await attendance_row(db, meeting_id=meeting.id or 0, member_id=member.id or 0)
         assert found is not None
