@@ -16,7 +16,6 @@ from db.models import LedgerEntry, LedgerKind, Member, MemberStatus, PointsBalan
 from db.prepared import Prepared, run
 from domain import roster
 from domain.permissions import permission
-from domain.points.ledger import balance
 
 EX_STANDING_OF = "积分 张三"
 
@@ -55,11 +54,16 @@ def _breakdown_statement(_dialect: str) -> Any:
 
 
 def _place_statement(_dialect: str) -> Any:
-    """How many active members the branch has, and how many of them stand above `total`."""
-    total = bindparam("total", type_=PointsBalance.__table__.c.balance.type)  # type: ignore[attr-defined]
+    """The member's balance in the cycle (0 without one), how many active members the branch
+    has, and how many of them stand above that balance: one statement."""
+    table: Any = PointsBalance.__table__.alias("own")  # type: ignore[attr-defined]
+    own = (select(table.c.balance).where(table.c.member_id == bindparam("member_id"),
+                                         table.c.cycle == bindparam("cycle"))
+           .correlate(None).scalar_subquery())  # once for the statement, not per member
+    total = func.coalesce(own, 0, type_=table.c.balance.type)
     above = func.sum(case((func.coalesce(PointsBalance.balance, 0) > total, 1), else_=0))
     branch: Any = bindparam("branch_id")
-    return (select(func.count(), func.coalesce(above, 0)).select_from(Member)
+    return (select(total, func.count(), func.coalesce(above, 0)).select_from(Member)
             .outerjoin(PointsBalance, _cycle_join(branch, bindparam("cycle")))
             .where(_active(branch)))
 
@@ -89,10 +93,10 @@ def _cycle_join(branch_id: Any, cycle: Any) -> ColumnElement[bool]:
 async def standing(db: AsyncSession, member: Member) -> Standing:
     """积分 for one member: balance, breakdown, rank among the branch's active members."""
     cycle = timeutil.cycle_of(timeutil.now())
-    total = await balance(db, member.id or 0, cycle)
-    place = (await run(db, _PLACE, {"branch_id": member.branch_id, "cycle": cycle, "total": total}))
-    of, higher = place.rows[0]
-    return Standing(cycle, total, await breakdown(db, member.id or 0, cycle), int(higher) + 1, int(of))
+    params = {"branch_id": member.branch_id, "member_id": member.id or 0, "cycle": cycle}
+    total, of, higher = (await run(db, _PLACE, params)).rows[0]
+    return Standing(cycle, Decimal(str(total)), await breakdown(db, member.id or 0, cycle),
+                    int(higher) + 1, int(of))
 
 
 async def standing_of(db: AsyncSession, *, branch_id: int, platform: str, ref: PersonRef,
