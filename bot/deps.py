@@ -145,14 +145,34 @@ _CALLER = {private: Prepared(lambda _dialect, private=private: _caller_statement
            for private in (False, True)}
 
 
+def caller_params(ctx: ChatContext) -> dict[str, str]:
+    """The caller statement's parameters for this chat context."""
+    params = {"platform": ctx.platform, "user_id": ctx.user_id}
+    if ctx.group_id is not None:
+        params["group_id"] = ctx.group_id
+    return params
+
+
+def caller_statement(private: bool) -> Any:
+    """The caller statement (see _caller_statement), for a statement that reads it as a part."""
+    return _caller_statement(private)
+
+
+CALLER_READ = "bot.deps:caller"
+"""Where a statement that read the caller row along with something else (the pipeline's message
+id, on PostgreSQL) leaves it in the session's info: (params, row or None)."""
+
+
 async def _resolve(bot: Bot, event: Event, session: AsyncSession) -> Caller:
     """Branch, member and role of the sender (branch None in an unbound group)."""
     ctx = context_of(bot, event)
     superuser = is_superuser(ctx)
-    params = {"platform": ctx.platform, "user_id": ctx.user_id}
-    if ctx.group_id is not None:
-        params["group_id"] = ctx.group_id
-    row = (await run(session, _CALLER[ctx.group_id is None], params)).first()
+    params = caller_params(ctx)
+    read = session.info.pop(CALLER_READ, None)
+    if read is not None and read[0] == params:
+        row = read[1]
+    else:
+        row = (await run(session, _CALLER[ctx.group_id is None], params)).first()
     branch = member = None
     if row is not None:
         width = len(_BRANCH.columns)

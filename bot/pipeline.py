@@ -21,19 +21,30 @@ from nonebot import logger
 from nonebot.adapters import Bot, Event, Message, MessageSegment
 from nonebot.consts import CMD_ARG_KEY, PREFIX_KEY, RAW_CMD_KEY
 from nonebot.matcher import Matcher, current_bot, current_event, current_matcher
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, func, literal, select, true
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.chat import context_of, plain
 from bot.commands import permission_of
-from bot.deps import Arg, Caller, CallerDep, RawWord, SessionDep, command_arg, get_caller
+from bot.deps import (
+    CALLER_READ,
+    Arg,
+    Caller,
+    CallerDep,
+    RawWord,
+    SessionDep,
+    caller_params,
+    caller_statement,
+    command_arg,
+    get_caller,
+)
 from bot.send import DeliveryError, send_private
 from core import timeutil
 from core.errors import DomainError
 from db.engine import session_factory
 from db.models import ProcessedEvent
 from db.prepared import Prepared, run
-from db.sql import insert_or_ignore
+from db.sql import dialect_name, insert_or_ignore
 
 AfterSend = Callable[[], Awaitable[Any]]
 
@@ -63,14 +74,41 @@ async def first_delivery(db: AsyncSession, bot: Bot, event: Event) -> bool:
     if ctx.message_id is None:
         return True
     key = f"{ctx.self_id}:{ctx.group_id or 'p'}:{ctx.message_id}"
-    params = {"platform": ctx.platform, "event_key": key, "seen_at": timeutil.now()}
-    return bool((await run(db, _RECORD_EVENT, params)).rowcount)
+    params: dict[str, Any] = {"platform": ctx.platform, "event_key": key, "seen_at": timeutil.now()}
+    if dialect_name(db) != "postgresql":
+        return bool((await run(db, _RECORD_EVENT, params)).rowcount)
+    # One round trip for the id and the caller's row (bot/deps.py reads it from the session).
+    caller = caller_params(ctx)
+    row = (await run(db, _RECORD_AND_CALLER[ctx.group_id is None], {**params, **caller})).first()
+    assert row is not None  # one row, whatever the caller's
+    db.info[CALLER_READ] = (caller, None if row[1] is None else row[1:])
+    return bool(row[0])
 
 
-_RECORD_EVENT = Prepared(lambda dialect: insert_or_ignore(
-    dialect, ProcessedEvent.__table__,  # type: ignore[attr-defined]
-    platform=bindparam("platform"), event_key=bindparam("event_key"),
-    seen_at=bindparam("seen_at", type_=ProcessedEvent.__table__.c.seen_at.type)))  # type: ignore[attr-defined]
+def _record_statement(dialect: str) -> Any:
+    return insert_or_ignore(
+        dialect, ProcessedEvent.__table__,  # type: ignore[attr-defined]
+        platform=bindparam("platform"), event_key=bindparam("event_key"),
+        seen_at=bindparam("seen_at", type_=ProcessedEvent.__table__.c.seen_at.type))  # type: ignore[attr-defined]
+
+
+def _record_and_caller_statement(private: bool) -> Any:
+    """PostgreSQL: the message id's INSERT as a CTE, and in the same statement whether it was new
+    and the caller's row (NULLs when there is none). A concurrent duplicate waits on the unique
+    key, then reads "not new"; its caller row is not used."""
+    written = _record_statement("postgresql").returning(literal(1).label("one")).cte("written")
+    caller = caller_statement(private).subquery("caller")
+    fresh = select(func.count()).select_from(written).scalar_subquery()
+    # The caller's branch id comes second: NULL there means no caller row.
+    return (select(fresh.label("fresh"), *caller.c)
+            .select_from(select(literal(1).label("one")).subquery("one").outerjoin(caller, true()))
+            .add_cte(written))
+
+
+_RECORD_EVENT = Prepared(_record_statement)
+_RECORD_AND_CALLER = {private: Prepared(lambda _dialect, private=private:
+                                        _record_and_caller_statement(private))
+                      for private in (False, True)}
 """first_delivery's INSERT … ON CONFLICT DO NOTHING: every command runs it first (db.prepared)."""
 
 
