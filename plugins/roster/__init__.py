@@ -15,7 +15,7 @@ from bot.send import DeliveryError, send_group, send_private
 from core.errors import InvalidInput
 from core.refs import PersonRef
 from core.roles import Role
-from core.textparse import normalize
+from core.textparse import normalize, strip_decoration
 from db.models import HealthCategory, Member
 from domain import roster
 from plugins.roster import texts as t
@@ -90,7 +90,10 @@ async def handle_register(bot: Bot, db: SessionDep, caller: CallerDep, arg: Arg)
     """A member links their chat account to their record in this group's branch (bare 报到 from
     a registered member: who they are registered as). A name already on the roster needs the
     secretary's 确认报到 or its 报到码 (domain/roster/claiming.py): the approver is told."""
-    name, code = roster.split_code(normalize(arg.extract_plain_text()))
+    # Emoji after a long 报到 stay on the message (bot/runtime.py keeps an argument as written):
+    # here they go, or `报到 欧阳建国 123456🌹` would be refused with its code echoed in the group.
+    name, code = roster.split_code(normalize(strip_decoration(arg.extract_plain_text(),
+                                                              leading=False)))
     ctx, branch = caller.ctx, caller.branch.name if caller.branch else ""
     result = await roster.register(
         db, branch_id=caller.branch_id, platform=ctx.platform, user_id=ctx.user_id, name=name,

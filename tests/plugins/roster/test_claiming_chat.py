@@ -113,3 +113,22 @@ async def test_members_joining_by_themselves_register_at_once(bot: RecordingBot)
     assert (await say(bot, NEWCOMER, "报到 赵六"))[0][1] == (
         "赵六 报到成功，已加入“城关镇离退休干部第一党支部”。发送“帮助”可查看能用的命令。")
     assert await linked("赵六") == [NEWCOMER]
+
+
+async def test_a_code_with_emoji_after_a_long_name_links_and_is_never_echoed(bot: RecordingBot) -> None:
+    """Members add emoji after their messages. `报到 欧阳建国华 123456🌹` is too long for the
+    trailing ornaments to go before the matchers (an argument is kept as written): the name and
+    code are still read, and no reply in the group carries the six digits."""
+    await say(bot, SECRETARY_ID, "报到 王书记书")
+    await say(bot, SUPERUSER_ID, "设置书记 王书记书")
+    await say(bot, SECRETARY_ID, "添加成员 欧阳建国华")
+    (_, text), = await say(bot, SECRETARY_ID, "报到码 欧阳建国华", private=True)
+    code = re.search(r"报到码：(\d{6})", text)
+    assert code is not None
+    wrong = f"{(int(code[1]) + 1) % 10**6:06d}"
+    refused = await say(bot, STRANGER, f"报到 欧阳建国华 {wrong}🌹🌹")
+    assert refused[0][1].startswith("报到码不对") and wrong not in refused[0][1]
+    said = await say(bot, OWNER, f"／报到 欧阳建国华 {code[1]}👍")
+    assert said[0][1].startswith("欧阳建国华 报到成功")
+    assert all(code[1] not in text for _, text in said)
+    assert await linked("欧阳建国华") == [OWNER]
