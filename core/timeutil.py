@@ -47,7 +47,8 @@ def at_local(day: date, clock: time) -> datetime:
 
 def fmt_hm(moment: datetime) -> str:
     """'09:28' in local time."""
-    return to_local(moment).strftime("%H:%M")
+    local = to_local(moment)
+    return f"{local.hour:02d}:{local.minute:02d}"
 
 
 def fmt_dt(moment: datetime) -> str:
