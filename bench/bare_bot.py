@@ -1,7 +1,7 @@
 """A bare NoneBot2 bot with one plugin that only replies: the baseline bench_signin compares against.
 
 Same driver, adapter and command settings as `python -m bot`, no database, no dependencies. Its one
-matcher answers 签到, 积分, 认领, 帮助, 支部信息 and 报到 with a fixed reply shaped like the real bot's, the
+matcher answers 签到, 积分, 认领, 帮助, 支部信息, 报到, 请假 and 收到 with a fixed reply shaped like the real bot's, the
 sender (and for 认领 / 报到 the words after the command) filled in.
 Run as `python -m bench.bare_bot` with HOST, PORT and ONEBOT_ACCESS_TOKEN in the environment.
 """
@@ -18,6 +18,8 @@ REPLIES = {
             "看命令说明请发送“帮助 命令名”，例如：帮助 报到",
     "支部信息": "【基准测试支部】\n书记：未设置\n委员：未设置\n在册党员：250人（正常活动250人）",
     "报到": "{arg} 报到成功，已加入“基准测试支部”。发送“帮助”可查看能用的命令。",
+    "请假": "党员{uid} 已请假：12月3日 09:00 学习（原因：{arg}）。",
+    "收到": "党员{uid} 已收到通知 #3「明天上午九点开会」（12/250人）",
 }
 
 

@@ -1,4 +1,5 @@
-"""bench_signin's other hot commands: 积分 and 认领 rows, and a CPU table of 帮助 / 支部信息 / 报到 / 积分.
+"""bench_signin's other hot commands: 积分 and 认领 rows, and a CPU table of 帮助 / 支部信息 / 报到 /
+请假 / 收到 / 积分.
 
 积分 (a member asks their points: read-only) and 认领 #N (each member claims a place on a need with
 room for all: every claim succeeds) run at the 签到 levels on the real bot and the bare bot,
@@ -23,6 +24,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bench.driver import ROUNDS, Command, Level, median_level, pad
 from core import timeutil
 from db.models import (
+    Attendance,
+    AttendanceStatus,
     ChatAccount,
     Claim,
     ClaimStatus,
@@ -32,7 +35,8 @@ from db.models import (
     Need,
     Suitability,
 )
-from domain import points
+from db.models.notice import NoticeReceipt
+from domain import notices, points
 
 if TYPE_CHECKING:
     from bench.bench_signin import Database, Result, Target
@@ -50,6 +54,8 @@ POINTS = Command("积分", "积分", r"党员{uid} \d+年度积分：")
 HELP = Command("帮助", "帮助", "【可用命令】")
 INFO = Command("支部信息", "支部信息", "【基准测试支部】")
 REGISTER = Command("报到", "报到 新成员{uid}", r"新成员{uid} 报到成功")
+LEAVE = Command("请假", "请假 家里有事", r"党员{uid} 已请假：")
+RECEIPT = Command("收到", "收到", r"党员{uid} 已收到通知 #\d+")
 TOTAL = re.compile(r"年度积分：(-?[\d.]+)分")
 
 Check = Callable[[Level], Awaitable[str]]
@@ -156,21 +162,68 @@ async def rows(targets: list[Target], db: Database, uids: list[int], levels: tup
                 median_level(runs[target.result.name]))
 
 
+async def leave_round(db: Database) -> Check:
+    """请假: a new meeting open now (the one each sender asks leave for); after it, each
+    acknowledged sender has a leave row there and nobody else has a row."""
+    session_id = await db.open_session("请假基准")
+
+    async def check(level: Level) -> str:
+        async with AsyncSession(db.engine) as s:
+            rows = (await s.exec(select(col(Attendance.member_id), col(Attendance.status))
+                                 .where(Attendance.session_id == session_id))).all()
+        on_leave = {member for member, status in rows if status == AttendanceStatus.LEAVE}
+        ok = on_leave == {db.members[uid] for uid in level.acknowledged} and len(rows) == len(on_leave)
+        return f"{'OK' if ok else 'MISMATCH'}: {len(on_leave)} leave rows, {len(rows)} rows"
+
+    return check
+
+
+async def receipt_round(db: Database) -> Check:
+    """收到: a new notice expecting every member; after it, its receipts are exactly the
+    acknowledged senders'."""
+    async with AsyncSession(db.engine, expire_on_commit=False) as s:
+        notice = await notices.create_notice(s, branch_id=db.branch_id, text="明天上午九点开会",
+                                             author=notices.Author("书记"))
+        await s.commit()
+
+    async def check(level: Level) -> str:
+        async with AsyncSession(db.engine) as s:
+            members = set((await s.exec(select(col(NoticeReceipt.member_id))
+                                        .where(NoticeReceipt.notice_id == notice.id))).all())
+        ok = members == {db.members[uid] for uid in level.acknowledged}
+        return f"{'OK' if ok else 'MISMATCH'}: {len(members)} receipts"
+
+    return check
+
+
+async def _no_preparation(_db: Database) -> Check | None:
+    return None
+
+
 async def cpu_table(targets: list[Target], db: Database, uids: list[int]) -> None:
-    """Each command at C=10 on each target after a warm-up; 报到 from new senders each time.
-    积分 was measured so in its rows already."""
+    """Each command at C=10 on each target after a warm-up, ROUNDS times (the median kept).
+    报到 from new senders each round; 请假 and 收到 on a new meeting / notice each round (and
+    for the warm-up). 积分 was measured so in its rows already."""
     new = list(range(NEW_UID, NEW_UID + WARM + CPU_EVENTS * ROUNDS))
-    for command, senders in ((HELP, uids), (INFO, uids), (REGISTER, new)):
+    table: tuple[tuple[Command, list[int], Callable[[Database], Awaitable[Check | None]]], ...] = (
+        (HELP, uids, _no_preparation), (INFO, uids, _no_preparation),
+        (REGISTER, new, _no_preparation), (LEAVE, uids, leave_round),
+        (RECEIPT, uids, receipt_round))
+    for command, senders, prepare in table:
+        await prepare(db)
         for target in targets:
             await target.run(senders[:WARM], 10, command)
         runs: dict[str, list[Level]] = {t.result.name: [] for t in targets}
         for round_ in range(ROUNDS):
             # 报到 needs new senders every round; the others repeat the same ones.
             first = WARM + (CPU_EVENTS * round_ if command is REGISTER else 0)
+            check = await prepare(db)
             for target in targets:
                 level = await target.run(senders[first:first + CPU_EVENTS], 10, command)
                 if target.db and command is REGISTER:
                     level.check = await check_registered(db, level)
+                elif target.db and check is not None:
+                    level.check = await check(level)
                 runs[target.result.name].append(level)
                 _progress(target, level, command.label)
         for target in targets:
