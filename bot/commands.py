@@ -117,16 +117,18 @@ _GLUE = frozenset("的了条表过着得地吗呢吧啊呀哦嘛么是都也还�
 """First characters that, right after a command word with no space, continue a sentence."""
 
 
-_ARG_CHECKERS: set[Any] = set()
-"""Rule checkers of the form `(arg, space) -> bool` that _CommandFirst calls directly."""
+_ARG_CHECKERS: dict[Any, bool] = {}
+"""Rule checkers of the form `(arg, space) -> bool` (or `(event, arg, space)`, True here) that
+_CommandFirst calls directly."""
 
 
-def argument_rule(check: Any) -> Rule:
+def argument_rule(check: Any, *, event: bool = False) -> Rule:
     """A plugin's narrowing of a command by its argument: `check(arg, space) -> bool` with NoneBot's
-    CommandArg / CommandWhitespace annotations, used as `matcher.rule & argument_rule(check)`.
-    _CommandFirst calls it directly with the parsed argument, as NoneBot would solve it, without a
-    dependency-injection round (task groups) per message."""
-    _ARG_CHECKERS.add(check)
+    CommandArg / CommandWhitespace annotations (with `event`: `check(event, arg, space)`, the event
+    annotated Event), used as `matcher.rule & argument_rule(check)`. _CommandFirst calls it
+    directly with the parsed argument, as NoneBot would solve it, without a dependency-injection
+    round (task groups) per message."""
+    _ARG_CHECKERS[check] = event
     return Rule(check)
 
 
@@ -156,7 +158,7 @@ def _sentence_rule(name: str) -> Rule | None:
             return True
         return text[0] in "#" or text[0].isdigit() if names else text[0] not in _GLUE
 
-    _ARG_CHECKERS.add(not_a_sentence)
+    _ARG_CHECKERS[not_a_sentence] = False
     return Rule(not_a_sentence)
 
 
@@ -189,7 +191,8 @@ class _CommandFirst(Rule):
             if isinstance(call, CommandRule):
                 passed = await call(prefix.get(CMD_KEY), arg, space)
             else:
-                passed = await (_no_argument(arg) if call is _no_argument else call(arg, space))
+                passed = await (_no_argument(arg) if call is _no_argument
+                                else call(event, arg, space) if _ARG_CHECKERS[call] else call(arg, space))
             if not passed:
                 return False
         return await self._rest(bot, event, state, *args, **kwargs)

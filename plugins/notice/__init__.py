@@ -7,7 +7,6 @@ import nonebot
 from nonebot.adapters import Bot, Event, Message
 from nonebot.params import CommandArg, CommandWhitespace
 from nonebot.plugin import PluginMetadata
-from nonebot.rule import Rule
 
 from bot.chat import arg_text, quoted_id
 from bot.commands import argument_rule, command
@@ -47,7 +46,8 @@ async def _set_apart(arg: Annotated[Message, CommandArg()],
     return not text or bool(space) or text[0] in ":："
 
 
-async def _is_receipt(event: Event, arg: Annotated[Message, CommandArg()]) -> bool:
+async def _is_receipt(event: Event, arg: Annotated[Message, CommandArg()],
+                      _space: Annotated[str | None, CommandWhitespace()]) -> bool:
     # `收到快递了` is not a receipt; anything after 收到 in a reply-quote is (the handler checks
     # that the quoted message is a notice).
     return quoted_id(event) is not None or parse.ack_words(arg_text(arg))[0]
@@ -56,7 +56,7 @@ async def _is_receipt(event: Event, arg: Annotated[Message, CommandArg()]) -> bo
 post_cmd = command("通知", "发通知")
 post_cmd.rule = post_cmd.rule & argument_rule(_set_apart)
 ack_cmd = command("收到", "已收到", hot=True)
-ack_cmd.rule = ack_cmd.rule & Rule(_is_receipt)
+ack_cmd.rule = ack_cmd.rule & argument_rule(_is_receipt, event=True)
 offline_cmd = command("已传达", "已通知")
 status_cmd = command("通知情况", "传达情况")
 list_cmd = command("通知列表", "最近通知", bare=True)
