@@ -15,6 +15,7 @@ from db.models import HealthCategory, MemberStatus
 from db.models.notice import Channel, NoticeReceipt
 from domain import notices
 from tests.factories import make_branch, make_member
+from tests.statements import statements
 
 NOW = datetime(2026, 12, 3, 2, 0, tzinfo=UTC)  # Thursday 10:00 Beijing
 
@@ -187,25 +188,68 @@ def test_follow_up_times_fall_on_beijing_days() -> None:
         notices.FollowUp.parse("明早")
 
 
-async def test_a_bare_ack_is_three_statements(db: AsyncSession) -> None:
-    """收到 is sent by a whole branch at once: find the notice, insert the receipt, count — no more."""
-    from sqlalchemy import event
-
+async def test_an_ack_is_one_write_and_one_read(db_url: str, db: AsyncSession) -> None:
+    """收到 is sent by a whole branch at once. A bare 收到: the receipt's INSERT from the open
+    notice, then the notice and its counts (SQLite); on PostgreSQL both in one statement. 收到 #1
+    (again): the notice by its number, then the same."""
     branch, secretary, zhang, _ = await _branch(db)
     await _post(db, branch, secretary)
-    statements: list[str] = []
+    one = ["WITH"] if db_url.startswith("postgresql") else ["INSERT", "SELECT"]
+    with statements() as bare:
+        ack = await notices.acknowledge(db, branch_id=branch.id, member=zhang, now=NOW)
+    with statements() as again:
+        repeated = await notices.acknowledge(db, branch_id=branch.id, member=zhang, number=1,
+                                             now=NOW + timedelta(minutes=1))
+    assert (ack.notice.number, ack.new, ack.reached, ack.expected) == (1, True, 2, 3)
+    assert (repeated.new, repeated.at, repeated.reached, repeated.expected) == (False, NOW, 2, 3)
+    assert (bare, again) == (one, ["SELECT", *one])
 
-    def record(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
-        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE: the transaction, not work
-            statements.append(statement.split()[0])
 
-    sync_engine = db_engine.get_engine().sync_engine
-    event.listen(sync_engine, "before_cursor_execute", record)
-    try:
-        await notices.acknowledge(db, branch_id=branch.id, member=zhang, now=NOW)
-    finally:
-        event.remove(sync_engine, "before_cursor_execute", record)
-    assert statements == ["SELECT", "INSERT", "SELECT"]
+async def _while_uncommitted(first_ack, second_ack):  # noqa: ANN001, ANN202
+    """`first_ack` done and not committed yet while `second_ack` starts (PostgreSQL: it waits on
+    the receipt's key; SQLite: on the write lock), then committed: the second's outcome."""
+    import asyncio
+
+    async with db_engine.session_factory()() as first, db_engine.session_factory()() as second:
+        await first_ack(first)
+        later = asyncio.create_task(second_ack(second))
+        await asyncio.sleep(0.3)
+        await first.commit()
+        return await later
+
+
+async def test_an_ack_waiting_for_the_same_receipt_counts_it(db_url: str, db: AsyncSession) -> None:
+    """收到 #1 while the same member's 收到 #1 (a duplicate delivery) is not yet committed: the
+    second is told they had it, with its time, and the count includes it (PostgreSQL: the
+    statement's own snapshot did not see it)."""
+    branch, secretary, zhang, _ = await _branch(db)
+    await _post(db, branch, secretary)
+
+    def ack(now: datetime):  # noqa: ANN202
+        return lambda session: notices.acknowledge(session, branch_id=branch.id, member=zhang,
+                                                   number=1, now=now)
+
+    second = await _while_uncommitted(ack(NOW), ack(NOW + timedelta(minutes=1)))
+    assert (second.new, second.at, second.reached, second.expected) == (False, NOW, 2, 3)
+
+
+async def test_a_bare_ack_waiting_for_the_same_receipt_counts_it(db_url: str,
+                                                                 db: AsyncSession) -> None:
+    """A bare 收到 while the same member's bare 收到 is not yet committed. SQLite runs one after
+    the other: nothing is left to answer. On PostgreSQL both found the notice open: the second
+    answers it too (as new, as it always has) and counts the first's receipt."""
+    branch, secretary, zhang, _ = await _branch(db)
+    await _post(db, branch, secretary)
+
+    async def ack(session: AsyncSession) -> notices.Ack:
+        return await notices.acknowledge(session, branch_id=branch.id, member=zhang, now=NOW)
+
+    if not db_url.startswith("postgresql"):
+        with pytest.raises(Conflict, match="都已收到"):
+            await _while_uncommitted(ack, ack)
+        return
+    second = await _while_uncommitted(ack, ack)
+    assert (second.notice.number, second.new, second.reached, second.expected) == (1, True, 2, 3)
 
 
 async def test_county_notice_to_one_area(db: AsyncSession) -> None:
