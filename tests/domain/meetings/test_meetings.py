@@ -24,6 +24,7 @@ from db.models import (
 )
 from domain import meetings, points
 from tests.factories import OTHER_GROUP_ID, make_branch, make_member
+from tests.statements import statements
 
 START = datetime(2026, 11, 25, 1, 30, tzinfo=UTC)  # Wednesday 09:30 Beijing
 
@@ -117,6 +118,58 @@ async def test_leave_then_sign_in_upgrades_the_row(db: AsyncSession) -> None:
     rows = (await db.exec(select(Attendance))).all()
     assert [(a.status, a.seq, a.reason) for a in rows] == [(AttendanceStatus.PRESENT, 1, None)]
     assert result.attendance.id == row.id
+
+
+async def test_bare_leave_takes_the_open_meeting_else_the_next(db: AsyncSession) -> None:
+    """请假 without #N: the open meeting (a cancelled one never), else the next; none after the
+    last. Two statements (the meeting, the row's INSERT … ON CONFLICT); a refusal reads the row."""
+    branch = await make_branch(db)
+    zhang = await make_member(db, branch, "张三")
+    cancelled = await _study(db, branch, START - timedelta(minutes=10))
+    cancelled.cancelled = True
+    db.add(cancelled)
+    await db.commit()
+    now, later = await _study(db, branch), await _study(db, branch, START + timedelta(days=1))
+    taken = []
+    for moment in (START, START + timedelta(hours=2)):
+        with time_machine.travel(moment, tick=False), statements() as run:
+            meeting, row = await meetings.take_leave(db, branch_id=branch.id, member=zhang,
+                                                     reason=" 住院 ")
+            await db.commit()
+        taken.append((meeting.id, row.session_id, row.status, row.reason, row.signed_at, run))
+    with time_machine.travel(START + timedelta(days=2), tick=False), pytest.raises(
+            NotFound, match="^近期没有安排会议，不用请假。$"):
+        await meetings.take_leave(db, branch_id=branch.id, member=zhang, reason=None)
+    await db.commit()  # nothing written (a rollback would expire the test's objects)
+    with time_machine.travel(START + timedelta(days=1), tick=False):
+        await meetings.sign_in(db, branch_id=branch.id, member=zhang)
+        await db.commit()
+        with statements() as refused, pytest.raises(Conflict, match="^您已签到（09:30），不用请假了。$"):
+            await meetings.take_leave(db, branch_id=branch.id, member=zhang, reason=None)
+    assert taken == [
+        (now.id, now.id, AttendanceStatus.LEAVE, "住院", START, ["SELECT", "INSERT"]),
+        (later.id, later.id, AttendanceStatus.LEAVE, "住院", START + timedelta(hours=2),
+         ["SELECT", "INSERT"])]
+    assert refused == ["SELECT", "INSERT", "SELECT"]
+
+
+async def test_leave_again_keeps_the_row_and_updates_it(db: AsyncSession) -> None:
+    """A second 请假 (or 代请假) for the same meeting updates the row on leave: reason, time and
+    who asked; its id and status stay."""
+    branch = await make_branch(db)
+    zhang, wang = await make_member(db, branch, "张三"), await make_member(db, branch, "王书记")
+    study = await _study(db, branch)
+    with time_machine.travel(START - timedelta(days=1), tick=False):
+        _, first = await meetings.take_leave(db, branch_id=branch.id, member=zhang, reason="看病")
+        await db.commit()
+    with time_machine.travel(START - timedelta(hours=1), tick=False):
+        _, second = await meetings.take_leave(db, branch_id=branch.id, member=zhang, reason=None,
+                                              meeting_id=study.id, proxy=wang)
+        await db.commit()
+    rows = (await db.exec(select(Attendance))).all()
+    assert [(a.id, a.status, a.reason, a.proxy_by, a.signed_at, a.seq) for a in rows] == [
+        (first.id, AttendanceStatus.LEAVE, None, wang.id, START - timedelta(hours=1), None)]
+    assert second is first
 
 
 async def test_proxy_sign_in_records_operator_and_same_points(db: AsyncSession) -> None:
