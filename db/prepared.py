@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Numeric, inspect, literal, select
 from sqlalchemy.engine import Connection, Dialect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import configure_mappers, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 from sqlalchemy.sql import ClauseElement
@@ -123,11 +123,10 @@ async def run(db: AsyncSession, stmt: Prepared, params: Mapping[str, Any]) -> Ou
     form = stmt.form(dialect)
     values = [_bound(form, i, name, params) for i, name in enumerate(form.names)]
     driver: Any = connection.connection.driver_connection
-    if not _in_transaction(dialect, driver):
-        await _begin(db, connection)
-        if not _in_transaction(dialect, driver):
-            raise RuntimeError("db.prepared.run: the session's transaction did not begin")
+    adapted: Any = connection.connection.dbapi_connection
     try:
+        if not _in_transaction(dialect, connection):
+            await _begin(db, connection)
         if dialect.name == "sqlite":
             cursor = await driver.execute(form.sql, values)
             raw_rows: Sequence[Any] = await cursor.fetchall()
@@ -141,8 +140,14 @@ async def run(db: AsyncSession, stmt: Prepared, params: Mapping[str, Any]) -> Ou
             match = _PG_STATUS.search(await driver.execute(form.sql, *values) or "")
             rowcount = int(match[1]) if match else 0
     except Exception as error:
-        if _is_integrity(error):
-            raise IntegrityError(form.sql, values, error) from error
+        if _is_integrity(error):  # values hidden, as the engine's hide_parameters does
+            raise IntegrityError(form.sql, values, error, hide_parameters=True) from error
+        # A dead connection (or one a failed BEGIN left in no known state) is given up.
+        if connection.invalidated or dialect.is_disconnect(error, adapted, None):  # type: ignore[arg-type]
+            if not connection.invalidated:
+                await _invalidate(db, error)
+            raise DBAPIError(form.sql, values, error, hide_parameters=True,
+                             connection_invalidated=True) from error
         raise
     rows = [tuple(process(value) if process else value
                   for process, value in zip(form.results, row, strict=True)) for row in raw_rows]
@@ -156,18 +161,47 @@ async def _begin(db: AsyncSession, connection: Connection) -> None:
     """Begin the transaction the session has begun in name only. SQLite began it already (the
     engine's BEGIN IMMEDIATE runs when the session takes its connection); SQLAlchemy's asyncpg
     adapter begins it with the first statement it runs itself, so here it is asked to begin
-    (BEGIN alone, one round trip) — or, should the adapter not offer that, a `SELECT 1` begins it."""
+    (BEGIN alone, one round trip) — or, should the adapter not offer that, a `SELECT 1` begins it.
+    A BEGIN that fails leaves the connection in no known state: it is given up (invalidated)."""
     adapted: Any = connection.connection.dbapi_connection
     start = getattr(adapted, "_start_transaction", None)
-    if start is not None and getattr(adapted, "_transaction", False) is None:
+    if start is None or not hasattr(adapted, "_transaction"):
+        await (await db.connection()).execute(_BEGIN)
+        return
+    try:
         async with adapted._execute_mutex:  # noqa: SLF001  (the adapter's own guard)
             await start()
-    else:
-        await (await db.connection()).execute(_BEGIN)
+        if adapted._transaction is None:  # noqa: SLF001
+            raise RuntimeError("db.prepared: the session's transaction did not begin")
+    except Exception as error:
+        await _invalidate(db, error)
+        raise
 
 
-def _in_transaction(dialect: Dialect, driver: Any) -> bool:
-    return bool(driver.in_transaction if dialect.name == "sqlite" else driver.is_in_transaction())
+async def _invalidate(db: AsyncSession, error: BaseException) -> None:
+    """What SQLAlchemy does when a statement finds its connection dead: this connection is
+    discarded, and every pooled connection made before it is replaced on its next checkout
+    (after a server restart they are all dead: each would otherwise fail one command)."""
+
+    def invalidate(connection: Connection) -> None:
+        if not connection.invalidated:
+            pooled: Any = connection.connection
+            connection.engine.pool._invalidate(pooled, error)  # noqa: SLF001  (as Connection does)
+            connection.invalidate(error)
+
+    await (await db.connection()).run_sync(invalidate)
+
+
+def _in_transaction(dialect: Dialect, connection: Connection) -> bool:
+    """Whether the driver's transaction has begun: SQLite's own flag; for asyncpg the adapter's
+    (it commits and rolls back only a transaction it began), else the server's status."""
+    driver: Any = connection.connection.driver_connection
+    if dialect.name == "sqlite":
+        return bool(driver.in_transaction)
+    adapted: Any = connection.connection.dbapi_connection
+    if hasattr(adapted, "_transaction"):
+        return adapted._transaction is not None  # noqa: SLF001
+    return bool(driver.is_in_transaction())
 
 
 _HELD = "db.prepared:connection"
@@ -194,13 +228,20 @@ def loaded(model: type[_M], values: Mapping[str, Any]) -> _M:
     mapper: Any = inspect(model)
     if not mapper.configured:  # a process whose first ORM use this is (a 签到 right after start)
         configure_mappers()
+    columns = _COLUMNS.get(model)
+    if columns is None:
+        columns = _COLUMNS[model] = frozenset(mapper.columns.keys())
+    if not values.keys() <= columns:
+        raise KeyError(f"not columns of {model.__name__}: {sorted(values.keys() - columns)}")
     instance: _M = mapper.class_manager.new_instance()
-    state: Any = instance_state(instance)
-    # As SQLAlchemy's loader populates a row's object: the values into its dict, all committed.
-    state.dict.update(values)
-    state._commit_all(state.dict)  # noqa: SLF001
+    # As SQLAlchemy's loader populates a row's object: the values into its dict; then
+    # make_transient_to_detached commits them all and gives it its identity.
+    instance_state(instance).dict.update(values)
     make_transient_to_detached(instance)
     return instance
+
+
+_COLUMNS: dict[type[Any], frozenset[str]] = {}
 
 
 def adopt(db: AsyncSession, model: type[_M], values: Mapping[str, Any], *,
@@ -212,8 +253,11 @@ def adopt(db: AsyncSession, model: type[_M], values: Mapping[str, Any], *,
     key = mapper.identity_key_from_primary_key([values[c.key] for c in mapper.primary_key])
     existing = db.sync_session.identity_map.get(key)
     if existing is not None:
-        if refresh:
-            for name, value in values.items():
+        # Refreshed: every value. Otherwise those the session no longer holds (expired by a
+        # rollback), as a query fills them; the session's own values win, as in a query.
+        expired = instance_state(existing).expired_attributes
+        for name, value in values.items():
+            if refresh or name in expired:
                 set_committed_value(existing, name, value)
         found: _M = existing
         return found

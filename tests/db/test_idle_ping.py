@@ -42,3 +42,32 @@ async def test_a_connection_used_a_moment_ago_is_not_pinged(
         await _backend_pid(engine)
     assert await _backend_pid(engine) != first
     await engine.dispose()
+
+
+async def test_a_dead_connection_found_by_a_prepared_statement_is_given_up(
+        pg_database: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command's first statement is a prepared one (db/prepared.py, the message id): when
+    it finds its connection dead, that command fails and the pool is renewed, as SQLAlchemy does
+    for its own statements — the next command gets a live connection, not the dead one again."""
+    from sqlalchemy import func, select
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
+    from db.prepared import Prepared, run
+
+    monkeypatch.setattr(db_engine, "IDLE_PING", 3600.0)
+    engine = db_engine.make_engine(pg_database, pool_size=1)
+    backend = Prepared(lambda _dialect: select(func.pg_backend_pid()))
+    async with AsyncSession(engine) as db:
+        first = (await run(db, backend, {})).scalar()
+        await db.commit()
+    await _terminate(pg_database, first)
+    async with AsyncSession(engine) as db:
+        with pytest.raises(DBAPIError) as failed:
+            await run(db, backend, {})
+        assert failed.value.connection_invalidated
+        await db.rollback()
+    for _ in range(2):  # and stays renewed
+        async with AsyncSession(engine) as db:
+            assert (await run(db, backend, {})).scalar() not in (None, first)
+            await db.commit()
+    await engine.dispose()
