@@ -63,7 +63,7 @@ class Reply:
 Outcome = str | Message | MessageSegment | Reply | None
 Handler = Callable[..., Awaitable[Outcome]]
 
-async def first_delivery(db: AsyncSession, bot: Bot, event: Event) -> bool:
+async def first_delivery(db: AsyncSession, bot: Bot, event: Event, *, caller: bool = True) -> bool:
     """Record the message id in the command's own transaction; False when it is already there.
 
     Effect-once, not attempt-once: the id is committed together with what the command changed, so
@@ -75,13 +75,14 @@ async def first_delivery(db: AsyncSession, bot: Bot, event: Event) -> bool:
         return True
     key = f"{ctx.self_id}:{ctx.group_id or 'p'}:{ctx.message_id}"
     params: dict[str, Any] = {"platform": ctx.platform, "event_key": key, "seen_at": timeutil.now()}
-    if dialect_name(db) != "postgresql":
+    if not caller or dialect_name(db) != "postgresql":
         return bool((await run(db, _RECORD_EVENT, params)).rowcount)
     # One round trip for the id and the caller's row (bot/deps.py reads it from the session).
-    caller = caller_params(ctx)
-    row = (await run(db, _RECORD_AND_CALLER[ctx.group_id is None], {**params, **caller})).first()
-    assert row is not None  # one row, whatever the caller's
-    db.info[CALLER_READ] = (caller, None if row[1] is None else row[1:])
+    who = caller_params(ctx)
+    row = (await run(db, _RECORD_AND_CALLER[ctx.group_id is None], {**params, **who})).first()
+    if row is None:
+        raise RuntimeError("the message id's statement returned no row")
+    db.info[CALLER_READ] = (who, None if row[1] is None else row[1:])
     return bool(row[0])
 
 
@@ -216,7 +217,7 @@ async def _run(func: Handler, db: AsyncSession, args: Any, kwargs: dict[str, Any
     except DomainError as error:
         await db.rollback()
         # A redelivered message the first delivery handled (报到 again → "您已报到") is silent.
-        handled = not await first_delivery(db, bot, event)
+        handled = not await first_delivery(db, bot, event, caller=False)
         await end_transaction(db, commit=not handled)
         if handled:
             return

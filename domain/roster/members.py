@@ -29,19 +29,23 @@ _BY_NAME = Prepared(lambda _dialect: sa_select(*_MEMBER.columns).where(
     _MEMBER.c.branch_id == bindparam("branch_id"), _MEMBER.c.name == bindparam("name")))
 
 
-def _insert_or_ignore(dialect: str, table: Any, columns: tuple[str, ...]) -> Any:
-    """INSERT of these columns … ON CONFLICT DO NOTHING RETURNING id (no row: a key was taken)."""
+def _insert_or_ignore(dialect: str, table: Any, columns: tuple[str, ...],
+                      key: list[str] | None = None) -> Any:
+    """INSERT of these columns … ON CONFLICT [key] DO NOTHING RETURNING id (no row: the key was
+    taken; without `key`, any unique key of the table)."""
     return (upsert_insert(dialect, table)
             .values(**{c: bindparam(c, type_=table.c[c].type) for c in columns})
-            .on_conflict_do_nothing().returning(table.c.id))
+            .on_conflict_do_nothing(index_elements=key).returning(table.c.id))
 
 
 _NEW_MEMBER = Prepared(lambda dialect: _insert_or_ignore(
-    dialect, _MEMBER, tuple(c for c in _MEMBER_FIELDS if c != "id")))
+    dialect, _MEMBER, tuple(c for c in _MEMBER_FIELDS if c != "id"), ["branch_id", "name"]))
 _NEW_ACCOUNT = Prepared(lambda dialect: _insert_or_ignore(dialect, _ACCOUNT, _ACCOUNT_FIELDS))
 """Prepared (db.prepared): every command that names a member, and 报到, which a whole branch
 sends in its first hour. The inserts are `ON CONFLICT DO NOTHING`: a concurrent 报到 that won a
-unique key returns no row (no savepoint needed to survive the conflict)."""
+unique key returns no row (no savepoint needed to survive the conflict). The member's key is its
+name in the branch; the account has two (the QQ, and one account per member and platform), and
+either taken means a concurrent 报到 won."""
 
 
 def _member(db: AsyncSession, row: Sequence[Any] | None) -> Member | None:

@@ -82,7 +82,6 @@ def latest_arrival() -> Any:
 
 
 _TAKE = Prepared(taking)
-_LATEST = Prepared(lambda _dialect: select(latest_arrival()))
 """Prepared (db.prepared): 认领 is sent by many members at once when a need is posted."""
 
 
@@ -106,14 +105,6 @@ async def waitlist_position(db: AsyncSession, claim: Claim) -> int:
     """1-based place on the waitlist."""
     waiting = await claims_of(db, need_id=claim.need_id, status=ClaimStatus.WAITLIST)
     return next(i for i, c in enumerate(waiting, 1) if c.id == claim.id)
-
-
-async def arrival(db: AsyncSession, need: Need) -> datetime:
-    """Now, but strictly after every earlier arrival on this need (the row lock makes this safe).
-
-    A re-claim re-uses its row, so the id cannot break a tie in queued_at; this keeps the order total.
-    """
-    return next_arrival((await run(db, _LATEST, {"need_id": need.id})).scalar())
 
 
 def next_arrival(latest: datetime | None) -> datetime:

@@ -93,7 +93,8 @@ async def claim_need(
     if not suits(need, member.category):
         raise Conflict(_unsuitable(need, member, proxy is not None))
     found = (await run(db, _CLAIM, {"need_id": need_id, "member_id": member.id})).first()
-    assert found is not None  # the need's row, locked above
+    if found is None:  # the need's row, locked above, cannot have gone
+        raise RuntimeError(f"need #{need_id} vanished under its row lock")
     latest, stored = found[0], dict(zip(_CLAIM_FIELDS, found[1:], strict=True))
     claim = None if stored["id"] is None else adopt(db, Claim, stored)
     if claim is not None and claim.status in ACTIVE:
@@ -125,7 +126,8 @@ async def _insert_claim(db: AsyncSession, need: Need, values: dict[str, Any]) ->
         placed = await take_place(db, need)
         values = {**values, "status": ClaimStatus.CLAIMED if placed else ClaimStatus.WAITLIST}
     written = (await run(db, _INSERT_CLAIM, {"status": None, **values})).first()
-    assert written is not None  # INSERT … RETURNING
+    if written is None:
+        raise RuntimeError("the claim's INSERT … RETURNING returned no row")
     return adopt(db, Claim, {**values, "id": written[0], "status": ClaimStatus(written[1])})
 
 
