@@ -13,7 +13,7 @@ from core import timeutil
 from core.errors import Conflict, InvalidInput, NotFound
 from core.refs import PersonRef
 from db.models import Attendance, AttendanceStatus, LedgerKind, Member, SessionKind, StudySession
-from db.prepared import Prepared, loaded, run
+from db.prepared import Prepared, adopt, loaded, run
 from db.sql import dialect_name, insert_or_ignore
 from domain import points, roster
 from domain.meetings import texts as t
@@ -140,6 +140,24 @@ def _place_row_statement(_dialect: str) -> Any:
                     signed_at=bindparam("signed_at", type_=row.c.signed_at.type)))
 
 
+def _from_leave_statement(_dialect: str) -> Any:
+    """A leave row becomes the sign-in (its reason gone), only if it is not one already: the
+    condition is the database's, so two 签到 of a member on leave at once (or a 请假 committed
+    meanwhile) cannot both win or leave a reason behind. RETURNING the row."""
+    table = Attendance.__table__  # type: ignore[attr-defined]
+    not_yet = [table.c.status != literal(str(status)) for status in ATTENDED]
+    return (update(table)
+            .where(table.c.session_id == bindparam("session_id"),
+                   table.c.member_id == bindparam("member_id"), *not_yet)
+            .values(status=bindparam("status", type_=table.c.status.type),
+                    signed_at=bindparam("signed_at", type_=table.c.signed_at.type),
+                    proxy_by=bindparam("proxy_by", type_=table.c.proxy_by.type),
+                    seq=None, reason=None)
+            .returning(*table.c))
+
+
+_ROW_FIELDS = tuple(Attendance.__table__.columns.keys())  # type: ignore[attr-defined]
+_FROM_LEAVE = Prepared(_from_leave_statement)
 _OPEN = Prepared(_open_statement)
 _INSERT = Prepared(_insert_statement)
 _PLACE = Prepared(_place_statement)
@@ -172,17 +190,14 @@ async def _record(
     new_id = (await run(db, _INSERT, values)).scalar()
     if new_id is not None:
         row = loaded(Attendance, {"id": new_id, **values, "reason": None})
-    else:  # signed in before (nothing to do), or on leave and came after all
-        found = await attendance_row(db, meeting_id=meeting.id or 0, member_id=member.id or 0)
-        assert found is not None
-        row = found
-        if row.status in ATTENDED:
-            return SignIn(member, meeting, row, already=True)
-        for key, value in values.items():
-            setattr(row, key, value)
-        row.reason = None
-        db.add(row)
-        await db.flush()
+    else:  # on leave and came after all (the leave row becomes the sign-in), or signed in before
+        came = (await run(db, _FROM_LEAVE, values)).first()
+        if came is None:  # signed in already: by this member a moment ago, or by a 代签
+            found = await attendance_row(db, meeting_id=meeting.id or 0, member_id=member.id or 0)
+            if found is None or found.status not in ATTENDED:
+                raise RuntimeError("an attendance row neither inserted nor updated")
+            return SignIn(member, meeting, found, already=True)
+        row = adopt(db, Attendance, dict(zip(_ROW_FIELDS, came, strict=True)), refresh=True)
     delta = await award_attendance(db, member=member, meeting=meeting, row=row, operator=proxy,
                                    operator_name=proxy_name, rules=rules)
     seq, signed_at = await _take_place(db, meeting_id=meeting.id or 0, row_id=row.id or 0,

@@ -131,3 +131,29 @@ async def test_sign_in_and_leave_of_one_member_at_once(db_url: str) -> None:
     assert sorted(rows[m].seq for m in ids) == list(range(1, 11))
     assert [(rows[m].status, rows[m].reason, rows[m].proxy_by, rows[m].signed_at) for m in ids] == [
         (AttendanceStatus.PRESENT, None, None, a.signed_at) for a in signed]
+
+
+async def test_two_sign_ins_of_a_member_on_leave_at_once(db_url: str) -> None:
+    """A member on leave came after all and taps 签到 twice (two messages): the second arrives
+    while the first is not yet committed (PostgreSQL: it waits on the row; SQLite: on the write
+    lock). One sign-in, one 第N位, one ledger entry; the second is told it was done already
+    (before, both turned the leave row into a sign-in: two places, two awards)."""
+    branch_id, ids = await _open_meeting_with(["张三", "李四"])
+    member_id = ids[0]
+    async with db_engine.session_factory()() as db:
+        await _leave(db, branch_id, member_id, "看病")
+        await db.commit()
+    async with db_engine.session_factory()() as first, db_engine.session_factory()() as second:
+        signed = await _sign_in(first, branch_id, member_id)
+        again = asyncio.create_task(_sign_in(second, branch_id, member_id))
+        await asyncio.sleep(0.3)
+        await first.commit()
+        repeated = await again
+        await second.commit()
+    assert (signed.already, repeated.already) == (False, True)
+    async with db_engine.session_factory()() as db:
+        entries = (await db.exec(select(LedgerEntry).where(LedgerEntry.member_id == member_id))).all()
+        count = (await db.get(StudySession, signed.meeting.id)).signin_count
+    row = (await _rows())[member_id]
+    assert (row.status, row.seq, row.reason, count, len(entries)) == (
+        AttendanceStatus.PRESENT, 1, None, 1, 1)
