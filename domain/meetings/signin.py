@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, func, literal, update
+from sqlalchemy import Boolean, String, bindparam, cast, func, insert, literal, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,7 +12,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core import timeutil
 from core.errors import Conflict, InvalidInput, NotFound
 from core.refs import PersonRef
-from db.models import Attendance, AttendanceStatus, LedgerKind, Member, SessionKind, StudySession
+from db.models import (
+    Attendance,
+    AttendanceStatus,
+    LedgerEntry,
+    LedgerKind,
+    Member,
+    SessionKind,
+    StudySession,
+)
 from db.prepared import Prepared, adopt, loaded, run
 from db.sql import dialect_name, insert_or_ignore
 from domain import points, roster
@@ -67,10 +75,15 @@ async def award_attendance(
             delta = await points.kind_rule(db, member.branch_id, key, meeting.kind, base=delta)
     if not delta:
         return None
-    label = f"{SessionKind(meeting.kind).label}{AttendanceStatus(row.status).label} #{meeting.id}"
-    await points.award(db, member=member, delta=delta, kind=LedgerKind.STUDY, reason=label,
-                       source=f"signin:{row.id}", operator=operator, operator_name=operator_name)
+    await points.award(db, member=member, delta=delta, kind=LedgerKind.STUDY,
+                       reason=_award_reason(meeting, row.status), source=f"signin:{row.id}",
+                       operator=operator, operator_name=operator_name)
     return delta
+
+
+def _award_reason(meeting: StudySession, status: str) -> str:
+    """The ledger's words for coming to a meeting: `学习按时签到 #12`."""
+    return f"{SessionKind(meeting.kind).label}{AttendanceStatus(status).label} #{meeting.id}"
 
 
 def _open_statement(_dialect: str) -> Any:
@@ -104,6 +117,25 @@ def _insert_statement(dialect: str) -> Any:
     return insert_or_ignore(dialect, table, index_elements=["session_id", "member_id"],
                             **{c: bindparam(c, type_=table.c[c].type) for c in _ROW_COLUMNS}
                             ).returning(table.c.id)
+
+
+def _insert_awarded_statement(_dialect: str) -> Any:
+    """PostgreSQL: the attendance row (as _insert_statement) and, when the 签到 earns points
+    (`award`), its ledger entry and balance (domain/points/ledger.py's entry_ctes, the entry's
+    source `signin:<row id>`), in one statement. No row when the member has one already."""
+    signed = _insert_statement("postgresql").cte("signed")
+    ledger = LedgerEntry.__table__  # type: ignore[attr-defined]
+    given = [c for c in points.ENTRY_COLUMNS if c != "source"]
+    source = literal("signin:") + cast(signed.c.id, String)
+    columns: list[Any] = [cast(bindparam(f"entry_{c}", type_=ledger.c[c].type), ledger.c[c].type)
+                          for c in given]
+    columns.append(source)
+    entry = insert(ledger).from_select(
+        [*given, "source"],
+        select(*columns).select_from(signed).where(bindparam("award", type_=Boolean)))
+    written, credited = points.entry_ctes(entry)
+    return (select(signed.c.id, select(written.c.id).scalar_subquery().label("entry_id"))
+            .select_from(signed).add_cte(signed, written, credited))
 
 
 def _place_statement(dialect: str) -> Any:
@@ -160,6 +192,7 @@ _ROW_FIELDS = tuple(Attendance.__table__.columns.keys())  # type: ignore[attr-de
 _FROM_LEAVE = Prepared(_from_leave_statement)
 _OPEN = Prepared(_open_statement)
 _INSERT = Prepared(_insert_statement)
+_INSERT_AWARDED = Prepared(_insert_awarded_statement)
 _PLACE = Prepared(_place_statement)
 _PLACE_ROW = Prepared(_place_row_statement)
 
@@ -187,7 +220,18 @@ async def _record(
     status = AttendanceStatus.LATE if moment > meeting.late_after else AttendanceStatus.PRESENT
     values: dict[str, Any] = dict(session_id=meeting.id, member_id=member.id, status=status, seq=None,
                                   signed_at=moment, proxy_by=proxy.id if proxy else None)
-    new_id = (await run(db, _INSERT, values)).scalar()
+    if rules is not None and dialect_name(db) == "postgresql":  # one statement for row and points
+        written = await _insert_awarded(db, meeting, member, values, rules)
+        if written is not None:
+            row, delta = written
+            seq, signed_at = await _take_place(db, meeting_id=meeting.id or 0, row_id=row.id or 0,
+                                               moment=moment)
+            set_committed_value(row, "seq", seq)
+            set_committed_value(row, "signed_at", signed_at)
+            return SignIn(member, meeting, row, points=delta)
+        new_id = None
+    else:
+        new_id = (await run(db, _INSERT, values)).scalar()
     if new_id is not None:
         row = loaded(Attendance, {"id": new_id, **values, "reason": None})
     else:  # on leave and came after all (the leave row becomes the sign-in), or signed in before
@@ -205,6 +249,28 @@ async def _record(
     set_committed_value(row, "seq", seq)  # as the database holds them: no flush of its own
     set_committed_value(row, "signed_at", signed_at)
     return SignIn(member, meeting, row, points=delta)
+
+
+async def _insert_awarded(db: AsyncSession, meeting: StudySession, member: Member,
+                          values: dict[str, Any], rules: dict[str, Decimal]
+                          ) -> tuple[Attendance, Decimal | None] | None:
+    """PostgreSQL's new sign-in with its points in one statement (_insert_awarded_statement):
+    the row and the points (None when 0); None when the member had a row already."""
+    status = values["status"]
+    delta = rules["signin_late" if status == AttendanceStatus.LATE else "signin_on_time"]
+    entry = points.entry_values(member=member, delta=delta or Decimal(0), kind=LedgerKind.STUDY,
+                                reason=_award_reason(meeting, status), source=None,
+                                operator=None, operator_name=None, moment=values["signed_at"])
+    params = {**values, **{f"entry_{k}": v for k, v in entry.items()}, "award": bool(delta)}
+    found = (await run(db, _INSERT_AWARDED, params)).first()
+    if found is None:
+        return None
+    row_id, entry_id = found
+    row = loaded(Attendance, {"id": row_id, **values, "reason": None})
+    if not delta:
+        return row, None
+    points.written_entry(db, {**entry, "source": f"signin:{row_id}"}, entry_id)
+    return row, delta
 
 
 async def sign_in(db: AsyncSession, *, branch_id: int, member: Member) -> SignIn:

@@ -1,22 +1,27 @@
 """Points (积分, 时间银行): the append-only ledger, balances, rankings, a branch's points rules,
 加分/扣分 proposals, 冲正, quarterly 公示 and the redemption catalogue.
 
-Other capabilities award points only through `award`, and read a branch's rules only through
+Other capabilities award points only through `award` (签到 on PostgreSQL: its entry written in its
+row's statement through `entry_values`, `entry_ctes`, `written_entry`), and read a branch's rules only through
 `rule` (or, inside their own statement, `rule_value` + `rule_or_default`).
 """
 
 from domain.points.corrections import reverse
 from domain.points.ledger import (
+    ENTRY_COLUMNS,
     REASON_MAX,
     append,
     award,
     balance,
     check_reason,
+    entry_ctes,
+    entry_values,
     get_by_id,
     history,
     ledger_balance,
     name_and_balance,
     rebuild_balances,
+    written_entry,
 )
 from domain.points.monthly import seal_months, sums_by_branch
 from domain.points.proposals import (
@@ -70,6 +75,10 @@ __all__ = [
     "seal_months",
     "sums_by_branch",
     "DEFAULT_RULES",
+    "ENTRY_COLUMNS",
+    "entry_ctes",
+    "entry_values",
+    "written_entry",
     "KIND_RULE_LABELS",
     "REASON_MAX",
     "RULE_LABELS",

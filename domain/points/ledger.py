@@ -3,7 +3,8 @@
 Balances live in `points_balance`, kept by award() in the caller's transaction, so 兑换 can spend
 with one conditional UPDATE the database serialises. `rebuild_balances` recomputes them from the
 ledger (the ledger stays the truth; a test compares both). Every other capability awards points
-only through `award`.
+only through `award` — or, for 签到's row written in the same statement on PostgreSQL, through
+`entry_values`, `entry_ctes` and `written_entry`, the same entry and balance.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -42,15 +43,30 @@ def _entry_statement(dialect: str) -> Any:
     entry = insert(table).values(**{c: bindparam(c, type_=table.c[c].type) for c in _ENTRY_COLUMNS})
     if dialect != "postgresql":
         return entry.returning(table.c.id)
+    written, balance = entry_ctes(entry)
+    return select(written.c.id).add_cte(written, balance)
+
+
+def entry_ctes(entry: Any) -> tuple[Any, Any]:
+    """PostgreSQL: an entry's INSERT (values, or from a caller's rows) as the CTE `written`, and
+    the balance upsert it feeds as the CTE `credited` — for a statement that writes an entry
+    together with what earned it (签到's row: domain/meetings/signin.py). Read the entry's id
+    from `written`; `credited` runs whether read or not."""
+    table = LedgerEntry.__table__  # type: ignore[attr-defined]
     written = entry.returning(table.c.id, table.c.member_id, table.c.cycle, table.c.branch_id,
                               table.c.delta).cte("written")
     balance = PointsBalance.__table__  # type: ignore[attr-defined]
-    stmt = upsert_insert(dialect, balance).from_select(
+    upsert = upsert_insert("postgresql", balance).from_select(
         ["member_id", "cycle", "branch_id", "balance"],
         select(written.c.member_id, written.c.cycle, written.c.branch_id, written.c.delta))
-    return (stmt.on_conflict_do_update(index_elements=["member_id", "cycle"],
-                                       set_={"balance": balance.c.balance + stmt.excluded.balance})
-            .returning(select(written.c.id).scalar_subquery().label("id")).add_cte(written))
+    credited = upsert.on_conflict_do_update(
+        index_elements=["member_id", "cycle"],
+        set_={"balance": balance.c.balance + upsert.excluded.balance}).cte("credited")
+    return written, credited
+
+
+ENTRY_COLUMNS = _ENTRY_COLUMNS
+"""The columns an entry is written with (all but its id), in `entry_values`' keys."""
 
 
 def _balance_statement(dialect: str) -> Any:
@@ -95,8 +111,16 @@ async def award(
     source: str | None = None, operator: Member | None = None, operator_name: str | None = None,
 ) -> LedgerEntry:
     """Append one ledger entry, dated now; the caller commits it with the change that earned it."""
-    moment = timeutil.now()
-    values: dict[str, Any] = dict(
+    values = entry_values(member=member, delta=delta, kind=kind, reason=reason, source=source,
+                          operator=operator, operator_name=operator_name, moment=timeutil.now())
+    return written_entry(db, values, await _write(db, values))
+
+
+def entry_values(*, member: Member, delta: Decimal, kind: LedgerKind, reason: str,
+                 source: str | None, operator: Member | None, operator_name: str | None,
+                 moment: Any) -> dict[str, Any]:
+    """An entry's columns (ENTRY_COLUMNS), dated `moment`: what `award` writes."""
+    return dict(
         branch_id=member.branch_id, member_id=member.id or 0,
         # Stored to 0.1 (the column's scale): SQLite would otherwise keep 1.25 and show 1.2.
         delta=Decimal(str(delta)).quantize(TENTH, ROUND_HALF_UP), kind=kind,
@@ -104,8 +128,12 @@ async def award(
         operator_name=operator_name or (operator.name if operator else None), reverses_id=None,
         cycle=timeutil.cycle_of(moment), quarter=timeutil.quarter_of(moment), created_at=moment,
     )
-    # Made as the ORM loads an entry (no validation: every 签到 awards points), persistent and clean.
-    entry = loaded(LedgerEntry, {"id": await _write(db, values), **values})
+
+
+def written_entry(db: AsyncSession, values: dict[str, Any], entry_id: int) -> LedgerEntry:
+    """The entry just written with these values, in the session as the ORM loads one (no
+    validation: every 签到 awards points), persistent and clean."""
+    entry = loaded(LedgerEntry, {"id": entry_id, **values})
     db.add(entry)
     return entry
 
