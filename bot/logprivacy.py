@@ -46,7 +46,7 @@ from nonebot.rule import TrieRule
 from bot.commands import command_named
 from core.textparse import normalize, strip_decoration
 from domain.permissions import permission
-from domain.roster.claiming import CODE_DIGITS, split_code
+from domain.roster import CODE_DIGITS, split_code
 
 REDACTED = "保密命令（为保护匿名，发送人和内容不记入日志）"
 """What NoneBot's incoming-message line says instead, for a sealed command."""

@@ -4,6 +4,7 @@ The public API other capabilities use; import from here, never from the modules 
 """
 
 from domain.roster.claiming import (
+    CODE_DIGITS,
     CODE_VALID,
     WRONG_TRIES_MAX,
     Approver,
@@ -68,6 +69,7 @@ __all__ = [
     "confirm_registration",
     "issue_code",
     "split_code",
+    "CODE_DIGITS",
     "EX_GROUP_LEADER",
     "EX_SET_GROUP",
     "GroupSetting",
