@@ -143,7 +143,7 @@ async def test_a_registration_code_is_masked_in_the_log(db_url: str, trace: list
             "登记张三" + wrong[1].translate(str.maketrans("0123456789", "０１２３４５６７８９")),
             user_id=AUTHOR)),
         ("@bot", group_message(mention, user_id=AUTHOR)),
-        ("an ornament after it", group_message(f"／报到 张三 {code}🌹", user_id=AUTHOR)),
+        ("an ornament after it", group_message(f"／报到 张三 {wrong[0]}🌹", user_id=AUTHOR)),
         ("right code", group_message(f"／报到 张三 {code}", user_id=AUTHOR)),
     ]
     bot = RecordingBot.connect()
