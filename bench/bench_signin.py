@@ -39,6 +39,7 @@ from bench.driver import (
     cpu_seconds,
     median_level,
     one,
+    rss_mb,
 )
 from core import timeutil
 from db.engine import make_engine
@@ -325,7 +326,10 @@ async def measure_on(pg: str) -> None:
     try:
         for target in (bare, real):
             await target.connect()
+        await asyncio.sleep(2)  # started, connected, idle: plugins loaded, scheduler set up
+        idle = {t.result.name: rss_mb(t.proc) for t in (bare, real)}
         await measure([bare, real])
+        busy = {t.result.name: rss_mb(t.proc) for t in (bare, real)}
     finally:
         for target in (bare, real):
             await target.close()
@@ -334,3 +338,6 @@ async def measure_on(pg: str) -> None:
             await _pg_admin(pg, f'DROP DATABASE IF EXISTS "{PG_NAME}" WITH (FORCE)')
     _report(bare.result, real.result, bool(pg))
     commands.report(bare.result, real.result, bool(pg))
+    print(f"\n  RSS of the bot process: idle {idle['signin']:.0f} MB (bare {idle['bare']:.0f} MB) — "
+          f"{'met' if idle['signin'] < 150 else 'MISSED'} (< 150 MB); after the whole run "
+          f"{busy['signin']:.0f} MB (bare {busy['bare']:.0f} MB)")

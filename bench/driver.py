@@ -94,6 +94,15 @@ def cpu_seconds(proc: BotProcess) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def rss_mb(proc: BotProcess) -> float:
+    """Resident memory of the bot process (VmRSS), in MB."""
+    assert proc.process is not None
+    for line in Path(f"/proc/{proc.process.pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def quantile(values: list[float], q: float) -> float:
     """The q-quantile (nearest rank)."""
     ordered = sorted(values)
