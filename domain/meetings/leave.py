@@ -104,7 +104,9 @@ async def take_leave(
 
 async def _row(db: AsyncSession, *, meeting_id: int, member_id: int) -> Attendance:
     found = (await run(db, _ROW_READ, {"session_id": meeting_id, "member_id": member_id})).first()
-    assert found is not None, "a 请假 was refused for this row"
+    if found is None:
+        raise RuntimeError("a 请假 was refused for a row that is not there")
     row = adopt(db, Attendance, dict(zip(_ROW_FIELDS, found, strict=True)), refresh=True)
-    assert row.status in ATTENDED, row.status
+    if row.status not in ATTENDED:
+        raise RuntimeError(f"a 请假 was refused for a row that is {row.status}")
     return row

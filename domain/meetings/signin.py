@@ -127,8 +127,7 @@ def _insert_awarded_statement(_dialect: str) -> Any:
     ledger = LedgerEntry.__table__  # type: ignore[attr-defined]
     given = [c for c in points.ENTRY_COLUMNS if c != "source"]
     source = literal("signin:") + cast(signed.c.id, String)
-    columns: list[Any] = [cast(bindparam(f"entry_{c}", type_=ledger.c[c].type), ledger.c[c].type)
-                          for c in given]
+    columns: list[Any] = [bindparam(f"entry_{c}", type_=ledger.c[c].type) for c in given]
     columns.append(source)
     entry = insert(ledger).from_select(
         [*given, "source"],
@@ -202,7 +201,8 @@ async def _take_place(db: AsyncSession, *, meeting_id: int, row_id: int, moment:
     """Give the row its 第N位 and its (ordered) time; see _place_statement."""
     params = {"meeting_id": meeting_id, "row_id": row_id, "moment": moment}
     taken = (await run(db, _PLACE, params)).first()
-    assert taken is not None, "the meeting row was read in this transaction"
+    if taken is None:
+        raise RuntimeError("the meeting row was read in this transaction")
     seq, signed_at = taken
     if dialect_name(db) != "postgresql":
         await run(db, _PLACE_ROW, {"row_id": row_id, "seq": seq, "signed_at": signed_at})
@@ -211,9 +211,10 @@ async def _take_place(db: AsyncSession, *, meeting_id: int, row_id: int, moment:
 
 async def _record(
     db: AsyncSession, meeting: StudySession, member: Member, proxy: Member | None,
-    proxy_name: str | None, rules: dict[str, Decimal] | None = None,
+    proxy_name: str | None, rules: dict[str, Decimal] | None = None, *, place: bool = True,
 ) -> SignIn:
     """Write the sign-in, its points, then 第N位 (the meeting row is locked from there to commit).
+    Without `place`, 第N位 is left to the caller (`_place`), who takes it after its other writes.
 
     Prepared statements (db.prepared): a 签到 is the hot path (bench_signin)."""
     moment = timeutil.now()
@@ -224,11 +225,8 @@ async def _record(
         written = await _insert_awarded(db, meeting, member, values, rules)
         if written is not None:
             row, delta = written
-            seq, signed_at = await _take_place(db, meeting_id=meeting.id or 0, row_id=row.id or 0,
-                                               moment=moment)
-            set_committed_value(row, "seq", seq)
-            set_committed_value(row, "signed_at", signed_at)
-            return SignIn(member, meeting, row, points=delta)
+            signed = SignIn(member, meeting, row, points=delta)
+            return await _place(db, signed) if place else signed
         new_id = None
     else:
         new_id = (await run(db, _INSERT, values)).scalar()
@@ -244,11 +242,18 @@ async def _record(
         row = adopt(db, Attendance, dict(zip(_ROW_FIELDS, came, strict=True)), refresh=True)
     delta = await award_attendance(db, member=member, meeting=meeting, row=row, operator=proxy,
                                    operator_name=proxy_name, rules=rules)
-    seq, signed_at = await _take_place(db, meeting_id=meeting.id or 0, row_id=row.id or 0,
-                                       moment=moment)
-    set_committed_value(row, "seq", seq)  # as the database holds them: no flush of its own
+    signed = SignIn(member, meeting, row, points=delta)
+    return await _place(db, signed) if place else signed
+
+
+async def _place(db: AsyncSession, signed: SignIn) -> SignIn:
+    """Give a new sign-in its 第N位 and ordered time (_take_place), as the database holds them."""
+    row = signed.attendance
+    seq, signed_at = await _take_place(db, meeting_id=signed.meeting.id or 0, row_id=row.id or 0,
+                                       moment=row.signed_at)
+    set_committed_value(row, "seq", seq)  # no flush of its own
     set_committed_value(row, "signed_at", signed_at)
-    return SignIn(member, meeting, row, points=delta)
+    return signed
 
 
 async def _insert_awarded(db: AsyncSession, meeting: StudySession, member: Member,
@@ -312,7 +317,7 @@ async def proxy_sign_in(
     if not refs:
         raise InvalidInput("请写上要代签的成员姓名，或@他们。", t.EX_PROXY)
     result = ProxyResult(await require_open(db, branch_id=branch_id))
-    seen: set[int | None] = set()
+    named: list[Member] = []
     for ref in refs:
         try:
             member = await roster.resolve_member(db, branch_id=branch_id, platform=platform, ref=ref,
@@ -320,8 +325,16 @@ async def proxy_sign_in(
         except NotFound:
             result.unknown.append(str(ref))
             continue
-        if member.id not in seen:
-            seen.add(member.id)
-            result.done.append(await sign_in_to(db, meeting=result.meeting, member=member,
-                                                proxy=operator, proxy_name=operator_name))
+        if all(m.id != member.id for m in named):
+            named.append(member)
+    # Rows in member-id order, then every 第N位 (in the order named) last: the meeting row is
+    # locked only from the first place to the commit, and two writers take row locks in one
+    # order. (Taking each place as it came deadlocked on PostgreSQL against a named member's own
+    # 签到, which holds its new row while it waits for the meeting row.)
+    signed = {m.id: await _record(db, result.meeting, m, operator, operator_name, place=False)
+              for m in sorted(named, key=lambda m: m.id or 0)}
+    for member in named:
+        if not signed[member.id].already:
+            await _place(db, signed[member.id])
+    result.done = [signed[m.id] for m in named]
     return result

@@ -157,3 +157,39 @@ async def test_two_sign_ins_of_a_member_on_leave_at_once(db_url: str) -> None:
     row = (await _rows())[member_id]
     assert (row.status, row.seq, row.reason, count, len(entries)) == (
         AttendanceStatus.PRESENT, 1, None, 1, 1)
+
+
+async def test_a_proxy_sign_in_and_a_named_members_own_at_once(db_url: str) -> None:
+    """代签 甲 乙 arrives while 乙's own 签到 has written its row and not yet taken its 第N位 (the
+    two halves of a 签到, run here with a pause between them). Before, on PostgreSQL, the 代签
+    took 甲's place — the meeting row — and then waited on 乙's row, while 乙's 签到 waited on
+    the meeting row: a deadlock, one of them refused. Now the 代签 writes every row first and
+    takes the places last: 乙 signed in themself, 甲 by proxy, 第1–2位, one entry each."""
+    from core.refs import PersonRef
+    from domain.meetings import signin
+
+    branch_id, (jia, yi, secretary) = await _open_meeting_with(["甲", "乙", "王书记"])
+    async with db_engine.session_factory()() as own, db_engine.session_factory()() as proxy:
+        meeting = await meetings.require_open(own, branch_id=branch_id)
+        written = await signin._record(own, meeting, await own.get(Member, yi), None, None,
+                                       place=False)
+
+        async def proxy_both() -> meetings.ProxyResult:  # (SQLite: waits for the one connection)
+            return await meetings.proxy_sign_in(
+                proxy, branch_id=branch_id, platform="onebot",
+                refs=[PersonRef(name="甲"), PersonRef(name="乙")],
+                operator=await proxy.get(Member, secretary), operator_name="王书记")
+
+        later = asyncio.create_task(proxy_both())
+        await asyncio.sleep(0.3)
+        await signin._place(own, written)
+        await own.commit()
+        done = await later
+        await proxy.commit()
+    assert [(d.member.name, d.already) for d in done.done] == [("甲", False), ("乙", True)]
+    rows = await _rows()
+    assert {(rows[m].seq, rows[m].proxy_by) for m in (jia, yi)} == {(1, None), (2, secretary)}
+    assert rows[yi].proxy_by is None
+    async with db_engine.session_factory()() as db:
+        entries = (await db.exec(select(LedgerEntry))).all()
+    assert sorted(e.member_id for e in entries) == sorted([jia, yi])

@@ -139,7 +139,9 @@ async def test_start_proxy_end_and_report(app: App, chat_db: AsyncSession) -> No
                 "【签到情况】#1 学习「学习新党章」11月25日（周三）14:00\n"
                 "应到4人，实到2人（迟到0人），请假0人，缺席2人，出席率50%\n缺席：王书记、王五"),
                 result=None)
-    assert await _rows(chat_db) == [(3, "present", 1, 1), (2, "present", 2, 1)]
+    # 第N位 in the order named (the rows themselves are written in member order: db ids differ).
+    assert sorted(await _rows(chat_db), key=lambda r: r[2] or 0) == [
+        (3, "present", 1, 1), (2, "present", 2, 1)]
 
 
 async def test_leave_makeup_and_record(app: App, chat_db: AsyncSession) -> None:
