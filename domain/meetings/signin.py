@@ -77,7 +77,7 @@ async def award_attendance(
         return None
     await points.award(db, member=member, delta=delta, kind=LedgerKind.STUDY,
                        reason=_award_reason(meeting, row.status), source=f"signin:{row.id}",
-                       operator=operator, operator_name=operator_name)
+                       operator=operator, operator_name=operator_name, moment=row.signed_at)
     return delta
 
 

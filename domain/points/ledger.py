@@ -7,6 +7,7 @@ only through `award` — or, for 签到's row written in the same statement on P
 `entry_values`, `entry_ctes` and `written_entry`, the same entry and balance.
 """
 
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
@@ -109,10 +110,13 @@ async def _write(db: AsyncSession, values: dict[str, Any]) -> int:
 async def award(
     db: AsyncSession, *, member: Member, delta: Decimal, kind: LedgerKind, reason: str,
     source: str | None = None, operator: Member | None = None, operator_name: str | None = None,
+    moment: datetime | None = None,
 ) -> LedgerEntry:
-    """Append one ledger entry, dated now; the caller commits it with the change that earned it."""
+    """Append one ledger entry, dated `moment` (now by default: a 签到's entry is dated at its
+    sign-in); the caller commits it with the change that earned it."""
     values = entry_values(member=member, delta=delta, kind=kind, reason=reason, source=source,
-                          operator=operator, operator_name=operator_name, moment=timeutil.now())
+                          operator=operator, operator_name=operator_name,
+                          moment=moment or timeutil.now())
     return written_entry(db, values, await _write(db, values))
 
 
